@@ -1,0 +1,52 @@
+package io.otppipeline.processor;
+
+import io.otppipeline.schemas.command.OtpCommand;
+import io.otppipeline.schemas.kafka.Topics;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * First node of the topology: turns command bytes into an {@link OtpCommand} and sends what cannot be
+ * read, or whose key does not match its {@code tenantId:userId} (a tenant-isolation guard), to the
+ * commands dead-letter topic with an {@code error} header. Nothing is dropped silently.
+ */
+final class CommandParser implements Processor<String, byte[], String, Object> {
+
+    private ProcessorContext<String, Object> context;
+
+    @Override
+    public void init(final ProcessorContext<String, Object> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(final Record<String, byte[]> record) {
+        final OtpCommand command;
+        try {
+            command = Topics.COMMANDS.valueSerde().deserializer().deserialize(Topics.COMMANDS.name(), record.value());
+        } catch (SerializationException e) {
+            deadLetter(record, "malformed: " + e.getMessage());
+            return;
+        }
+        if (command == null || !complete(command)) {
+            deadLetter(record, "incomplete command");
+        } else if (!Topics.userKey(command.tenantId(), command.userId()).equals(record.key())) {
+            deadLetter(record, "key does not match tenantId:userId");
+        } else {
+            context.forward(record.withValue(command), OtpTopology.DECISIONS);
+        }
+    }
+
+    private static boolean complete(final OtpCommand c) {
+        return c.commandId() != null && c.tenantId() != null && c.userId() != null && c.purpose() != null;
+    }
+
+    private void deadLetter(final Record<String, byte[]> record, final String reason) {
+        final Record<String, Object> dead = new Record<>(record.key(), record.value(), record.timestamp());
+        dead.headers().add(Topics.ERROR_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        context.forward(dead, OtpTopology.COMMANDS_DLQ_SINK);
+    }
+}

@@ -1,0 +1,55 @@
+package io.otppipeline.processor;
+
+import io.otppipeline.schemas.kafka.JsonSerde;
+import io.otppipeline.schemas.kafka.Topics;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * Builds the processor topology as a pure function of its {@link OtpDecisions}:
+ *
+ * <pre>
+ * otp.commands.v1 → parse-commands ─┬→ otp-decisions [user-state] ─┬→ otp.replies.v1 (partition from header)
+ *                                   │                              ├→ otp.delivery.v1
+ *                                   │                              ├→ otp.events.v1
+ *                                   └──────────────────────────────┴→ otp.commands.dlq.v1
+ * </pre>
+ */
+public final class OtpTopology {
+
+    /** Per-user state: key {@code tenantId:userId}, value {@link UserState} (JSON), changelog-backed. */
+    public static final String USER_STATE_STORE = "otp-user-state";
+
+    static final String SOURCE = "commands-source";
+    static final String PARSER = "parse-commands";
+    static final String DECISIONS = "otp-decisions";
+    static final String REPLIES_SINK = "replies-sink";
+    static final String DELIVERY_SINK = "delivery-sink";
+    static final String EVENTS_SINK = "events-sink";
+    static final String COMMANDS_DLQ_SINK = "commands-dlq-sink";
+
+    private OtpTopology() {
+    }
+
+    /** The topology; {@code decisions} holds the rules and keys. */
+    public static Topology build(final OtpDecisions decisions) {
+        final Topology topology = new Topology();
+        topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+                Topics.COMMANDS.name());
+        topology.addProcessor(PARSER, CommandParser::new, SOURCE);
+        topology.addProcessor(DECISIONS, () -> new OtpCommandProcessor(decisions), PARSER);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(USER_STATE_STORE),
+                Serdes.String(), JsonSerde.of(UserState.class)), DECISIONS);
+
+        topology.addSink(REPLIES_SINK, Topics.REPLIES.name(), Serdes.String().serializer(), RoutedReply.SERIALIZER,
+                RoutedReply.PARTITIONER, DECISIONS);
+        topology.addSink(DELIVERY_SINK, Topics.DELIVERY.name(), Topics.DELIVERY.keySerde().serializer(),
+                Topics.DELIVERY.valueSerde().serializer(), DECISIONS);
+        topology.addSink(EVENTS_SINK, Topics.EVENTS.name(), Topics.EVENTS.keySerde().serializer(),
+                Topics.EVENTS.valueSerde().serializer(), DECISIONS);
+        topology.addSink(COMMANDS_DLQ_SINK, Topics.COMMANDS_DLQ.name(), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer(), PARSER, DECISIONS);
+        return topology;
+    }
+}

@@ -1,0 +1,30 @@
+package io.otppipeline.processor;
+
+import io.otppipeline.schemas.command.Channel;
+
+/**
+ * One issued code as the state store keeps it: an HMAC of the code, never the code.
+ *
+ * @param otpId id of the code
+ * @param codeMac base64 HMAC-SHA-256 of (otpId, code) under the pepper keyring
+ * @param macKid pepper key id used for {@code codeMac}
+ * @param channel delivery channel
+ * @param destinationMasked masked destination
+ * @param issuedAtMs issue time, epoch milliseconds
+ * @param expiresAtMs end of lifetime, epoch milliseconds
+ * @param failedAttempts wrong guesses so far
+ */
+public record PendingOtp(String otpId, String codeMac, String macKid, Channel channel, String destinationMasked,
+                         long issuedAtMs, long expiresAtMs, int failedAttempts) {
+
+    /** Whether the lifetime has passed at {@code nowMs} (epoch milliseconds). */
+    public boolean expiredAt(final long nowMs) {
+        return nowMs >= expiresAtMs;
+    }
+
+    /** This code with one more wrong guess. */
+    public PendingOtp withFailedAttempt() {
+        return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAtMs,
+                failedAttempts + 1);
+    }
+}

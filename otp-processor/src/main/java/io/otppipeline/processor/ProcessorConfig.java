@@ -1,0 +1,58 @@
+package io.otppipeline.processor;
+
+import io.otppipeline.schemas.config.Settings;
+import java.nio.file.Path;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * Typed settings of otp-processor (keys in {@code otp-processor.properties}, or {@code OTP_*} variables).
+ *
+ * @param bootstrapServers {@code kafka.bootstrap.servers}: required
+ * @param applicationId {@code processor.application.id}: Streams application id and consumer group;
+ *     default {@code otp-processor}
+ * @param stateDir {@code processor.state.dir}: RocksDB directory; default {@code <tmp>/otp-processor}
+ * @param commitIntervalMs {@code processor.commit.interval.ms}: transaction commit interval in milliseconds;
+ *     default 50 (every reply waits for a commit under exactly-once: see PLATFORM-NOTES, measured p50 ≈ the
+ *     interval; the benchmark issue will settle the value)
+ * @param replicationFactor {@code kafka.replication.factor}: for topics and internal changelogs; default 1
+ * @param commandKeyring {@code secrets.command.keyring.file}: required
+ * @param deliveryKeyring {@code secrets.delivery.keyring.file}: required
+ * @param pepperKeyring {@code secrets.pepper.keyring.file}: required
+ * @param rules the {@link OtpRules}
+ */
+public record ProcessorConfig(String bootstrapServers, String applicationId, Path stateDir, long commitIntervalMs,
+                              short replicationFactor, Path commandKeyring, Path deliveryKeyring, Path pepperKeyring,
+                              OtpRules rules) {
+
+    /**
+     * Reads the settings listed above.
+     *
+     * @throws IllegalStateException naming a missing or malformed setting
+     */
+    public static ProcessorConfig from(final Settings s) {
+        return new ProcessorConfig(
+                s.required("kafka.bootstrap.servers"),
+                s.string("processor.application.id", "otp-processor"),
+                Path.of(s.string("processor.state.dir", System.getProperty("java.io.tmpdir") + "/otp-processor")),
+                s.number("processor.commit.interval.ms", 50),
+                (short) s.number("kafka.replication.factor", 1),
+                s.path("secrets.command.keyring.file"),
+                s.path("secrets.delivery.keyring.file"),
+                s.path("secrets.pepper.keyring.file"),
+                OtpRules.from(s));
+    }
+
+    /** Kafka Streams properties: exactly_once_v2, the commit interval, state directory. */
+    public Properties streamsProperties() {
+        final Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitIntervalMs));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(replicationFactor));
+        p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
+        return p;
+    }
+}

@@ -1,0 +1,55 @@
+package io.otppipeline.processor;
+
+import io.otppipeline.schemas.crypto.Aead;
+import io.otppipeline.schemas.crypto.Keyring;
+import io.otppipeline.schemas.crypto.Mac;
+import io.otppipeline.schemas.kafka.TopicAdmin;
+import java.time.Duration;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** otp-processor as a running service: the Kafka Streams instance and its lifecycle. */
+public final class ProcessorService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProcessorService.class);
+
+    private final KafkaStreams streams;
+
+    private ProcessorService(final KafkaStreams streams) {
+        this.streams = streams;
+    }
+
+    /**
+     * Creates missing topics, loads the keyrings and starts the topology.
+     *
+     * @throws IllegalStateException if a keyring cannot be read or a topic cannot be created
+     */
+    public static ProcessorService start(final ProcessorConfig config) {
+        TopicAdmin.ensureTopics(config.bootstrapServers(), config.replicationFactor());
+        final OtpDecisions decisions = new OtpDecisions(config.rules(),
+                new Aead(Keyring.load(config.commandKeyring())),
+                new Aead(Keyring.load(config.deliveryKeyring())),
+                new Mac(Keyring.load(config.pepperKeyring())));
+        final KafkaStreams streams = new KafkaStreams(OtpTopology.build(decisions), config.streamsProperties());
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread failed; replacing it", e);
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+        streams.start();
+        LOG.info("otp-processor started (application id {}, commit interval {} ms)", config.applicationId(),
+                config.commitIntervalMs());
+        return new ProcessorService(streams);
+    }
+
+    /** Whether the Streams instance is running (all tasks assigned and restored). */
+    public boolean isRunning() {
+        return streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}

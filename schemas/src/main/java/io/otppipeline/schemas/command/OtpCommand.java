@@ -1,0 +1,39 @@
+package io.otppipeline.schemas.command;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
+
+/**
+ * A command on {@code otp.commands.v1}. Every secret a command carries (the destination, the code
+ * typed by the user) travels inside a {@link io.otppipeline.schemas.crypto.SealedBox} sealed with the
+ * command keyring, so the topic itself never holds them in clear.
+ *
+ * <p>JSON shape: an object with a {@code "type"} discriminator ({@code "otp.requested"} or
+ * {@code "otp.verify_attempted"}) and the fields of the concrete record.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = OtpRequested.class, name = "otp.requested"),
+    @JsonSubTypes.Type(value = OtpVerifyAttempted.class, name = "otp.verify_attempted")
+})
+public sealed interface OtpCommand permits OtpRequested, OtpVerifyAttempted {
+
+    /** Unique id of this command; also the correlation id of its reply. */
+    String commandId();
+
+    /** Tenant that owns the user, taken from the caller's API key. */
+    String tenantId();
+
+    /** The tenant's identifier of the end user. */
+    String userId();
+
+    /** Purpose of the code, for example {@code login}, {@code step_up}, {@code password_reset}. */
+    String purpose();
+
+    /** What the caller told us about the end user's client; may be {@code null}. */
+    ClientInfo client();
+
+    /** When the API accepted the request (informational; decisions use the processor's clock). */
+    Instant sentAt();
+}

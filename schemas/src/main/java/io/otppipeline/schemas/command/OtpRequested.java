@@ -1,0 +1,23 @@
+package io.otppipeline.schemas.command;
+
+import io.otppipeline.schemas.crypto.SealedBox;
+import java.time.Instant;
+
+/**
+ * A backend asked for a code to be sent to one of its users.
+ *
+ * @param commandId unique id, also the reply's correlation id
+ * @param tenantId tenant of the caller's API key
+ * @param userId tenant's user identifier
+ * @param purpose purpose name ({@code login}, {@code step_up}, {@code password_reset}, ...)
+ * @param channel delivery channel
+ * @param locale BCP 47 language tag for the message, or {@code null}
+ * @param client end user's client, or {@code null}
+ * @param sentAt when the API accepted the request
+ * @param destination the e-mail address or E.164 number, sealed with the command keyring
+ *     (associated data: {@code commandId})
+ */
+public record OtpRequested(String commandId, String tenantId, String userId, String purpose, Channel channel,
+                           String locale, ClientInfo client, Instant sentAt, SealedBox destination)
+        implements OtpCommand {
+}

@@ -1,0 +1,21 @@
+package io.otppipeline.schemas.command;
+
+import io.otppipeline.schemas.crypto.SealedBox;
+import java.time.Instant;
+
+/**
+ * A backend forwarded a code its user typed.
+ *
+ * @param commandId unique id, also the reply's correlation id
+ * @param tenantId tenant of the caller's API key
+ * @param userId tenant's user identifier
+ * @param purpose purpose the code was issued for
+ * @param otpId the code's id if the caller knows it, else {@code null} (the user's pending code for
+ *     {@code purpose} is used)
+ * @param client end user's client, or {@code null}
+ * @param sentAt when the API accepted the request
+ * @param code the typed code, sealed with the command keyring (associated data: {@code commandId})
+ */
+public record OtpVerifyAttempted(String commandId, String tenantId, String userId, String purpose, String otpId,
+                                 ClientInfo client, Instant sentAt, SealedBox code) implements OtpCommand {
+}

@@ -1,0 +1,99 @@
+package io.otppipeline.schemas.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Flat service configuration: {@code key=value} pairs from a properties file, each overridable by an
+ * environment variable {@code OTP_<KEY>} (upper case, dots and dashes as underscores, e.g.
+ * {@code kafka.bootstrap.servers} ← {@code OTP_KAFKA_BOOTSTRAP_SERVERS}).
+ *
+ * <p>Settings never hold secrets: a secret setting holds the <em>path</em> of a secret file.
+ */
+public final class Settings {
+
+    private final Map<String, String> values;
+
+    private Settings(final Map<String, String> values) {
+        this.values = Map.copyOf(values);
+    }
+
+    /** Settings from a map (tests and the local launcher). */
+    public static Settings of(final Map<String, String> values) {
+        return new Settings(values);
+    }
+
+    /**
+     * Settings from a properties file with environment overrides.
+     *
+     * @throws IllegalStateException if the file cannot be read
+     */
+    public static Settings load(final Path file, final Map<String, String> environment) {
+        final Properties props = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            props.load(reader);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read settings file " + file, e);
+        }
+        final Map<String, String> values = new HashMap<>();
+        props.stringPropertyNames().forEach(k -> values.put(k, props.getProperty(k)));
+        environment.forEach((name, value) -> {
+            if (name.startsWith("OTP_")) {
+                values.put(name.substring(4).toLowerCase(Locale.ROOT).replace('_', '.'), value);
+            }
+        });
+        return new Settings(values);
+    }
+
+    /**
+     * A required string.
+     *
+     * @throws IllegalStateException naming the missing key
+     */
+    public String required(final String key) {
+        final String value = values.get(key);
+        if (value == null || value.isBlank()) {
+            throw new IllegalStateException("missing setting " + key);
+        }
+        return value.strip();
+    }
+
+    /** A string, or {@code defaultValue} when unset. */
+    public String string(final String key, final String defaultValue) {
+        final String value = values.get(key);
+        return value == null || value.isBlank() ? defaultValue : value.strip();
+    }
+
+    /**
+     * An integer, or {@code defaultValue} when unset.
+     *
+     * @throws IllegalStateException if set but not an integer
+     */
+    public long number(final String key, final long defaultValue) {
+        final String value = string(key, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalStateException("setting " + key + " is not an integer: " + value, e);
+        }
+    }
+
+    /**
+     * A required file path.
+     *
+     * @throws IllegalStateException naming the missing key
+     */
+    public Path path(final String key) {
+        return Path.of(required(key));
+    }
+}

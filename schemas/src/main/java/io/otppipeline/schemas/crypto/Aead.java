@@ -1,0 +1,72 @@
+package io.otppipeline.schemas.crypto;
+
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * AES-256-GCM sealing with a {@link Keyring}: a random 96-bit nonce per message (NIST SP 800-38D
+ * section 8.2.2), a 128-bit tag, and caller-supplied associated data that binds a ciphertext to its
+ * context (a command id, an OTP id) so it cannot be replayed elsewhere. Thread-safe.
+ */
+public final class Aead {
+
+    private static final String TRANSFORMATION = "AES/GCM/NoPadding";
+    private static final int NONCE_BYTES = 12;
+    private static final int TAG_BITS = 128;
+
+    private final Keyring keyring;
+    private final SecureRandom random = new SecureRandom();
+
+    /** Seals with {@code keyring}'s active key and opens with any of its keys. */
+    public Aead(final Keyring keyring) {
+        this.keyring = keyring;
+    }
+
+    /**
+     * Encrypts {@code plaintext} under the active key.
+     *
+     * @param plaintext bytes to protect
+     * @param associatedData bytes authenticated but not encrypted; the same bytes are needed to open
+     * @return the sealed box
+     */
+    public SealedBox seal(final byte[] plaintext, final byte[] associatedData) {
+        final byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        final String kid = keyring.active();
+        try {
+            final Cipher cipher = cipher(Cipher.ENCRYPT_MODE, kid, nonce, associatedData);
+            final Base64.Encoder b64 = Base64.getEncoder();
+            return new SealedBox(kid, b64.encodeToString(nonce), b64.encodeToString(cipher.doFinal(plaintext)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available", e);
+        }
+    }
+
+    /**
+     * Decrypts and authenticates a sealed box.
+     *
+     * @throws SealedBoxException if the key id is unknown, the box is malformed, or the tag does not
+     *     match (wrong key, wrong associated data, or tampering)
+     */
+    public byte[] open(final SealedBox box, final byte[] associatedData) {
+        try {
+            final Base64.Decoder b64 = Base64.getDecoder();
+            final Cipher cipher = cipher(Cipher.DECRYPT_MODE, box.kid(), b64.decode(box.nonce()), associatedData);
+            return cipher.doFinal(b64.decode(box.ciphertext()));
+        } catch (GeneralSecurityException | IllegalArgumentException | NullPointerException e) {
+            throw new SealedBoxException("sealed box cannot be opened (" + e.getClass().getSimpleName() + ")");
+        }
+    }
+
+    private Cipher cipher(final int mode, final String kid, final byte[] nonce, final byte[] associatedData)
+            throws GeneralSecurityException {
+        final Cipher cipher = Cipher.getInstance(TRANSFORMATION);
+        cipher.init(mode, new SecretKeySpec(keyring.key(kid), "AES"), new GCMParameterSpec(TAG_BITS, nonce));
+        cipher.updateAAD(associatedData);
+        return cipher;
+    }
+}

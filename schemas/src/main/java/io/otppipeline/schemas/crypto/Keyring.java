@@ -1,0 +1,94 @@
+package io.otppipeline.schemas.crypto;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.otppipeline.schemas.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A set of 256-bit secret keys identified by key id ({@code kid}), loaded from a file (ARCHITECTURE
+ * section 6: secrets come from files only). One key is active and seals or signs; the others still
+ * open or verify what they sealed until they are removed from the file (rotation = add a key, make it
+ * active, restart; remove the old key once nothing sealed with it is still live).
+ *
+ * <p>File format (JSON): {@code {"active": "k2", "keys": {"k1": "<base64 32 bytes>", "k2": "..."}}}
+ *
+ * @param active id of the key that seals new data
+ * @param keys every usable key: kid to base64 of 32 random bytes
+ */
+public record Keyring(@JsonProperty("active") String active, @JsonProperty("keys") Map<String, String> keys) {
+
+    private static final int KEY_BYTES = 32;
+
+    /**
+     * Validates that the active key exists and every key is 32 bytes.
+     *
+     * @throws IllegalArgumentException if not
+     */
+    public Keyring {
+        keys = Map.copyOf(keys);
+        if (!keys.containsKey(active)) {
+            throw new IllegalArgumentException("keyring has no key for its active kid " + active);
+        }
+        keys.forEach((kid, value) -> {
+            if (Base64.getDecoder().decode(value).length != KEY_BYTES) {
+                throw new IllegalArgumentException("keyring key " + kid + " is not " + KEY_BYTES + " bytes");
+            }
+        });
+    }
+
+    /**
+     * Reads a keyring file.
+     *
+     * @throws IllegalStateException if the file cannot be read or is not a valid keyring (the message
+     *     names the file, never its content)
+     */
+    public static Keyring load(final Path file) {
+        try {
+            return Json.mapper().readValue(file.toFile(), Keyring.class);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalStateException("cannot read keyring " + file + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** A new keyring holding one freshly generated key with id {@code kid}, from {@link SecureRandom}. */
+    public static Keyring generate(final String kid) {
+        final byte[] key = new byte[KEY_BYTES];
+        new SecureRandom().nextBytes(key);
+        final Map<String, String> keys = new LinkedHashMap<>();
+        keys.put(kid, Base64.getEncoder().encodeToString(key));
+        return new Keyring(kid, keys);
+    }
+
+    /**
+     * Writes this keyring to {@code file}, readable by its owner only where the file system supports it.
+     *
+     * @throws IOException if the file cannot be written
+     */
+    public void write(final Path file) throws IOException {
+        Secrets.writeOwnerOnly(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
+    }
+
+    /**
+     * The raw bytes of key {@code kid}.
+     *
+     * @throws IllegalArgumentException if the keyring has no such key (retired or foreign)
+     */
+    public byte[] key(final String kid) {
+        final String value = keys.get(kid);
+        if (value == null) {
+            throw new IllegalArgumentException("unknown key id " + kid);
+        }
+        return Base64.getDecoder().decode(value);
+    }
+
+    @Override
+    public String toString() {
+        return "Keyring[active=" + active + ", kids=" + keys.keySet() + "]";
+    }
+}

@@ -1,0 +1,29 @@
+package io.otppipeline.schemas.event;
+
+import java.util.List;
+
+/** Every CloudEvents {@code type} on {@code otp.events.v1}; each has a JSON Schema {@code schemas/<type>.json}. */
+public final class EventTypes {
+
+    /** A code was issued and handed to the notifier. Data: {@link OtpIssuedData}. */
+    public static final String OTP_ISSUED = "otp.issued";
+    /** A pending code was replaced by a newer one for the same purpose. Data: {@link OtpSupersededData}. */
+    public static final String OTP_SUPERSEDED = "otp.superseded";
+    /** A verification was decided. Data: {@link VerificationCompletedData}. */
+    public static final String VERIFICATION_COMPLETED = "otp.verification.completed";
+    /** The notifier handed a code to a provider. Data: {@link DeliveryOutcomeData}. */
+    public static final String DELIVERY_SENT = "otp.delivery.sent";
+    /** The notifier gave up on a code. Data: {@link DeliveryOutcomeData}. */
+    public static final String DELIVERY_FAILED = "otp.delivery.failed";
+    /** The notifier did not send a code on purpose (for example: expired). Data: {@link DeliveryOutcomeData}. */
+    public static final String DELIVERY_SUPPRESSED = "otp.delivery.suppressed";
+
+    private EventTypes() {
+    }
+
+    /** All types, in documentation order. */
+    public static List<String> all() {
+        return List.of(OTP_ISSUED, OTP_SUPERSEDED, VERIFICATION_COMPLETED, DELIVERY_SENT, DELIVERY_FAILED,
+                DELIVERY_SUPPRESSED);
+    }
+}

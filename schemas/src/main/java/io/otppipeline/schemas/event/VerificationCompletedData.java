@@ -1,0 +1,18 @@
+package io.otppipeline.schemas.event;
+
+import io.otppipeline.schemas.command.ClientInfo;
+
+/**
+ * Data of {@code otp.verification.completed}.
+ *
+ * @param otpId the code checked, absent for {@code not_found}
+ * @param commandId the verification command
+ * @param purpose purpose name
+ * @param outcome {@code approved}, {@code denied}, {@code expired}, {@code max_attempts} or {@code not_found}
+ * @param failedAttempts wrong guesses on this code so far, this one included
+ * @param attemptsRemaining wrong guesses left before the code dies
+ * @param client end user's client, if the caller sent it
+ */
+public record VerificationCompletedData(String otpId, String commandId, String purpose, String outcome,
+                                        Integer failedAttempts, Integer attemptsRemaining, ClientInfo client) {
+}

@@ -1,0 +1,48 @@
+package io.otppipeline.schemas.kafka;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/** Creates the pipeline's topics if they are missing. Idempotent; every service calls it on start. */
+public final class TopicAdmin {
+
+    private TopicAdmin() {
+    }
+
+    /**
+     * Creates every topic of {@link Topics#all()} that does not exist yet.
+     *
+     * @param bootstrapServers Kafka bootstrap servers
+     * @param replicationFactor replication factor for new topics ({@code 1} on a single broker)
+     * @throws IllegalStateException if the broker refuses a topic for another reason than "exists"
+     */
+    public static void ensureTopics(final String bootstrapServers, final short replicationFactor) {
+        final Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+            for (Topic<?, ?> topic : Topics.all()) {
+                create(admin, new NewTopic(topic.name(), topic.partitions(), replicationFactor)
+                        .configs(Map.copyOf(topic.configs())));
+            }
+        }
+    }
+
+    private static void create(final Admin admin, final NewTopic topic) {
+        try {
+            admin.createTopics(List.of(topic)).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + topic.name(), e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + topic.name(), e);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.otppipeline.schemas.kafka;
+
+import io.otppipeline.schemas.command.OtpCommand;
+import io.otppipeline.schemas.delivery.OtpIssued;
+import io.otppipeline.schemas.event.CloudEvent;
+import io.otppipeline.schemas.reply.OtpReply;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+
+/**
+ * The typed registry of every topic the pipeline owns (ARCHITECTURE section 4). Every module takes topic
+ * names and serdes from here and nowhere else.
+ *
+ * <p>Retention values are milliseconds. {@code -1} means "kept forever".
+ */
+public final class Topics {
+
+    /** Header naming the partition of {@link #REPLIES} the API instance that sent a command listens on. */
+    public static final String REPLY_PARTITION_HEADER = "reply-partition";
+    /** Header on dead-letter records: why the record could not be processed (no payload content). */
+    public static final String ERROR_HEADER = "error";
+
+    private static final long SEVEN_DAYS_MS = 7L * 24 * 3600 * 1000;
+    private static final long ONE_DAY_MS = 24L * 3600 * 1000;
+    private static final long ONE_HOUR_MS = 3600L * 1000;
+    private static final int PARTITIONS = 6;
+
+    /** OtpRequested and OtpVerifyAttempted commands, keyed {@code tenantId:userId}; the API's only output. */
+    public static final Topic<String, OtpCommand> COMMANDS = new Topic<>("otp.commands.v1",
+            Serdes.String(), JsonSerde.of(OtpCommand.class), PARTITIONS, retention(SEVEN_DAYS_MS));
+
+    /** One decision per command, keyed by command id, written to the partition the command named. */
+    public static final Topic<String, OtpReply> REPLIES = new Topic<>("otp.replies.v1",
+            Serdes.String(), JsonSerde.of(OtpReply.class), PARTITIONS, retention(ONE_HOUR_MS));
+
+    /** Issued codes, AES-GCM sealed for the notifier; keyed {@code tenantId:userId}. Restricted. */
+    public static final Topic<String, OtpIssued> DELIVERY = new Topic<>("otp.delivery.v1",
+            Serdes.String(), JsonSerde.of(OtpIssued.class), PARTITIONS, retention(ONE_DAY_MS));
+
+    /** Every public event as CloudEvents 1.0 structured JSON, keyed {@code tenantId:userId}; kept forever. */
+    public static final Topic<String, CloudEvent> EVENTS = new Topic<>("otp.events.v1",
+            Serdes.String(), JsonSerde.of(CloudEvent.class), PARTITIONS, retention(-1));
+
+    /** Commands the processor could not parse or open, with an {@link #ERROR_HEADER}; bytes kept as received. */
+    public static final Topic<String, byte[]> COMMANDS_DLQ = new Topic<>("otp.commands.dlq.v1",
+            Serdes.String(), Serdes.ByteArray(), 1, retention(SEVEN_DAYS_MS));
+
+    /** Delivery records the notifier could not process for good; bytes kept as received (still sealed). */
+    public static final Topic<String, byte[]> DELIVERY_DLQ = new Topic<>("otp.delivery.dlq.v1",
+            Serdes.String(), Serdes.ByteArray(), 1, retention(SEVEN_DAYS_MS));
+
+    private Topics() {
+    }
+
+    /** Every topic above, in creation order. */
+    public static List<Topic<?, ?>> all() {
+        return List.of(COMMANDS, REPLIES, DELIVERY, EVENTS, COMMANDS_DLQ, DELIVERY_DLQ);
+    }
+
+    /** The Kafka key of every per-user record: {@code tenantId:userId}. Tenant ids never hold a colon. */
+    public static String userKey(final String tenantId, final String userId) {
+        return tenantId + ":" + userId;
+    }
+
+    private static Map<String, String> retention(final long retentionMs) {
+        return Map.of("retention.ms", Long.toString(retentionMs), "cleanup.policy", "delete");
+    }
+}

@@ -1,0 +1,33 @@
+package io.otppipeline.schemas.reply;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.util.Locale;
+
+/**
+ * The decision the processor took for one command. JSON and HTTP spelling: lower snake case.
+ *
+ * <p>Answers to a request: {@link #PENDING} (code issued), {@link #RATE_LIMITED}, {@link #LOCKED}.
+ * Answers to a verification: {@link #APPROVED}, {@link #DENIED}, {@link #EXPIRED},
+ * {@link #MAX_ATTEMPTS}, {@link #NOT_FOUND}, {@link #LOCKED}. {@link #REJECTED}: the command could not
+ * be processed at all (it went to the dead-letter topic).
+ */
+public enum ReplyStatus {
+    PENDING, APPROVED, DENIED, EXPIRED, MAX_ATTEMPTS, NOT_FOUND, LOCKED, RATE_LIMITED, REJECTED;
+
+    /** Lower snake case, as in the HTTP API. */
+    @JsonValue
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Parses the wire spelling.
+     *
+     * @throws IllegalArgumentException for an unknown status
+     */
+    @JsonCreator
+    public static ReplyStatus fromWire(final String value) {
+        return valueOf(value.toUpperCase(Locale.ROOT));
+    }
+}
