@@ -1,0 +1,40 @@
+package io.otppipeline.api;
+
+import io.otppipeline.schemas.config.Settings;
+import java.nio.file.Path;
+
+/**
+ * Typed settings of otp-api (keys in {@code otp-api.properties}, or {@code OTP_*} variables).
+ *
+ * @param bootstrapServers {@code kafka.bootstrap.servers}: required
+ * @param host {@code api.host}: listen address; default {@code 127.0.0.1}
+ * @param port {@code api.port}: listen port; default 8080 ({@code 0} picks a free port)
+ * @param replyTimeoutMs {@code api.reply.timeout.ms}: how long a request waits for the processor's decision,
+ *     in milliseconds, before answering 503; default 5000
+ * @param maxBodyBytes {@code api.max.body.bytes}: largest accepted request body in bytes; default 16384
+ * @param replyGroupId {@code api.reply.group.id}: consumer group of the reply listener; default {@code otp-api}
+ * @param replicationFactor {@code kafka.replication.factor}: for topics created on start; default 1
+ * @param apiKeysFile {@code secrets.api.keys.file}: required; the hashed API keys ({@link ApiKeys})
+ * @param commandKeyring {@code secrets.command.keyring.file}: required; seals destinations and codes
+ */
+public record ApiConfig(String bootstrapServers, String host, int port, long replyTimeoutMs, int maxBodyBytes,
+                        String replyGroupId, short replicationFactor, Path apiKeysFile, Path commandKeyring) {
+
+    /**
+     * Reads the settings listed above.
+     *
+     * @throws IllegalStateException naming a missing or malformed setting
+     */
+    public static ApiConfig from(final Settings s) {
+        return new ApiConfig(
+                s.required("kafka.bootstrap.servers"),
+                s.string("api.host", "127.0.0.1"),
+                (int) s.number("api.port", 8080),
+                s.number("api.reply.timeout.ms", 5000),
+                (int) s.number("api.max.body.bytes", 16384),
+                s.string("api.reply.group.id", "otp-api"),
+                (short) s.number("kafka.replication.factor", 1),
+                s.path("secrets.api.keys.file"),
+                s.path("secrets.command.keyring.file"));
+    }
+}

@@ -1,0 +1,107 @@
+package io.otppipeline.api;
+
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.otppipeline.schemas.crypto.Aead;
+import io.otppipeline.schemas.crypto.Keyring;
+import io.otppipeline.schemas.kafka.TopicAdmin;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * otp-api as a running service: the HTTP server (Javalin on Jetty 12) and its Kafka request-reply gateway.
+ *
+ * <p>Routes: {@code POST /v1/otp}, {@code POST /v1/otp/verify}, {@code GET /healthz} (liveness),
+ * {@code GET /readyz} (a reply partition is assigned, so Kafka is reachable), {@code GET /metrics}
+ * (Prometheus). Every error is RFC 9457 {@code application/problem+json}.
+ */
+public final class ApiService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiService.class);
+
+    private final Javalin app;
+    private final CommandGateway gateway;
+
+    private ApiService(final Javalin app, final CommandGateway gateway) {
+        this.app = app;
+        this.gateway = gateway;
+    }
+
+    /**
+     * Creates missing topics, loads the API keys and command keyring, starts the reply listener and the
+     * HTTP server.
+     *
+     * @throws IllegalStateException if a secret file cannot be read or the port cannot be bound
+     */
+    public static ApiService start(final ApiConfig config) {
+        TopicAdmin.ensureTopics(config.bootstrapServers(), config.replicationFactor());
+        final ApiKeys keys = ApiKeys.load(config.apiKeysFile());
+        final Aead commandAead = new Aead(Keyring.load(config.commandKeyring()));
+        final CommandGateway gateway = new CommandGateway(config.bootstrapServers(), config.replyGroupId(),
+                config.replyTimeoutMs());
+        final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        final OtpRoutes routes = new OtpRoutes(keys, commandAead, gateway, meters);
+        gateway.start();
+        final Javalin app = Javalin.create(cfg -> {
+            cfg.http.maxRequestSize = config.maxBodyBytes();
+            cfg.http.prefer405over404 = true;
+            cfg.jetty.host = config.host();
+            cfg.jetty.port = config.port();
+            cfg.startup.showJavalinBanner = false;
+            cfg.routes.post("/v1/otp", routes::createOtp);
+            cfg.routes.post("/v1/otp/verify", routes::verifyOtp);
+            cfg.routes.get("/healthz", ctx -> Responses.json(ctx, 200, Map.of("status", "ok")));
+            cfg.routes.get("/readyz", ctx -> ready(ctx, gateway));
+            cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(meters.scrape()));
+            cfg.routes.exception(ProblemException.class, (e, ctx) -> Responses.problem(ctx, e));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> Responses.problem(ctx,
+                    new ProblemException(Problem.of(e.getStatus(), "http-" + e.getStatus(), e.getMessage(),
+                            e.getMessage()))));
+            cfg.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+                Responses.problem(ctx, new ProblemException(Problem.of(500, "internal", "Internal error",
+                        "The request failed; it is safe to retry.")));
+            });
+            cfg.routes.error(404, ctx -> notFound(ctx, 404, "not-found", "No such resource"));
+            cfg.routes.error(405, ctx -> notFound(ctx, 405, "method-not-allowed", "Method not allowed"));
+        }).start();
+        LOG.info("otp-api listening on http://{}:{}", config.host(), app.port());
+        return new ApiService(app, gateway);
+    }
+
+    private static void ready(final Context ctx, final CommandGateway gateway) {
+        if (gateway.isReady()) {
+            Responses.json(ctx, 200, Map.of("status", "ready"));
+        } else {
+            Responses.problem(ctx, new ProblemException(Problem.of(503, "not-ready", "Not ready",
+                    "Waiting for a reply partition from Kafka."), Map.of("Retry-After", "1")));
+        }
+    }
+
+    private static void notFound(final Context ctx, final int status, final String type, final String title) {
+        if (ctx.contentType() == null || !Problem.MEDIA_TYPE.equals(ctx.res().getContentType())) {
+            Responses.problem(ctx, new ProblemException(Problem.of(status, type, title,
+                    ctx.method() + " " + ctx.path() + " is not part of this API.")));
+        }
+    }
+
+    /** The bound HTTP port. */
+    public int port() {
+        return app.port();
+    }
+
+    /** Whether the API can take requests (a reply partition is assigned). */
+    public boolean isReady() {
+        return gateway.isReady();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+        gateway.close();
+    }
+}
