@@ -3,6 +3,7 @@ package io.otppipeline.schemas.event;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.otppipeline.schemas.Json;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /**
@@ -32,12 +33,13 @@ public record CloudEvent(String specversion, String id, String source, String ty
      * @param type event type from {@link EventTypes}
      * @param tenantId tenant
      * @param userId subject
-     * @param time event time
+     * @param time event time, truncated to milliseconds
      * @param data payload record, converted to JSON
      */
     public static CloudEvent of(final String source, final String type, final String tenantId, final String userId,
                                 final Instant time, final Object data) {
-        return new CloudEvent(SPEC_VERSION, UUID.randomUUID().toString(), source, type, userId, time,
+        return new CloudEvent(SPEC_VERSION, UUID.randomUUID().toString(), source, type, userId,
+                time.truncatedTo(ChronoUnit.MILLIS),
                 "application/json", tenantId, Json.mapper().valueToTree(data));
     }
 }

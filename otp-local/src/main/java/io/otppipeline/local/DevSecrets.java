@@ -1,0 +1,77 @@
+package io.otppipeline.local;
+
+import io.otppipeline.api.ApiKeys;
+import io.otppipeline.schemas.crypto.Keyring;
+import io.otppipeline.schemas.crypto.Secrets;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+
+/**
+ * Development secrets in one directory, generated once and reused: the three keyrings, the hashed API keys
+ * file with one key for tenant {@code demo}, and that key's plaintext in {@code api-key} (for the person
+ * running the pipeline locally; production deployments keep only the hash).
+ *
+ * @param dir the secrets directory
+ */
+public record DevSecrets(Path dir) {
+
+    /** Tenant of the generated API key. */
+    public static final String DEMO_TENANT = "demo";
+
+    /** Command keyring: otp-api seals, otp-processor opens. */
+    public Path commandKeyring() {
+        return dir.resolve("command.keyring.json");
+    }
+
+    /** Delivery keyring: otp-processor seals, otp-notifier opens. */
+    public Path deliveryKeyring() {
+        return dir.resolve("delivery.keyring.json");
+    }
+
+    /** Pepper keyring: otp-processor's HMAC key for stored codes. */
+    public Path pepperKeyring() {
+        return dir.resolve("pepper.keyring.json");
+    }
+
+    /** Hashed API keys. */
+    public Path apiKeys() {
+        return dir.resolve("api-keys.json");
+    }
+
+    /** Plaintext of the demo API key. */
+    public Path apiKeyPlaintext() {
+        return dir.resolve("api-key");
+    }
+
+    /**
+     * Creates every missing file; existing files are kept, so a second start reuses them.
+     *
+     * @return this
+     * @throws IOException if a file cannot be written
+     */
+    public DevSecrets ensure() throws IOException {
+        Files.createDirectories(dir);
+        final String kid = "dev-" + LocalDate.now(ZoneOffset.UTC);
+        for (Path keyring : List.of(commandKeyring(), deliveryKeyring(), pepperKeyring())) {
+            if (!Files.exists(keyring)) {
+                Keyring.generate(kid).write(keyring);
+            }
+        }
+        if (!Files.exists(apiKeys()) || !Files.exists(apiKeyPlaintext())) {
+            final ApiKeys.Issued issued = ApiKeys.issue("demo-1", DEMO_TENANT);
+            new ApiKeys(List.of(issued.entry())).write(apiKeys());
+            Secrets.writeOwnerOnly(apiKeyPlaintext(), (issued.plaintext() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return this;
+    }
+
+    /** The demo API key's plaintext. */
+    public String apiKey() {
+        return Secrets.readText(apiKeyPlaintext());
+    }
+}

