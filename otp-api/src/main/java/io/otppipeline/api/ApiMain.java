@@ -1,23 +1,18 @@
 package io.otppipeline.api;
 
-import io.otppipeline.schemas.config.Settings;
-import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
+import io.otppipeline.schemas.config.ServiceRunner;
 
-/** Runs otp-api alone: {@code java ... ApiMain otp-api.properties}. Stops on SIGTERM. */
+/**
+ * Runs otp-api alone: {@code java ... ApiMain [otp-api.properties]}; {@code OTP_*} environment variables
+ * override the file (see {@link ApiConfig} for the keys). Stops on SIGTERM.
+ */
 public final class ApiMain {
 
     private ApiMain() {
     }
 
-    /** @param args one argument: the settings file */
+    /** @param args optional: a settings file */
     public static void main(final String[] args) throws InterruptedException {
-        final ApiService service = ApiService.start(ApiConfig.from(Settings.load(Path.of(args[0]), System.getenv())));
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            service.close();
-            stopped.countDown();
-        }, "otp-api-shutdown"));
-        stopped.await();
+        ServiceRunner.run("otp-api", args, settings -> ApiService.start(ApiConfig.from(settings)));
     }
 }

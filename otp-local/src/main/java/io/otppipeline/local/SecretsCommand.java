@@ -1,13 +1,19 @@
 package io.otppipeline.local;
 
+import io.otppipeline.schemas.crypto.Secrets;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code ./otp secrets}: writes development secrets into a directory (used by docker-compose). */
 @Command(name = "secrets", mixinStandardHelpOptions = true,
-        description = "Generate missing development keyrings and a demo API key into a directory.")
+        description = "Generate missing development secrets for docker-compose: keyrings, a demo API key, "
+                + "a database password.")
 final class SecretsCommand implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = ".otp-compose/secrets", description = "Directory (default: ${DEFAULT-VALUE}).")
@@ -16,7 +22,16 @@ final class SecretsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         final DevSecrets secrets = new DevSecrets(out).ensure();
-        System.out.println("secrets in " + out.toAbsolutePath() + "; demo API key in " + secrets.apiKeyPlaintext());
+        final Path password = out.resolve("postgres-password");
+        if (!Files.exists(password)) {
+            final byte[] random = new byte[24];
+            new SecureRandom().nextBytes(random);
+            Secrets.writeOwnerOnly(password, Base64.getUrlEncoder().withoutPadding().encodeToString(random)
+                    .getBytes(StandardCharsets.US_ASCII));
+        }
+        System.out.println("secrets in " + out.toAbsolutePath() + " (mode 0600; the containers run as uid 10001: "
+                + "chown -R 10001 " + out + " before docker-compose up); demo API key in "
+                + secrets.apiKeyPlaintext());
         return 0;
     }
 }

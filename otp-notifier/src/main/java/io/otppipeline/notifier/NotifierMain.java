@@ -1,24 +1,18 @@
 package io.otppipeline.notifier;
 
-import io.otppipeline.schemas.config.Settings;
-import java.nio.file.Path;
-import java.util.concurrent.CountDownLatch;
+import io.otppipeline.schemas.config.ServiceRunner;
 
-/** Runs otp-notifier alone: {@code java ... NotifierMain otp-notifier.properties}. Stops on SIGTERM. */
+/**
+ * Runs otp-notifier alone: {@code java ... NotifierMain [otp-notifier.properties]}; {@code OTP_*} environment variables
+ * override the file (see {@link NotifierConfig} for the keys). Stops on SIGTERM.
+ */
 public final class NotifierMain {
 
     private NotifierMain() {
     }
 
-    /** @param args one argument: the settings file */
+    /** @param args optional: a settings file */
     public static void main(final String[] args) throws InterruptedException {
-        final NotifierService service = NotifierService.start(
-                NotifierConfig.from(Settings.load(Path.of(args[0]), System.getenv())));
-        final CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            service.close();
-            stopped.countDown();
-        }, "otp-notifier-shutdown"));
-        stopped.await();
+        ServiceRunner.run("otp-notifier", args, settings -> NotifierService.start(NotifierConfig.from(settings)));
     }
 }

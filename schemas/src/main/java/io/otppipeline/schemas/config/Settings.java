@@ -31,16 +31,20 @@ public final class Settings {
     }
 
     /**
-     * Settings from a properties file with environment overrides.
+     * Settings from a properties file (optional) with environment overrides.
      *
+     * @param file properties file, or {@code null} to read the environment only
+     * @param environment variables; those named {@code OTP_*} override the file
      * @throws IllegalStateException if the file cannot be read
      */
     public static Settings load(final Path file, final Map<String, String> environment) {
         final Properties props = new Properties();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            props.load(reader);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read settings file " + file, e);
+        if (file != null) {
+            try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                props.load(reader);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read settings file " + file, e);
+            }
         }
         final Map<String, String> values = new HashMap<>();
         props.stringPropertyNames().forEach(k -> values.put(k, props.getProperty(k)));
