@@ -8,6 +8,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.otppipeline.schemas.crypto.Aead;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.kafka.TopicAdmin;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +19,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Routes: {@code POST /v1/otp}, {@code POST /v1/otp/verify}, {@code GET /healthz} (liveness),
  * {@code GET /readyz} (a reply partition is assigned, so Kafka is reachable), {@code GET /metrics}
- * (Prometheus). Every error is RFC 9457 {@code application/problem+json}.
+ * (Prometheus), {@code GET /openapi.yaml} (this API's OpenAPI 3.1 document, kept in
+ * {@code otp-api/src/main/resources/openapi.yaml}). Every error is RFC 9457 {@code application/problem+json}.
  */
 public final class ApiService implements AutoCloseable {
 
@@ -45,6 +48,7 @@ public final class ApiService implements AutoCloseable {
                 config.replyTimeoutMs());
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         final OtpRoutes routes = new OtpRoutes(keys, commandAead, gateway, meters);
+        final byte[] openApi = openApi();
         gateway.start();
         final Javalin app = Javalin.create(cfg -> {
             cfg.http.maxRequestSize = config.maxBodyBytes();
@@ -56,6 +60,7 @@ public final class ApiService implements AutoCloseable {
             cfg.routes.post("/v1/otp/verify", routes::verifyOtp);
             cfg.routes.get("/healthz", ctx -> Responses.json(ctx, 200, Map.of("status", "ok")));
             cfg.routes.get("/readyz", ctx -> ready(ctx, gateway));
+            cfg.routes.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(meters.scrape()));
             cfg.routes.exception(ProblemException.class, (e, ctx) -> Responses.problem(ctx, e));
             cfg.routes.exception(HttpResponseException.class, (e, ctx) -> Responses.problem(ctx,
@@ -71,6 +76,14 @@ public final class ApiService implements AutoCloseable {
         }).start();
         LOG.info("otp-api listening on http://{}:{}", config.host(), app.port());
         return new ApiService(app, gateway);
+    }
+
+    private static byte[] openApi() {
+        try (InputStream in = ApiService.class.getResourceAsStream("/openapi.yaml")) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new IllegalStateException("openapi.yaml is missing from the otp-api jar", e);
+        }
     }
 
     private static void ready(final Context ctx, final CommandGateway gateway) {

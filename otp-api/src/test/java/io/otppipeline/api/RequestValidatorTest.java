@@ -1,0 +1,67 @@
+package io.otppipeline.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import io.otppipeline.schemas.command.ClientInfo;
+import org.junit.jupiter.api.Test;
+
+class RequestValidatorTest {
+
+    @Test
+    void shouldAcceptWhenEmailRequestIsComplete() {
+        assertThatCode(() -> RequestValidator.check(new CreateOtpRequest("alice", "email", "alice@example.com",
+                "login", "pt-BR", new ClientInfo("2001:db8::1", "agent")))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void shouldNameDestinationWithoutEchoingItWhenSmsNumberIsNotE164() {
+        final Problem problem = problemOf(new CreateOtpRequest("alice", "sms", "0044 20 7946 0000", "login", null,
+                null));
+
+        assertThat(problem.status()).isEqualTo(400);
+        assertThat(problem.errors()).extracting(Problem.FieldError::field).containsExactly("destination");
+        assertThat(problem.toString()).doesNotContain("7946");
+    }
+
+    @Test
+    void shouldListEveryInvalidFieldWhenSeveralAreWrong() {
+        final Problem problem = problemOf(new CreateOtpRequest(null, "fax", null, "Log In", null,
+                new ClientInfo("not an ip", "x".repeat(513))));
+
+        assertThat(problem.errors()).extracting(Problem.FieldError::field)
+                .containsExactlyInAnyOrder("userId", "channel", "purpose", "client.ip", "client.userAgent");
+    }
+
+    @Test
+    void shouldRejectWhenEmailIsLongerThan254Characters() {
+        final String address = "a".repeat(64) + "@" + "b".repeat(186) + ".com";
+
+        assertThat(address).hasSize(255);
+        assertThat(problemOf(new CreateOtpRequest("u", "email", address, "login", null, null)).errors())
+                .extracting(Problem.FieldError::field).containsExactly("destination");
+    }
+
+    @Test
+    void shouldNotEchoCodeWhenCodeIsMalformed() {
+        final Problem problem = problemOf(new VerifyOtpRequest("alice", "login", "12a456", null, null));
+
+        assertThat(problem.errors()).extracting(Problem.FieldError::field).containsExactly("code");
+        assertThat(problem.toString()).doesNotContain("12a456");
+    }
+
+    @Test
+    void shouldRejectWhenOtpIdIsNotUuid() {
+        assertThat(problemOf(new VerifyOtpRequest("alice", "login", "123456", "abc", null)).errors())
+                .extracting(Problem.FieldError::field).containsExactly("otpId");
+    }
+
+    private static Problem problemOf(final CreateOtpRequest request) {
+        return catchThrowableOfType(ProblemException.class, () -> RequestValidator.check(request)).problem();
+    }
+
+    private static Problem problemOf(final VerifyOtpRequest request) {
+        return catchThrowableOfType(ProblemException.class, () -> RequestValidator.check(request)).problem();
+    }
+}
