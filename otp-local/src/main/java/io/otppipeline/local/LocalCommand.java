@@ -1,13 +1,15 @@
 package io.otppipeline.local;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -57,7 +59,7 @@ final class LocalCommand implements Callable<Integer> {
             description = "Processor transaction commit interval in milliseconds (default: ${DEFAULT-VALUE}).")
     long commitIntervalMs;
 
-    private final Deque<AutoCloseable> running = new ArrayDeque<>();
+    private final Deque<AutoCloseable> running = new ConcurrentLinkedDeque<>();
 
     @Override
     public Integer call() throws Exception {
@@ -68,8 +70,10 @@ final class LocalCommand implements Callable<Integer> {
         final CountDownLatch forever = new CountDownLatch(1);
         try {
             final DevSecrets secrets = new DevSecrets(dir.resolve("secrets")).ensure();
+            final CompletableFuture<String> postgres = jdbcUrl != null ? CompletableFuture.completedFuture(jdbcUrl)
+                    : CompletableFuture.supplyAsync(() -> startPostgres(dir));
             final String kafka = bootstrapServers != null ? bootstrapServers : startKafka(dir);
-            final String jdbc = jdbcUrl != null ? jdbcUrl : startPostgres(dir);
+            final String jdbc = postgres.join();
             final String smtp = smtpHost != null ? smtpHost : startMailSink(dir);
             final Pipeline pipeline = Pipeline.start(new PipelineSettings(kafka, jdbc, jdbcUser, jdbcPasswordFile, smtp, smtpPort,
                     apiPort, secrets, dir.resolve("processor-state"), commitIntervalMs));
@@ -91,11 +95,16 @@ final class LocalCommand implements Callable<Integer> {
         return kafka.bootstrapServers();
     }
 
-    private String startPostgres(final Path dir) throws IOException {
-        final LocalPostgres postgres = LocalPostgres.start(dir.resolve("postgres"), pgPort,
-                dir.resolve("logs/postgres.log"));
-        running.push(postgres);
-        return postgres.jdbcUrl();
+    /** Runs beside the broker's start-up: PostgreSQL and Kafka share nothing. */
+    private String startPostgres(final Path dir) {
+        try {
+            final LocalPostgres postgres = LocalPostgres.start(dir.resolve("postgres"), pgPort,
+                    dir.resolve("logs/postgres.log"));
+            running.push(postgres);
+            return postgres.jdbcUrl();
+        } catch (IOException e) {
+            throw new UncheckedIOException("PostgreSQL did not start; see " + dir.resolve("logs/postgres.log"), e);
+        }
     }
 
     private String startMailSink(final Path dir) throws IOException {

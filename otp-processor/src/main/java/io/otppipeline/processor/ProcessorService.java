@@ -5,6 +5,7 @@ import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.crypto.Mac;
 import io.otppipeline.schemas.kafka.TopicAdmin;
 import java.time.Duration;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -48,8 +49,13 @@ public final class ProcessorService implements AutoCloseable {
         return streams.state() == KafkaStreams.State.RUNNING;
     }
 
+    /**
+     * Stops processing and leaves the consumer group, so that a restarted instance gets the partitions at
+     * once instead of after the session timeout (45 s by default).
+     */
     @Override
     public void close() {
-        streams.close(Duration.ofSeconds(30));
+        streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }
 }
