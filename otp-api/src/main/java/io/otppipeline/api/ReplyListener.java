@@ -1,8 +1,8 @@
 package io.otppipeline.api;
 
+import io.otppipeline.schemas.kafka.PollingLoop;
 import io.otppipeline.schemas.kafka.Topics;
 import io.otppipeline.schemas.reply.OtpReply;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +14,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,24 +33,19 @@ final class ReplyListener implements AutoCloseable {
     private final Map<String, CompletableFuture<OtpReply>> waiting = new ConcurrentHashMap<>();
     private final AtomicReference<List<Integer>> assigned = new AtomicReference<>(List.of());
     private final AtomicInteger nextPartition = new AtomicInteger();
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final PollingLoop<String, OtpReply> loop;
 
     ReplyListener(final String bootstrapServers, final String groupId) {
-        final Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+        final Properties p = PollingLoop.readCommittedConsumer(bootstrapServers, groupId, "latest");
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
         consumer = new KafkaConsumer<>(p, Topics.REPLIES.keySerde().deserializer(),
                 Topics.REPLIES.valueSerde().deserializer());
-        thread = new Thread(this::run, "otp-api-replies");
-        thread.setDaemon(true);
+        loop = new PollingLoop<>("otp-api-replies", consumer,
+                kafka -> kafka.subscribe(List.of(Topics.REPLIES.name()), new Rebalance()), this::complete);
     }
 
     void start() {
-        thread.start();
+        loop.start();
     }
 
     /**
@@ -80,39 +75,22 @@ final class ReplyListener implements AutoCloseable {
 
     /** Whether replies can reach this instance (it holds at least one reply partition). */
     boolean isReady() {
-        return !assigned.get().isEmpty();
+        return loop.isAlive() && !assigned.get().isEmpty();
     }
 
-    private void run() {
-        try {
-            consumer.subscribe(List.of(Topics.REPLIES.name()), new Rebalance());
-            while (running) {
-                for (ConsumerRecord<String, OtpReply> record : consumer.poll(Duration.ofMillis(500))) {
-                    final CompletableFuture<OtpReply> future = waiting.remove(record.key());
-                    if (future != null && record.value() != null) {
-                        future.complete(record.value());
-                    }
-                }
+    private void complete(final ConsumerRecords<String, OtpReply> records) {
+        for (ConsumerRecord<String, OtpReply> record : records) {
+            final CompletableFuture<OtpReply> future = waiting.remove(record.key());
+            if (future != null && record.value() != null) {
+                future.complete(record.value());
             }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("reply listener stopped", e);
-        } finally {
-            assigned.set(List.of());
-            consumer.close();
         }
     }
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(10_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
+        assigned.set(List.of());
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {

@@ -4,10 +4,10 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.otppipeline.schemas.crypto.Secrets;
 import io.otppipeline.schemas.event.CloudEvent;
+import io.otppipeline.schemas.kafka.PollingLoop;
 import io.otppipeline.schemas.kafka.TopicAdmin;
 import io.otppipeline.schemas.kafka.Topics;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -21,7 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
@@ -41,21 +40,16 @@ public final class AuditService implements AutoCloseable {
     private final HikariDataSource dataSource;
     private final AuditStore store;
     private final KafkaConsumer<String, byte[]> consumer;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final PollingLoop<String, byte[]> loop;
 
     private AuditService(final AuditConfig config, final HikariDataSource dataSource) {
         this.dataSource = dataSource;
         this.store = new AuditStore(dataSource);
-        final Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        final Properties c = PollingLoop.readCommittedConsumer(config.bootstrapServers(), config.groupId(), "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
         this.consumer = new KafkaConsumer<>(c, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
-        this.thread = new Thread(this::run, "otp-audit");
+        this.loop = new PollingLoop<>("otp-audit", consumer,
+                kafka -> kafka.subscribe(List.of(TOPIC), new SeekToStoredOffsets()), this::write);
     }
 
     /**
@@ -77,24 +71,9 @@ public final class AuditService implements AutoCloseable {
         final HikariDataSource dataSource = new HikariDataSource(hikari);
         Flyway.configure().dataSource(dataSource).load().migrate();
         final AuditService service = new AuditService(config, dataSource);
-        service.thread.start();
+        service.loop.start();
         LOG.info("otp-audit started");
         return service;
-    }
-
-    private void run() {
-        try {
-            consumer.subscribe(List.of(TOPIC), new SeekToStoredOffsets());
-            while (running) {
-                write(consumer.poll(Duration.ofMillis(500)));
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException | SQLException e) {
-            LOG.error("audit sink stopped", e);
-        } finally {
-            consumer.close();
-        }
     }
 
     private void write(final ConsumerRecords<String, byte[]> records) throws SQLException {
@@ -126,13 +105,7 @@ public final class AuditService implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(15_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
         dataSource.close();
     }
 

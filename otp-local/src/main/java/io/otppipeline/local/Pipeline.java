@@ -13,12 +13,16 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The four services in one JVM, configured through the same settings keys they read from their own
  * properties files. Closing stops them in reverse start order.
  */
 public final class Pipeline implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private ApiService api;
@@ -86,7 +90,7 @@ public final class Pipeline implements AutoCloseable {
             try {
                 started.pop().close();
             } catch (Exception e) {
-                org.slf4j.LoggerFactory.getLogger(Pipeline.class).warn("service did not stop cleanly", e);
+                LOG.warn("service did not stop cleanly", e);
             }
         }
     }

@@ -5,6 +5,7 @@ import io.otppipeline.schemas.crypto.Aead;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.delivery.OtpIssued;
 import io.otppipeline.schemas.event.CloudEvent;
+import io.otppipeline.schemas.kafka.PollingLoop;
 import io.otppipeline.schemas.kafka.TopicAdmin;
 import io.otppipeline.schemas.kafka.Topics;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,16 +39,10 @@ public final class NotifierService implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
     private final DeliveryHandler handler;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final PollingLoop<String, byte[]> loop;
 
     private NotifierService(final NotifierConfig config, final DeliveryHandler handler) {
-        final Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        final Properties c = PollingLoop.readCommittedConsumer(config.bootstrapServers(), config.groupId(), "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50");
         this.consumer = new KafkaConsumer<>(c, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
         final Properties p = new Properties();
@@ -58,7 +52,8 @@ public final class NotifierService implements AutoCloseable {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         this.producer = new KafkaProducer<>(p, Serdes.String().serializer(), Serdes.ByteArray().serializer());
         this.handler = handler;
-        this.thread = new Thread(this::run, "otp-notifier");
+        this.loop = new PollingLoop<>("otp-notifier", consumer,
+                kafka -> kafka.subscribe(List.of(Topics.DELIVERY.name())), this::handleBatch);
     }
 
     /**
@@ -73,28 +68,16 @@ public final class NotifierService implements AutoCloseable {
                 Map.of(Channel.EMAIL, new SmtpEmailSender(config.smtp(), clock),
                         Channel.SMS, new UnconfiguredSmsSender()), clock);
         final NotifierService service = new NotifierService(config, handler);
-        service.thread.start();
+        service.loop.start();
         LOG.info("otp-notifier started (SMTP {}:{})", config.smtp().host(), config.smtp().port());
         return service;
     }
 
-    private void run() {
-        try {
-            consumer.subscribe(List.of(Topics.DELIVERY.name()));
-            while (running) {
-                final ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-                records.forEach(this::process);
-                if (!records.isEmpty()) {
-                    producer.flush();
-                    consumer.commitSync();
-                }
-            }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            LOG.error("notifier loop stopped", e);
-        } finally {
-            consumer.close();
+    private void handleBatch(final ConsumerRecords<String, byte[]> records) {
+        records.forEach(this::process);
+        if (!records.isEmpty()) {
+            producer.flush();
+            consumer.commitSync();
         }
     }
 
@@ -129,13 +112,7 @@ public final class NotifierService implements AutoCloseable {
 
     @Override
     public void close() {
-        running = false;
-        consumer.wakeup();
-        try {
-            thread.join(15_000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
         producer.close(Duration.ofSeconds(5));
     }
 }

@@ -3,7 +3,6 @@ package io.otppipeline.schemas.crypto;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.otppipeline.schemas.Json;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
