@@ -32,9 +32,6 @@ import java.util.UUID;
  * rejects to avoid modulo bias); only HMAC-SHA-256(otpId, code) is stored and compared in constant time;
  * a new code for a purpose supersedes the old one; a code dies after {@link OtpRules#maxFailedAttempts()}
  * wrong guesses, even for the right code; an approved code is removed so it cannot be used again.
- *
- * @throws io.otppipeline.schemas.crypto.SealedBoxException from either method when the command's sealed
- *     field cannot be opened
  */
 public final class OtpDecisions {
 
@@ -59,7 +56,12 @@ public final class OtpDecisions {
         this.pepper = pepper;
     }
 
-    /** Issues a new code for the command's purpose; {@code nowMs} is wall-clock epoch milliseconds. */
+    /**
+     * Issues a new code for the command's purpose.
+     *
+     * @param nowMs wall-clock time, epoch milliseconds
+     * @throws io.otppipeline.schemas.crypto.SealedBoxException if the sealed destination cannot be opened
+     */
     public Decision request(final UserState state, final OtpRequested command, final long nowMs) {
         final String destination = openText(command.destination(), command.commandId());
         final String otpId = UUID.randomUUID().toString();
@@ -87,7 +89,12 @@ public final class OtpDecisions {
         return new Decision(state.withPending(command.purpose(), otp), reply, events, delivery);
     }
 
-    /** Checks a typed code against the user's live code for the purpose; {@code nowMs} as above. */
+    /**
+     * Checks a typed code against the user's live code for the purpose.
+     *
+     * @param nowMs wall-clock time, epoch milliseconds
+     * @throws io.otppipeline.schemas.crypto.SealedBoxException if the sealed code cannot be opened
+     */
     public Decision verify(final UserState state, final OtpVerifyAttempted command, final long nowMs) {
         final String typed = openText(command.code(), command.commandId());
         final PendingOtp otp = state.pending().get(command.purpose());
