@@ -23,13 +23,12 @@ public record AuditConfig(String bootstrapServers, String groupId, short replica
      * @throws IllegalStateException naming a missing or malformed setting
      */
     public static AuditConfig from(final Settings s) {
-        final String passwordFile = s.string("secrets.audit.jdbc.password.file", null);
         return new AuditConfig(
                 s.required("kafka.bootstrap.servers"),
                 s.string("audit.group.id", "otp-audit"),
                 (short) s.number("kafka.replication.factor", 1),
                 s.required("audit.jdbc.url"),
                 s.string("audit.jdbc.user", "postgres"),
-                passwordFile == null ? null : Path.of(passwordFile));
+                s.optionalPath("secrets.audit.jdbc.password.file"));
     }
 }

@@ -36,7 +36,6 @@ public record NotifierConfig(String bootstrapServers, String groupId, short repl
      * @throws IllegalStateException naming a missing or malformed setting
      */
     public static NotifierConfig from(final Settings s) {
-        final String passwordFile = s.string("secrets.smtp.password.file", null);
         return new NotifierConfig(
                 s.required("kafka.bootstrap.servers"),
                 s.string("notifier.group.id", "otp-notifier"),
@@ -47,7 +46,7 @@ public record NotifierConfig(String bootstrapServers, String groupId, short repl
                         (int) s.number("smtp.port", 25),
                         s.string("smtp.from", "no-reply@localhost"),
                         s.string("smtp.username", null),
-                        passwordFile == null ? null : Path.of(passwordFile),
+                        s.optionalPath("secrets.smtp.password.file"),
                         s.string("smtp.starttls", "off"),
                         s.number("smtp.timeout.ms", 10_000)));
     }

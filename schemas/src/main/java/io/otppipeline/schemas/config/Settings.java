@@ -100,4 +100,10 @@ public final class Settings {
     public Path path(final String key) {
         return Path.of(required(key));
     }
+
+    /** An optional file path, or {@code null} when unset. */
+    public Path optionalPath(final String key) {
+        final String value = string(key, null);
+        return value == null ? null : Path.of(value);
+    }
 }
