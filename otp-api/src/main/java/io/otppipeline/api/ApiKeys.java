@@ -20,11 +20,16 @@ import java.util.regex.Pattern;
  * are 256-bit random tokens ({@code otpk_} + base64url), so a fast unsalted hash is enough: there is no
  * dictionary to search. Lookup compares every hash in constant time.
  *
- * <p>File format (JSON): {@code {"keys": [{"id": "demo-1", "tenant": "demo", "sha256": "<hex>"}]}}
+ * <p>File format (JSON): {@code {"keys": [{"id": "demo-1", "tenant": "demo", "sha256": "<hex>",
+ * "scopes": ["admin"]}]}}; {@code scopes} is optional (none by default). A key without the {@link #ADMIN}
+ * scope can request and verify codes; only an admin key can unlock users.
  *
  * @param keys the registered keys
  */
 public record ApiKeys(@JsonProperty("keys") List<Entry> keys) {
+
+    /** Scope of keys that may use the administrative routes ({@code POST /v1/users/{userId}/unlock}). */
+    public static final String ADMIN = "admin";
 
     private static final Pattern TENANT = Pattern.compile("^[a-z0-9][a-z0-9_-]{0,62}$");
     private static final String PREFIX = "otpk_";
@@ -35,14 +40,21 @@ public record ApiKeys(@JsonProperty("keys") List<Entry> keys) {
      * @param id name of the key, for logs and rotation (not secret)
      * @param tenant tenant the key acts for; lower case letters, digits, {@code _} and {@code -}
      * @param sha256 lower-case hex SHA-256 of the whole key string
+     * @param scopes extra rights, for example {@link #ADMIN}; empty when absent
      */
-    public record Entry(String id, String tenant, String sha256) {
+    public record Entry(String id, String tenant, String sha256, List<String> scopes) {
 
         /** @throws IllegalArgumentException if the tenant id is not valid */
         public Entry {
             if (tenant == null || !TENANT.matcher(tenant).matches()) {
                 throw new IllegalArgumentException("api key " + id + " has an invalid tenant id");
             }
+            scopes = scopes == null ? List.of() : List.copyOf(scopes);
+        }
+
+        /** Whether this key has {@code scope}. */
+        public boolean hasScope(final String scope) {
+            return scopes.contains(scope);
         }
     }
 
@@ -73,12 +85,12 @@ public record ApiKeys(@JsonProperty("keys") List<Entry> keys) {
         }
     }
 
-    /** A new random key for {@code tenant} with name {@code id}. */
-    public static Issued issue(final String id, final String tenant) {
+    /** A new random key for {@code tenant} with name {@code id} and {@code scopes}. */
+    public static Issued issue(final String id, final String tenant, final String... scopes) {
         final byte[] secret = new byte[32];
         new SecureRandom().nextBytes(secret);
         final String plaintext = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        return new Issued(plaintext, new Entry(id, tenant, sha256Hex(plaintext)));
+        return new Issued(plaintext, new Entry(id, tenant, sha256Hex(plaintext), List.of(scopes)));
     }
 
     /**

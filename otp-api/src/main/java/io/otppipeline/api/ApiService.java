@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * otp-api as a running service: the HTTP server (Javalin on Jetty 12) and its Kafka request-reply gateway.
  *
- * <p>Routes: {@code POST /v1/otp}, {@code POST /v1/otp/verify}, {@code GET /healthz} (liveness),
+ * <p>Routes: {@code POST /v1/otp}, {@code POST /v1/otp/verify}, {@code POST /v1/otp/{otpId}/consume},
+ * {@code POST /v1/users/{userId}/unlock} (admin scope), {@code GET /healthz} (liveness),
  * {@code GET /readyz} (a reply partition is assigned, so Kafka is reachable), {@code GET /metrics}
  * (Prometheus), {@code GET /openapi.yaml} (this API's OpenAPI 3.1 document, kept in
  * {@code otp-api/src/main/resources/openapi.yaml}). Every error is RFC 9457 {@code application/problem+json}.
@@ -43,11 +44,13 @@ public final class ApiService implements AutoCloseable {
     public static ApiService start(final ApiConfig config) {
         TopicAdmin.ensureTopics(config.bootstrapServers(), config.replicationFactor());
         final ApiKeys keys = ApiKeys.load(config.apiKeysFile());
-        final Aead commandAead = new Aead(Keyring.load(config.commandKeyring()));
+        final Keyring commandKeyring = Keyring.load(config.commandKeyring());
+        final Aead commandAead = new Aead(commandKeyring);
         final CommandGateway gateway = new CommandGateway(config.bootstrapServers(), config.replyGroupId(),
                 config.replyTimeoutMs());
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        final OtpRoutes routes = new OtpRoutes(keys, commandAead, gateway, meters);
+        final OtpRoutes routes = new OtpRoutes(keys, commandAead, new IdempotencyHeader(commandKeyring), gateway,
+                meters);
         final byte[] openApi = openApi();
         gateway.start();
         final Javalin app = Javalin.create(cfg -> {
@@ -58,6 +61,8 @@ public final class ApiService implements AutoCloseable {
             cfg.startup.showJavalinBanner = false;
             cfg.routes.post("/v1/otp", routes::createOtp);
             cfg.routes.post("/v1/otp/verify", routes::verifyOtp);
+            cfg.routes.post("/v1/otp/{otpId}/consume", routes::consumeOtp);
+            cfg.routes.post("/v1/users/{userId}/unlock", routes::unlockUser);
             cfg.routes.get("/healthz", ctx -> Responses.json(ctx, 200, Map.of("status", "ok")));
             cfg.routes.get("/readyz", ctx -> ready(ctx, gateway));
             cfg.routes.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));

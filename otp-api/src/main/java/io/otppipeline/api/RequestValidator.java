@@ -58,6 +58,22 @@ final class RequestValidator {
         throwIfAny(errors);
     }
 
+    /** @throws ProblemException 400 if the path's otpId or the body is invalid */
+    static void check(final String otpId, final ConsumeOtpRequest r) {
+        final List<FieldError> errors = new ArrayList<>();
+        require(errors, "otpId", otpId, UUID, "must be a lower-case UUID");
+        require(errors, "userId", r.userId(), USER_ID, "must be 1 to 128 printable characters without spaces");
+        client(errors, r.client());
+        throwIfAny(errors);
+    }
+
+    /** @throws ProblemException 400 if the path's userId is invalid */
+    static void checkUserId(final String userId) {
+        final List<FieldError> errors = new ArrayList<>();
+        require(errors, "userId", userId, USER_ID, "must be 1 to 128 printable characters without spaces");
+        throwIfAny(errors);
+    }
+
     private static void client(final List<FieldError> errors, final ClientInfo client) {
         if (client == null) {
             return;

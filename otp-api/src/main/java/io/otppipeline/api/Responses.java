@@ -36,6 +36,15 @@ final class Responses {
     record Verified(String status, String otpId, Integer attemptsRemaining, Long retryAfterSeconds) {
     }
 
+    /**
+     * {@code 200} body of {@code POST /v1/otp/{otpId}/consume} and {@code POST /v1/users/{userId}/unlock}.
+     *
+     * @param status {@code consumed} or {@code unlocked}
+     * @param otpId the consumed code (consume only)
+     */
+    record Done(String status, String otpId) {
+    }
+
     private Responses() {
     }
 
@@ -65,7 +74,8 @@ final class Responses {
     /** The HTTP answer to a verification's reply. */
     static void verified(final Context ctx, final OtpReply reply) {
         if (reply.status() == ReplyStatus.REJECTED || reply.status() == ReplyStatus.PENDING
-                || reply.status() == ReplyStatus.RATE_LIMITED) {
+                || reply.status() == ReplyStatus.RATE_LIMITED || reply.status() == ReplyStatus.CONSUMED
+                || reply.status() == ReplyStatus.CONFLICT || reply.status() == ReplyStatus.UNLOCKED) {
             problem(ctx, rejected());
             return;
         }
@@ -74,6 +84,34 @@ final class Responses {
         }
         json(ctx, 200, new Verified(reply.status().wireName(), reply.otpId(), reply.attemptsRemaining(),
                 reply.retryAfterSeconds()));
+    }
+
+    /** The HTTP answer to a consume's reply: 200 once, then 409. */
+    static void consumed(final Context ctx, final OtpReply reply) {
+        if (reply.status() == ReplyStatus.CONSUMED) {
+            json(ctx, 200, new Done(reply.status().wireName(), reply.otpId()));
+        } else if (reply.status() == ReplyStatus.CONFLICT) {
+            problem(ctx, new ProblemException(Problem.of(409, "not-consumable", "Code cannot be consumed",
+                    "The code is not an approved code of a two-phase purpose: not approved yet, already consumed, "
+                            + "expired or unknown.")));
+        } else {
+            problem(ctx, rejected());
+        }
+    }
+
+    /** The HTTP answer to an admin unlock's reply. */
+    static void unlocked(final Context ctx, final OtpReply reply) {
+        if (reply.status() == ReplyStatus.UNLOCKED) {
+            json(ctx, 200, new Done(reply.status().wireName(), null));
+        } else {
+            problem(ctx, rejected());
+        }
+    }
+
+    /** {@code 422}: the Idempotency-Key came before with another request. */
+    static ProblemException idempotencyMismatch() {
+        return new ProblemException(Problem.of(422, "idempotency-key-reused", "Idempotency key reused",
+                "This Idempotency-Key was used with a different request; use a new key for a new request."));
     }
 
     private static ProblemException retryLater(final int status, final String type, final String title,

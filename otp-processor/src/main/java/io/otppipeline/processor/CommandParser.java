@@ -1,6 +1,10 @@
 package io.otppipeline.processor;
 
 import io.otppipeline.schemas.command.OtpCommand;
+import io.otppipeline.schemas.command.OtpConsumeRequested;
+import io.otppipeline.schemas.command.OtpRequested;
+import io.otppipeline.schemas.command.OtpVerifyAttempted;
+import io.otppipeline.schemas.command.UserUnlockRequested;
 import io.otppipeline.schemas.kafka.Topics;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.errors.SerializationException;
@@ -41,7 +45,22 @@ final class CommandParser implements Processor<String, byte[], String, Object> {
     }
 
     private static boolean complete(final OtpCommand c) {
-        return c.commandId() != null && c.tenantId() != null && c.userId() != null && c.purpose() != null;
+        if (c.commandId() == null || c.tenantId() == null || c.userId() == null || c.userId().indexOf(' ') >= 0) {
+            return false;
+        }
+        if (c.idempotency() != null && (c.idempotency().key() == null || c.idempotency().requestHash() == null)) {
+            return false;
+        }
+        if (c instanceof OtpRequested r) {
+            return r.purpose() != null && r.channel() != null && r.destination() != null;
+        }
+        if (c instanceof OtpVerifyAttempted v) {
+            return v.purpose() != null && v.code() != null;
+        }
+        if (c instanceof OtpConsumeRequested consume) {
+            return consume.otpId() != null;
+        }
+        return ((UserUnlockRequested) c).actor() != null;
     }
 
     private void deadLetter(final Record<String, byte[]> record, final String reason) {

@@ -1,18 +1,19 @@
 package io.otppipeline.processor;
 
+import io.otppipeline.schemas.command.IdempotencyKey;
 import io.otppipeline.schemas.command.OtpCommand;
-import io.otppipeline.schemas.command.OtpRequested;
-import io.otppipeline.schemas.command.OtpVerifyAttempted;
 import io.otppipeline.schemas.crypto.SealedBoxException;
 import io.otppipeline.schemas.kafka.Topics;
 import io.otppipeline.schemas.reply.OtpReply;
 import io.otppipeline.schemas.reply.ReplyStatus;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Applies {@link OtpDecisions} to each command of a user, keeping the user's {@link UserState} in the
@@ -20,14 +21,18 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * task sees all of a user's commands one at a time, and exactly-once makes "read command, update state,
  * emit events, delivery and reply" one Kafka transaction (ARCHITECTURE section 3).
  *
+ * <p>A command with an idempotency key seen before (same tenant and user, within
+ * {@link OtpRules#idempotencyTtlSeconds()}) is not decided again: the same request fingerprint gets the first
+ * reply, another fingerprint gets {@code idempotency_mismatch}; neither emits events nor counts anything.
+ *
  * <p>Time is the wall clock ({@link ProcessorContext#currentSystemTimeMs()}), so tests move it with
- * {@code TopologyTestDriver.advanceWallClockTime}.
+ * {@code TopologyTestDriver.advanceWallClockTime}; the {@link ExpirySweep} runs on the same clock.
  */
 final class OtpCommandProcessor implements Processor<String, OtpCommand, String, Object> {
 
     private final OtpDecisions decisions;
     private ProcessorContext<String, Object> context;
-    private KeyValueStore<String, UserState> store;
+    private UserStates users;
 
     OtpCommandProcessor(final OtpDecisions decisions) {
         this.decisions = decisions;
@@ -36,24 +41,36 @@ final class OtpCommandProcessor implements Processor<String, OtpCommand, String,
     @Override
     public void init(final ProcessorContext<String, Object> context) {
         this.context = context;
-        this.store = context.getStateStore(OtpTopology.USER_STATE_STORE);
+        this.users = new UserStates(context.getStateStore(OtpTopology.USER_STATE_STORE),
+                context.getStateStore(OtpTopology.IDEMPOTENCY_STORE),
+                context.getStateStore(OtpTopology.EXPIRY_INDEX_STORE), decisions.rules());
+        context.schedule(Duration.ofMillis(decisions.rules().sweepIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
+                new ExpirySweep(decisions, users, context));
     }
 
     @Override
     public void process(final Record<String, OtpCommand> record) {
         final long now = context.currentSystemTimeMs();
         final int replyPartition = replyPartition(record);
+        final OtpCommand command = record.value();
+        final IdempotencyKey idempotency = command.idempotency();
+        final IdempotencyRecord first = idempotency == null ? null
+                : users.recall(record.key(), idempotency.key(), now);
+        if (first != null) {
+            forwardReply(repeat(first, command), replyPartition, now);
+            return;
+        }
         final Decision decision;
         try {
-            decision = decide(record.key(), record.value(), now);
+            decision = decisions.decide(users.get(record.key()), command, now);
         } catch (SealedBoxException e) {
             reject(record, replyPartition, e.getMessage(), now);
             return;
         }
-        if (decision.state().isEmpty()) {
-            store.delete(record.key());
-        } else {
-            store.put(record.key(), decision.state());
+        users.put(record.key(), decision.state());
+        if (idempotency != null) {
+            users.remember(record.key(), idempotency.key(), new IdempotencyRecord(idempotency.requestHash(),
+                    decision.reply(), now + users.idempotencyTtlMs()));
         }
         decision.events().forEach(e -> context.forward(new Record<>(record.key(), e, now), OtpTopology.EVENTS_SINK));
         if (decision.delivery() != null) {
@@ -62,13 +79,12 @@ final class OtpCommandProcessor implements Processor<String, OtpCommand, String,
         forwardReply(decision.reply(), replyPartition, now);
     }
 
-    private Decision decide(final String userKey, final OtpCommand command, final long now) {
-        final UserState state = store.get(userKey);
-        final UserState current = state == null ? UserState.EMPTY : state;
-        if (command instanceof OtpRequested requested) {
-            return decisions.request(current, requested, now);
-        }
-        return decisions.verify(current, (OtpVerifyAttempted) command, now);
+    private static OtpReply repeat(final IdempotencyRecord first, final OtpCommand command) {
+        final boolean sameRequest = MessageDigest.isEqual(
+                first.requestHash().getBytes(StandardCharsets.US_ASCII),
+                command.idempotency().requestHash().getBytes(StandardCharsets.US_ASCII));
+        return sameRequest ? first.reply().forCommand(command.commandId())
+                : OtpReply.of(command.commandId(), ReplyStatus.IDEMPOTENCY_MISMATCH);
     }
 
     private void reject(final Record<String, OtpCommand> record, final int replyPartition, final String reason,

@@ -1,51 +1,86 @@
 package io.otppipeline.processor;
 
 import io.otppipeline.schemas.config.Settings;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
- * The per-user rules the processor enforces (ARCHITECTURE section 5). This walking skeleton applies one
- * set of rules to every purpose; per-purpose overrides, send limits and lockout come with the per-user
- * rules issue.
+ * Every rule the processor enforces (ARCHITECTURE section 5): {@link PurposeRules} for any purpose, overrides
+ * for named purposes, the user-wide {@link LockoutRules}, idempotency and the expiry sweep.
  *
- * @param codeDigits digits of an issued code; default 6 (OWASP Forgot Password / MFA cheat sheets; NIST SP
- *     800-63B section 5.1.3 asks for at least 6)
- * @param lifetimeSeconds seconds an issued code is accepted; default 600 (Twilio Verify's default; NIST SP
- *     800-63B section 5.1.3.1: at most 10 minutes)
- * @param maxFailedAttempts wrong guesses after which a code is dead; default 5 (Twilio Verify, seeds 001/002)
+ * @param defaults rules of a purpose without overrides ({@code otp.*})
+ * @param purposes overrides by purpose name ({@code otp.purpose.<name>.*}); {@code password_reset} is
+ *     two-phase unless configured otherwise
+ * @param lockout user lockout
+ * @param idempotencyTtlSeconds {@code otp.idempotency.ttl.seconds}: how long an idempotency key is
+ *     remembered, in seconds; default 86400 (Stripe keeps keys 24 hours)
+ * @param sweepIntervalMs {@code otp.sweep.interval.ms}: wall-clock period of the expiry sweep, in
+ *     milliseconds; default 1000
  */
-public record OtpRules(int codeDigits, long lifetimeSeconds, int maxFailedAttempts) {
+public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes, LockoutRules lockout,
+                       long idempotencyTtlSeconds, long sweepIntervalMs) {
 
-    /** The defaults named above. */
-    public static final OtpRules DEFAULTS = new OtpRules(6, 600, 5);
+    /** The purpose that is two-phase by default (seed 001). */
+    public static final String PASSWORD_RESET = "password_reset";
+
+    /** The documented defaults. */
+    public static final OtpRules DEFAULTS = new OtpRules(PurposeRules.DEFAULTS,
+            Map.of(PASSWORD_RESET, PurposeRules.DEFAULTS.withTwoPhase(true)), LockoutRules.DEFAULTS, 86_400, 1000);
 
     /**
-     * Checks the bounds.
+     * Defensive copy and bounds.
      *
-     * @throws IllegalArgumentException if digits are outside 6..9, the lifetime outside 1..3600 seconds, or
-     *     the attempt limit outside 1..20
+     * @throws IllegalArgumentException if the idempotency TTL or sweep interval is not positive
      */
     public OtpRules {
-        if (codeDigits < 6 || codeDigits > 9) {
-            throw new IllegalArgumentException("otp.code.digits must be between 6 and 9");
-        }
-        if (lifetimeSeconds < 1 || lifetimeSeconds > 3600) {
-            throw new IllegalArgumentException("otp.lifetime.seconds must be between 1 and 3600");
-        }
-        if (maxFailedAttempts < 1 || maxFailedAttempts > 20) {
-            throw new IllegalArgumentException("otp.max.failed.attempts must be between 1 and 20");
+        purposes = Map.copyOf(purposes);
+        if (idempotencyTtlSeconds < 1 || sweepIntervalMs < 1) {
+            throw new IllegalArgumentException("otp.idempotency.ttl.seconds and otp.sweep.interval.ms must be positive");
         }
     }
 
-    /** Rules from settings {@code otp.code.digits}, {@code otp.lifetime.seconds}, {@code otp.max.failed.attempts}. */
-    public static OtpRules from(final Settings settings) {
-        return new OtpRules(
-                (int) settings.number("otp.code.digits", DEFAULTS.codeDigits()),
-                settings.number("otp.lifetime.seconds", DEFAULTS.lifetimeSeconds()),
-                (int) settings.number("otp.max.failed.attempts", DEFAULTS.maxFailedAttempts()));
+    /**
+     * Rules from settings: the keys of {@link PurposeRules} under {@code otp.} and {@code otp.purpose.<name>.},
+     * {@link LockoutRules}, {@code otp.idempotency.ttl.seconds}, {@code otp.sweep.interval.ms}.
+     *
+     * @throws IllegalArgumentException if a value is out of range
+     * @throws IllegalStateException if a value is not a number
+     */
+    public static OtpRules from(final Settings s) {
+        final PurposeRules defaults = PurposeRules.from(s, "otp.", PurposeRules.DEFAULTS);
+        final Map<String, PurposeRules> purposes = new HashMap<>();
+        purposes.put(PASSWORD_RESET, PurposeRules.from(s, "otp.purpose." + PASSWORD_RESET + ".",
+                defaults.withTwoPhase(true)));
+        for (String key : s.keysStartingWith("otp.purpose.")) {
+            final String rest = key.substring("otp.purpose.".length());
+            final int dot = rest.indexOf('.');
+            final String purpose = dot < 0 ? rest : rest.substring(0, dot);
+            purposes.computeIfAbsent(purpose, p -> PurposeRules.from(s, "otp.purpose." + p + ".", defaults));
+        }
+        return new OtpRules(defaults, purposes, LockoutRules.from(s),
+                s.number("otp.idempotency.ttl.seconds", DEFAULTS.idempotencyTtlSeconds()),
+                s.number("otp.sweep.interval.ms", DEFAULTS.sweepIntervalMs()));
     }
 
-    /** Lifetime in milliseconds. */
-    public long lifetimeMs() {
-        return lifetimeSeconds * 1000L;
+    /** The rules of {@code purpose}. */
+    public PurposeRules forPurpose(final String purpose) {
+        return purposes.getOrDefault(purpose, defaults);
+    }
+
+    /** The same rules with {@code purpose} overridden. */
+    public OtpRules withPurpose(final String purpose, final PurposeRules rules) {
+        final Map<String, PurposeRules> next = new HashMap<>(purposes);
+        next.put(purpose, rules);
+        return new OtpRules(defaults, next, lockout, idempotencyTtlSeconds, sweepIntervalMs);
+    }
+
+    /** How long a send is remembered, in milliseconds: the longest send window or resend cooldown of any purpose. */
+    long sendMemoryMs() {
+        return purposes.values().stream().mapToLong(p -> Math.max(p.sendWindowMs(), p.resendCooldownMs()))
+                .reduce(Math.max(defaults.sendWindowMs(), defaults.resendCooldownMs()), Math::max);
+    }
+
+    long idempotencyTtlMs() {
+        return idempotencyTtlSeconds * 1000L;
     }
 }

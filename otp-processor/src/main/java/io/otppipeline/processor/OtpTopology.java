@@ -10,16 +10,23 @@ import org.apache.kafka.streams.state.Stores;
  * Builds the processor topology as a pure function of its {@link OtpDecisions}:
  *
  * <pre>
- * otp.commands.v1 → parse-commands ─┬→ otp-decisions [user-state] ─┬→ otp.replies.v1 (partition from header)
- *                                   │                              ├→ otp.delivery.v1
- *                                   │                              ├→ otp.events.v1
- *                                   └──────────────────────────────┴→ otp.commands.dlq.v1
+ * otp.commands.v1 → parse-commands ─┬→ otp-decisions ─┬→ otp.replies.v1 (partition from header)
+ *                                   │  [user-state,   ├→ otp.delivery.v1
+ *                                   │   idempotency,  ├→ otp.events.v1 (also from the expiry sweep)
+ *                                   │   expiry-index] │
+ *                                   └─────────────────┴→ otp.commands.dlq.v1
  * </pre>
  */
 public final class OtpTopology {
 
     /** Per-user state: key {@code tenantId:userId}, value {@link UserState} (JSON), changelog-backed. */
     public static final String USER_STATE_STORE = "otp-user-state";
+
+    /** Idempotency keys: key {@code tenantId:userId <key>}, value {@link IdempotencyRecord} (JSON). */
+    public static final String IDEMPOTENCY_STORE = "otp-idempotency";
+
+    /** Deadlines of user states and idempotency records, key format in {@link ExpiryIndex}, value empty. */
+    public static final String EXPIRY_INDEX_STORE = "otp-expiry-index";
 
     static final String SOURCE = "commands-source";
     static final String PARSER = "parse-commands";
@@ -41,6 +48,10 @@ public final class OtpTopology {
         topology.addProcessor(DECISIONS, () -> new OtpCommandProcessor(decisions), PARSER);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(USER_STATE_STORE),
                 Serdes.String(), JsonSerde.of(UserState.class)), DECISIONS);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDEMPOTENCY_STORE),
+                Serdes.String(), JsonSerde.of(IdempotencyRecord.class)), DECISIONS);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_INDEX_STORE),
+                Serdes.String(), Serdes.String()), DECISIONS);
 
         topology.addSink(REPLIES_SINK, Topics.REPLIES.name(), Serdes.String().serializer(), RoutedReply.SERIALIZER,
                 RoutedReply.PARTITIONER, DECISIONS);

@@ -13,9 +13,11 @@ import io.otppipeline.schemas.command.Channel;
  * @param issuedAtMs issue time, epoch milliseconds
  * @param expiresAtMs end of lifetime, epoch milliseconds
  * @param failedAttempts wrong guesses so far
+ * @param approved whether the right code was given and the code is reserved for one consume (two-phase
+ *     purposes only)
  */
 public record PendingOtp(String otpId, String codeMac, String macKid, Channel channel, String destinationMasked,
-                         long issuedAtMs, long expiresAtMs, int failedAttempts) {
+                         long issuedAtMs, long expiresAtMs, int failedAttempts, boolean approved) {
 
     /** Whether the lifetime has passed at {@code nowMs} (epoch milliseconds). */
     public boolean expiredAt(final long nowMs) {
@@ -25,6 +27,12 @@ public record PendingOtp(String otpId, String codeMac, String macKid, Channel ch
     /** This code with one more wrong guess. */
     public PendingOtp withFailedAttempt() {
         return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAtMs,
-                failedAttempts + 1);
+                failedAttempts + 1, approved);
+    }
+
+    /** This code approved and reserved for its consume. */
+    public PendingOtp asApproved() {
+        return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAtMs,
+                failedAttempts, true);
     }
 }

@@ -7,6 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.otppipeline.schemas.command.ClientInfo;
 import io.otppipeline.schemas.event.CloudEvent;
+import io.otppipeline.schemas.event.ConsumeCompletedData;
+import io.otppipeline.schemas.event.LockoutEndedData;
+import io.otppipeline.schemas.event.LockoutStartedData;
+import io.otppipeline.schemas.event.OtpExpiredData;
+import io.otppipeline.schemas.event.RequestRefusedData;
+import io.otppipeline.schemas.event.UserUnlockedData;
 import io.otppipeline.schemas.event.DeliveryOutcomeData;
 import io.otppipeline.schemas.event.EventSchemas;
 import io.otppipeline.schemas.event.EventTypes;
@@ -24,18 +30,28 @@ class EventSchemasTest {
     private static final String OTP = UUID.randomUUID().toString();
     private static final String COMMAND = UUID.randomUUID().toString();
 
-    private static final Map<String, Object> EXAMPLES = Map.of(
-            EventTypes.OTP_ISSUED, new OtpIssuedData(OTP, COMMAND, "login", "email", "a***e@example.com",
-                    NOW.plusSeconds(600), new ClientInfo("203.0.113.7", "agent")),
-            EventTypes.OTP_SUPERSEDED, new OtpSupersededData(OTP, UUID.randomUUID().toString(), "login"),
-            EventTypes.VERIFICATION_COMPLETED, new VerificationCompletedData(OTP, COMMAND, "step_up", "denied", 1, 4,
-                    null),
-            EventTypes.DELIVERY_SENT, new DeliveryOutcomeData(OTP, "login", "sms", "+*********23", "smtp", "<id>", 1,
-                    12L, null),
-            EventTypes.DELIVERY_FAILED, new DeliveryOutcomeData(OTP, "login", "sms", "+*********23", "none", null, 1,
-                    0L, "not_configured"),
-            EventTypes.DELIVERY_SUPPRESSED, new DeliveryOutcomeData(OTP, "login", "email", "a***e@example.com", null,
-                    null, 0, null, "expired"));
+    private static final Map<String, Object> EXAMPLES = Map.ofEntries(
+            Map.entry(EventTypes.REQUEST_REFUSED, new RequestRefusedData(COMMAND, "login", "sms", "cooldown", 42L, 1,
+                    null)),
+            Map.entry(EventTypes.CONSUME_COMPLETED, new ConsumeCompletedData(OTP, COMMAND, "password_reset",
+                    "conflict", "not_approved", null)),
+            Map.entry(EventTypes.OTP_EXPIRED, new OtpExpiredData(OTP, "login", "email", 2, false, NOW)),
+            Map.entry(EventTypes.LOCKOUT_STARTED, new LockoutStartedData(COMMAND, 2, 1800L, NOW.plusSeconds(1800), 5,
+                    new ClientInfo("2001:db8::1", "agent"))),
+            Map.entry(EventTypes.LOCKOUT_ENDED, new LockoutEndedData(2, "unlocked")),
+            Map.entry(EventTypes.USER_UNLOCKED, new UserUnlockedData(COMMAND, "admin-1", true, 2, null)),
+            Map.entry(
+EventTypes.OTP_ISSUED, new OtpIssuedData(OTP, COMMAND, "login", "email", "a***e@example.com",
+                    NOW.plusSeconds(600), new ClientInfo("203.0.113.7", "agent"))),
+            Map.entry(EventTypes.OTP_SUPERSEDED, new OtpSupersededData(OTP, UUID.randomUUID().toString(), "login")),
+            Map.entry(EventTypes.VERIFICATION_COMPLETED, new VerificationCompletedData(OTP, COMMAND, "step_up",
+                    "denied", 1, 4, 1, null, null)),
+            Map.entry(EventTypes.DELIVERY_SENT, new DeliveryOutcomeData(OTP, "login", "sms", "+*********23", "smtp",
+                    "<id>", 1, 12L, null)),
+            Map.entry(EventTypes.DELIVERY_FAILED, new DeliveryOutcomeData(OTP, "login", "sms", "+*********23", "none",
+                    null, 1, 0L, "not_configured")),
+            Map.entry(EventTypes.DELIVERY_SUPPRESSED, new DeliveryOutcomeData(OTP, "login", "email",
+                    "a***e@example.com", null, null, 0, null, "expired")));
 
     @Test
     void shouldAcceptEveryEventTypeWhenBuiltFromItsRecord() {

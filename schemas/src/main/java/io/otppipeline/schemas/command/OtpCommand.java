@@ -9,15 +9,18 @@ import java.time.Instant;
  * typed by the user) travels inside a {@link io.otppipeline.schemas.crypto.SealedBox} sealed with the
  * command keyring, so the topic itself never holds them in clear.
  *
- * <p>JSON shape: an object with a {@code "type"} discriminator ({@code "otp.requested"} or
- * {@code "otp.verify_attempted"}) and the fields of the concrete record.
+ * <p>JSON shape: an object with a {@code "type"} discriminator ({@code "otp.requested"},
+ * {@code "otp.verify_attempted"}, {@code "otp.consume_requested"}, {@code "otp.unlock_requested"}) and the fields of the concrete record.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = OtpRequested.class, name = "otp.requested"),
-    @JsonSubTypes.Type(value = OtpVerifyAttempted.class, name = "otp.verify_attempted")
+    @JsonSubTypes.Type(value = OtpVerifyAttempted.class, name = "otp.verify_attempted"),
+    @JsonSubTypes.Type(value = OtpConsumeRequested.class, name = "otp.consume_requested"),
+    @JsonSubTypes.Type(value = UserUnlockRequested.class, name = "otp.unlock_requested")
 })
-public sealed interface OtpCommand permits OtpRequested, OtpVerifyAttempted {
+public sealed interface OtpCommand permits OtpRequested, OtpVerifyAttempted, OtpConsumeRequested,
+        UserUnlockRequested {
 
     /** Unique id of this command; also the correlation id of its reply. */
     String commandId();
@@ -28,12 +31,12 @@ public sealed interface OtpCommand permits OtpRequested, OtpVerifyAttempted {
     /** The tenant's identifier of the end user. */
     String userId();
 
-    /** Purpose of the code, for example {@code login}, {@code step_up}, {@code password_reset}. */
-    String purpose();
-
     /** What the caller told us about the end user's client; may be {@code null}. */
     ClientInfo client();
 
     /** When the API accepted the request (informational; decisions use the processor's clock). */
     Instant sentAt();
+
+    /** The caller's idempotency key and request fingerprint, or {@code null} when none was sent. */
+    IdempotencyKey idempotency();
 }

@@ -16,8 +16,10 @@ import java.time.Instant;
  * @param sentAt when the API accepted the request
  * @param destination the e-mail address or E.164 number, sealed with the command keyring
  *     (associated data: {@code commandId})
+ * @param idempotency the caller's idempotency key, or {@code null}
  */
 public record OtpRequested(String commandId, String tenantId, String userId, String purpose, Channel channel,
-                           String locale, ClientInfo client, Instant sentAt, SealedBox destination)
+                           String locale, ClientInfo client, Instant sentAt, SealedBox destination,
+                           IdempotencyKey idempotency)
         implements OtpCommand {
 }

@@ -15,7 +15,9 @@ import java.time.Instant;
  * @param client end user's client, or {@code null}
  * @param sentAt when the API accepted the request
  * @param code the typed code, sealed with the command keyring (associated data: {@code commandId})
+ * @param idempotency the caller's idempotency key, or {@code null}
  */
 public record OtpVerifyAttempted(String commandId, String tenantId, String userId, String purpose, String otpId,
-                                 ClientInfo client, Instant sentAt, SealedBox code) implements OtpCommand {
+                                 ClientInfo client, Instant sentAt, SealedBox code,
+                                 IdempotencyKey idempotency) implements OtpCommand {
 }

@@ -9,6 +9,9 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Flat service configuration: {@code key=value} pairs from a properties file, each overridable by an
@@ -90,6 +93,29 @@ public final class Settings {
         } catch (NumberFormatException e) {
             throw new IllegalStateException("setting " + key + " is not an integer: " + value, e);
         }
+    }
+
+    /**
+     * A boolean ({@code true} or {@code false}, any case), or {@code defaultValue} when unset.
+     *
+     * @throws IllegalStateException if set to anything else
+     */
+    public boolean flag(final String key, final boolean defaultValue) {
+        final String value = string(key, null);
+        if (value == null) {
+            return defaultValue;
+        }
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalStateException("setting " + key + " is not true or false: " + value);
+        };
+    }
+
+    /** The keys that start with {@code prefix}, sorted. */
+    public SortedSet<String> keysStartingWith(final String prefix) {
+        return values.keySet().stream().filter(k -> k.startsWith(prefix))
+                .collect(Collectors.toCollection(TreeSet::new));
     }
 
     /**

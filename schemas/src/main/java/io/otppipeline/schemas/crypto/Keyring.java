@@ -3,11 +3,15 @@ package io.otppipeline.schemas.crypto;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.otppipeline.schemas.Json;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A set of 256-bit secret keys identified by key id ({@code kid}), loaded from a file (ARCHITECTURE
@@ -84,6 +88,32 @@ public record Keyring(@JsonProperty("active") String active, @JsonProperty("keys
             throw new IllegalArgumentException("unknown key id " + kid);
         }
         return Base64.getDecoder().decode(value);
+    }
+
+    /**
+     * A keyring of subkeys for another use of the same secret, one per kid: HKDF-Expand (RFC 5869 section
+     * 2.3, SHA-256, one block) with each key as the pseudorandom key and {@code label} as info. Keeps one key
+     * from serving two algorithms (for example AES-GCM sealing and HMAC fingerprints).
+     *
+     * @param label purpose of the subkeys, for example {@code otp-idempotency-v1}
+     */
+    public Keyring derive(final String label) {
+        final Map<String, String> derived = new LinkedHashMap<>();
+        keys.forEach((kid, value) -> derived.put(kid, Base64.getEncoder().encodeToString(
+                hkdfExpand(Base64.getDecoder().decode(value), label))));
+        return new Keyring(active, derived);
+    }
+
+    private static byte[] hkdfExpand(final byte[] prk, final String info) {
+        try {
+            final Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(prk, "HmacSHA256"));
+            mac.update(info.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 1);
+            return mac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
     }
 
     @Override

@@ -11,6 +11,18 @@ public final class EventTypes {
     public static final String OTP_SUPERSEDED = "otp.superseded";
     /** A verification was decided. Data: {@link VerificationCompletedData}. */
     public static final String VERIFICATION_COMPLETED = "otp.verification.completed";
+    /** A code request was refused (send limit, resend cooldown, lockout). Data: {@link RequestRefusedData}. */
+    public static final String REQUEST_REFUSED = "otp.request.refused";
+    /** The second phase of a two-phase purpose was decided. Data: {@link ConsumeCompletedData}. */
+    public static final String CONSUME_COMPLETED = "otp.consume.completed";
+    /** The expiry sweep removed a code whose lifetime had passed. Data: {@link OtpExpiredData}. */
+    public static final String OTP_EXPIRED = "otp.expired";
+    /** Too many failed verifications locked the user. Data: {@link LockoutStartedData}. */
+    public static final String LOCKOUT_STARTED = "otp.lockout.started";
+    /** A lockout ran out or was lifted. Data: {@link LockoutEndedData}. */
+    public static final String LOCKOUT_ENDED = "otp.lockout.ended";
+    /** An administrator unlocked the user. Data: {@link UserUnlockedData}. */
+    public static final String USER_UNLOCKED = "otp.user.unlocked";
     /** The notifier handed a code to a provider. Data: {@link DeliveryOutcomeData}. */
     public static final String DELIVERY_SENT = "otp.delivery.sent";
     /** The notifier gave up on a code. Data: {@link DeliveryOutcomeData}. */
@@ -23,7 +35,8 @@ public final class EventTypes {
 
     /** All types, in documentation order. */
     public static List<String> all() {
-        return List.of(OTP_ISSUED, OTP_SUPERSEDED, VERIFICATION_COMPLETED, DELIVERY_SENT, DELIVERY_FAILED,
+        return List.of(OTP_ISSUED, OTP_SUPERSEDED, REQUEST_REFUSED, VERIFICATION_COMPLETED, CONSUME_COMPLETED,
+                OTP_EXPIRED, LOCKOUT_STARTED, LOCKOUT_ENDED, USER_UNLOCKED, DELIVERY_SENT, DELIVERY_FAILED,
                 DELIVERY_SUPPRESSED);
     }
 }

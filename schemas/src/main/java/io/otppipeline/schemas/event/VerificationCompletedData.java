@@ -8,11 +8,15 @@ import io.otppipeline.schemas.command.ClientInfo;
  * @param otpId the code checked, absent for {@code not_found}
  * @param commandId the verification command
  * @param purpose purpose name
- * @param outcome {@code approved}, {@code denied}, {@code expired}, {@code max_attempts} or {@code not_found}
+ * @param outcome {@code approved}, {@code denied}, {@code expired}, {@code max_attempts}, {@code not_found} or
+ *     {@code locked}
  * @param failedAttempts wrong guesses on this code so far, this one included
  * @param attemptsRemaining wrong guesses left before the code dies
+ * @param userFailures the user's failed verifications inside the lockout window after this one (all codes)
+ * @param retryAfterSeconds seconds until the lockout ends, for {@code locked}
  * @param client end user's client, if the caller sent it
  */
 public record VerificationCompletedData(String otpId, String commandId, String purpose, String outcome,
-                                        Integer failedAttempts, Integer attemptsRemaining, ClientInfo client) {
+                                        Integer failedAttempts, Integer attemptsRemaining, Integer userFailures,
+                                        Long retryAfterSeconds, ClientInfo client) {
 }

@@ -23,4 +23,10 @@ public record OtpReply(String commandId, ReplyStatus status, String otpId, Insta
     public static OtpReply of(final String commandId, final ReplyStatus status) {
         return new OtpReply(commandId, status, null, null, null, null, null, null);
     }
+
+    /** This reply answering another command (an idempotent repeat gets the first decision). */
+    public OtpReply forCommand(final String otherCommandId) {
+        return new OtpReply(otherCommandId, status, otpId, expiresAt, resendAvailableAt, destinationMasked,
+                attemptsRemaining, retryAfterSeconds);
+    }
 }

@@ -9,11 +9,14 @@ import java.util.Locale;
  *
  * <p>Answers to a request: {@link #PENDING} (code issued), {@link #RATE_LIMITED}, {@link #LOCKED}.
  * Answers to a verification: {@link #APPROVED}, {@link #DENIED}, {@link #EXPIRED},
- * {@link #MAX_ATTEMPTS}, {@link #NOT_FOUND}, {@link #LOCKED}. {@link #REJECTED}: the command could not
- * be processed at all (it went to the dead-letter topic).
+ * {@link #MAX_ATTEMPTS}, {@link #NOT_FOUND}, {@link #LOCKED}. Answers to a consume: {@link #CONSUMED},
+ * {@link #CONFLICT} (not approved, already consumed, expired or unknown). Answer to an admin unlock:
+ * {@link #UNLOCKED}. {@link #IDEMPOTENCY_MISMATCH}: the idempotency key was used before with another body.
+ * {@link #REJECTED}: the command could not be processed at all (it went to the dead-letter topic).
  */
 public enum ReplyStatus {
-    PENDING, APPROVED, DENIED, EXPIRED, MAX_ATTEMPTS, NOT_FOUND, LOCKED, RATE_LIMITED, REJECTED;
+    PENDING, APPROVED, DENIED, EXPIRED, MAX_ATTEMPTS, NOT_FOUND, LOCKED, RATE_LIMITED, CONSUMED, CONFLICT,
+    UNLOCKED, IDEMPOTENCY_MISMATCH, REJECTED;
 
     /** Lower snake case, as in the HTTP API. */
     @JsonValue

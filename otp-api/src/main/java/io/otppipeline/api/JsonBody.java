@@ -1,0 +1,58 @@
+package io.otppipeline.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.javalin.http.Context;
+import io.otppipeline.api.Problem.FieldError;
+import io.otppipeline.schemas.Json;
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/** Reads a JSON request body into a record, with RFC 9457 answers that name the field but never echo a value. */
+final class JsonBody {
+
+    private JsonBody() {
+    }
+
+    /**
+     * @throws ProblemException 415 unless the body is {@code application/json}; 400 for malformed JSON, an
+     *     unknown field or a field of the wrong type
+     */
+    static <T> T read(final Context ctx, final Class<T> type) {
+        final String contentType = ctx.contentType();
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new ProblemException(Problem.of(415, "unsupported-media-type", "Unsupported media type",
+                    "Send the body as application/json."));
+        }
+        final T value;
+        try {
+            value = Json.mapper().readValue(ctx.bodyAsBytes(), type);
+        } catch (UnrecognizedPropertyException e) {
+            throw new ProblemException(Problem.validation(List.of(new FieldError(path(e), "is not a known field"))));
+        } catch (JsonMappingException e) {
+            final String field = path(e);
+            throw new ProblemException(field.isEmpty() ? malformed("The body must be a JSON object.")
+                    : Problem.validation(List.of(new FieldError(field, "has the wrong type"))));
+        } catch (JsonProcessingException e) {
+            throw new ProblemException(malformed("The body is not valid JSON."));
+        } catch (IOException e) {
+            throw new ProblemException(malformed("The body could not be read."));
+        }
+        if (value == null) {
+            throw new ProblemException(malformed("The body must be a JSON object."));
+        }
+        return value;
+    }
+
+    private static Problem malformed(final String detail) {
+        return Problem.of(400, "malformed-body", "Malformed body", detail);
+    }
+
+    private static String path(final JsonMappingException e) {
+        return e.getPath().stream().map(ref -> ref.getFieldName() == null ? "[" + ref.getIndex() + "]"
+                : ref.getFieldName()).collect(Collectors.joining("."));
+    }
+}

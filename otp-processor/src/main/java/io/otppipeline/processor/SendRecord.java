@@ -1,0 +1,10 @@
+package io.otppipeline.processor;
+
+/**
+ * One code sent to the user, remembered for the send limit and the resend cooldown.
+ *
+ * @param purpose purpose of the code
+ * @param atMs when it was issued, epoch milliseconds
+ */
+public record SendRecord(String purpose, long atMs) {
+}

@@ -1,0 +1,83 @@
+package io.otppipeline.processor;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The processor's three state stores behind one small interface: user states, idempotency records, and the
+ * {@link ExpiryIndex} that makes both go away when they lapse. Every write of a state or a record indexes
+ * its next deadline, so nothing outlives its rules without being swept.
+ */
+final class UserStates {
+
+    private final KeyValueStore<String, UserState> states;
+    private final KeyValueStore<String, IdempotencyRecord> idempotency;
+    private final KeyValueStore<String, String> index;
+    private final OtpRules rules;
+
+    UserStates(final KeyValueStore<String, UserState> states,
+               final KeyValueStore<String, IdempotencyRecord> idempotency,
+               final KeyValueStore<String, String> index, final OtpRules rules) {
+        this.states = states;
+        this.idempotency = idempotency;
+        this.index = index;
+        this.rules = rules;
+    }
+
+    /** The user's state, {@link UserState#EMPTY} when none is stored. */
+    UserState get(final String userKey) {
+        final UserState state = states.get(userKey);
+        return state == null ? UserState.EMPTY : state;
+    }
+
+    /** Stores {@code next}, or deletes the user when it is empty; indexes its next deadline. */
+    void put(final String userKey, final UserState next) {
+        if (next.isEmpty()) {
+            states.delete(userKey);
+            return;
+        }
+        states.put(userKey, next);
+        final long deadline = next.nextDeadlineMs(rules);
+        if (deadline != Long.MAX_VALUE) {
+            index.put(ExpiryIndex.key(deadline, ExpiryIndex.USER, userKey), "");
+        }
+    }
+
+    /** The live record of an idempotency key at {@code nowMs} (epoch milliseconds), or {@code null}. */
+    IdempotencyRecord recall(final String userKey, final String key, final long nowMs) {
+        final IdempotencyRecord record = idempotency.get(ExpiryIndex.idempotencyKey(userKey, key));
+        return record == null || record.expiresAtMs() <= nowMs ? null : record;
+    }
+
+    /** Remembers the first decision for an idempotency key until {@code record.expiresAtMs()}. */
+    void remember(final String userKey, final String key, final IdempotencyRecord record) {
+        final String storeKey = ExpiryIndex.idempotencyKey(userKey, key);
+        idempotency.put(storeKey, record);
+        index.put(ExpiryIndex.key(record.expiresAtMs(), ExpiryIndex.IDEMPOTENCY, storeKey), "");
+    }
+
+    /** Removes and returns the index keys due at or before {@code nowMs} (epoch milliseconds), oldest first. */
+    List<String> takeDue(final long nowMs) {
+        final List<String> due = new ArrayList<>();
+        try (KeyValueIterator<String, String> it = index.range(ExpiryIndex.lowest(), ExpiryIndex.highestDueAt(nowMs))) {
+            it.forEachRemaining(kv -> due.add(kv.key));
+        }
+        due.forEach(index::delete);
+        return due;
+    }
+
+    /** Deletes an idempotency record if it has lapsed at {@code nowMs}. */
+    void forgetIfLapsed(final String storeKey, final long nowMs) {
+        final IdempotencyRecord record = idempotency.get(storeKey);
+        if (record != null && record.expiresAtMs() <= nowMs) {
+            idempotency.delete(storeKey);
+        }
+    }
+
+    /** The idempotency TTL in milliseconds. */
+    long idempotencyTtlMs() {
+        return rules.idempotencyTtlMs();
+    }
+}

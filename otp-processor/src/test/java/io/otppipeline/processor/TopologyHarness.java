@@ -1,0 +1,190 @@
+package io.otppipeline.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.otppipeline.schemas.Json;
+import io.otppipeline.schemas.command.Channel;
+import io.otppipeline.schemas.command.ClientInfo;
+import io.otppipeline.schemas.command.IdempotencyKey;
+import io.otppipeline.schemas.command.OtpCommand;
+import io.otppipeline.schemas.command.OtpConsumeRequested;
+import io.otppipeline.schemas.command.OtpRequested;
+import io.otppipeline.schemas.command.OtpVerifyAttempted;
+import io.otppipeline.schemas.command.UserUnlockRequested;
+import io.otppipeline.schemas.crypto.Aead;
+import io.otppipeline.schemas.crypto.Keyring;
+import io.otppipeline.schemas.crypto.Mac;
+import io.otppipeline.schemas.delivery.DeliverySecret;
+import io.otppipeline.schemas.delivery.OtpIssued;
+import io.otppipeline.schemas.event.CloudEvent;
+import io.otppipeline.schemas.event.EventSchemas;
+import io.otppipeline.schemas.kafka.Topics;
+import io.otppipeline.schemas.reply.OtpReply;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * A {@link TopologyTestDriver} around {@link OtpTopology} with one user and helpers that send commands and
+ * read the decision. Every event read through {@link #events()} is checked against its JSON Schema.
+ */
+final class TopologyHarness implements AutoCloseable {
+
+    static final String TENANT = "acme";
+    static final String USER = "user-1";
+    static final String KEY = Topics.userKey(TENANT, USER);
+    static final String EMAIL = "alice.liddell@example.com";
+    static final Instant START = Instant.parse("2026-11-20T10:00:00Z");
+    static final ClientInfo CLIENT = new ClientInfo("203.0.113.7", "test-agent");
+
+    final Aead commandAead = new Aead(Keyring.generate("c1"));
+    final Aead deliveryAead = new Aead(Keyring.generate("d1"));
+    final TopologyTestDriver driver;
+    final TestInputTopic<String, byte[]> commands;
+    final TestOutputTopic<String, OtpReply> replies;
+    final TestOutputTopic<String, OtpIssued> delivery;
+    final TestOutputTopic<String, byte[]> deadLetters;
+    private final TestOutputTopic<String, CloudEvent> eventTopic;
+
+    TopologyHarness(final OtpRules rules) {
+        final OtpDecisions decisions = new OtpDecisions(rules, commandAead, deliveryAead,
+                new Mac(Keyring.generate("p1")));
+        final Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "otp-processor-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(OtpTopology.build(decisions), props, START);
+        commands = driver.createInputTopic(Topics.COMMANDS.name(), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer());
+        replies = driver.createOutputTopic(Topics.REPLIES.name(), Serdes.String().deserializer(),
+                Topics.REPLIES.valueSerde().deserializer());
+        delivery = driver.createOutputTopic(Topics.DELIVERY.name(), Serdes.String().deserializer(),
+                Topics.DELIVERY.valueSerde().deserializer());
+        eventTopic = driver.createOutputTopic(Topics.EVENTS.name(), Serdes.String().deserializer(),
+                Topics.EVENTS.valueSerde().deserializer());
+        deadLetters = driver.createOutputTopic(Topics.COMMANDS_DLQ.name(), Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer());
+    }
+
+    /** Events emitted since the last call, each valid against its JSON Schema. */
+    List<CloudEvent> events() {
+        final List<CloudEvent> all = eventTopic.readValuesToList();
+        for (CloudEvent e : all) {
+            assertThat(EventSchemas.validate(Json.mapper().valueToTree(e))).as(e.type()).isEmpty();
+        }
+        return all;
+    }
+
+    List<String> eventTypes() {
+        return events().stream().map(CloudEvent::type).toList();
+    }
+
+    void advance(final Duration duration) {
+        driver.advanceWallClockTime(duration);
+    }
+
+    OtpReply request(final String purpose) {
+        return send(requestCommand(purpose, null));
+    }
+
+    OtpRequested requestCommand(final String purpose, final IdempotencyKey idempotency) {
+        final String commandId = id();
+        return new OtpRequested(commandId, TENANT, USER, purpose, Channel.EMAIL, "en", CLIENT, START,
+                commandAead.seal(EMAIL.getBytes(StandardCharsets.UTF_8), commandId.getBytes(StandardCharsets.UTF_8)),
+                idempotency);
+    }
+
+    OtpIssued requestAndReadIssued(final String purpose) {
+        request(purpose);
+        return delivery.readValue();
+    }
+
+    String requestAndReadCode(final String purpose) {
+        return openSecret(requestAndReadIssued(purpose)).code();
+    }
+
+    OtpReply verify(final String purpose, final String code) {
+        return verify(purpose, null, code);
+    }
+
+    OtpReply verify(final String purpose, final String otpId, final String code) {
+        return send(verifyCommand(purpose, otpId, code, null));
+    }
+
+    OtpVerifyAttempted verifyCommand(final String purpose, final String otpId, final String code,
+                                     final IdempotencyKey idempotency) {
+        final String commandId = id();
+        return new OtpVerifyAttempted(commandId, TENANT, USER, purpose, otpId, CLIENT, START,
+                commandAead.seal(code.getBytes(StandardCharsets.UTF_8), commandId.getBytes(StandardCharsets.UTF_8)),
+                idempotency);
+    }
+
+    OtpReply consume(final String otpId) {
+        return send(new OtpConsumeRequested(id(), TENANT, USER, otpId, CLIENT, START, null));
+    }
+
+    OtpReply unlock() {
+        return send(new UserUnlockRequested(id(), TENANT, USER, "admin-1", null, START, null));
+    }
+
+    OtpReply send(final OtpCommand command) {
+        commands.pipeInput(KEY, serialize(command));
+        final OtpReply reply = replies.readValue();
+        assertThat(reply.commandId()).isEqualTo(command.commandId());
+        return reply;
+    }
+
+    static byte[] serialize(final OtpCommand command) {
+        return Topics.COMMANDS.valueSerde().serializer().serialize(Topics.COMMANDS.name(), command);
+    }
+
+    DeliverySecret openSecret(final OtpIssued issued) {
+        try {
+            return Json.mapper().readValue(deliveryAead.open(issued.secret(),
+                    issued.otpId().getBytes(StandardCharsets.UTF_8)), DeliverySecret.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Every key of a state store. */
+    List<String> storeKeys(final String storeName) {
+        final KeyValueStore<String, Object> store = driver.getKeyValueStore(storeName);
+        final List<String> keys = new ArrayList<>();
+        try (KeyValueIterator<String, Object> it = store.all()) {
+            it.forEachRemaining((KeyValue<String, Object> kv) -> keys.add(kv.key));
+        }
+        return keys;
+    }
+
+    UserState userState() {
+        final KeyValueStore<String, UserState> store = driver.getKeyValueStore(OtpTopology.USER_STATE_STORE);
+        return store.get(KEY);
+    }
+
+    static String wrong(final String code) {
+        return code.charAt(0) == '0' ? "1" + code.substring(1) : "0" + code.substring(1);
+    }
+
+    static String id() {
+        return UUID.randomUUID().toString();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

@@ -1,0 +1,10 @@
+package io.otppipeline.schemas.event;
+
+/**
+ * Data of {@code otp.lockout.ended}.
+ *
+ * @param level the lockout level that ended (kept for the next lockout until it decays)
+ * @param reason {@code expired} (its time ran out) or {@code unlocked} (an administrator lifted it)
+ */
+public record LockoutEndedData(Integer level, String reason) {
+}
