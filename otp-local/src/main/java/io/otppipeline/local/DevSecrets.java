@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * Development secrets in one directory, generated once and reused: the three keyrings, the hashed API keys
- * file with one key for tenant {@code demo}, and that key's plaintext in {@code api-key} (for the person
+ * file with one key for tenant {@code demo}, and that key's plaintext in {@code api-key}, an admin key in {@code admin-api-key} (for the person
  * running the pipeline locally; production deployments keep only the hash).
  *
  * @param dir the secrets directory
@@ -62,12 +62,24 @@ public record DevSecrets(Path dir) {
                 Keyring.generate(kid).write(keyring);
             }
         }
-        if (!Files.exists(apiKeys()) || !Files.exists(apiKeyPlaintext())) {
+        if (!Files.exists(apiKeys()) || !Files.exists(apiKeyPlaintext()) || !Files.exists(adminKeyPlaintext())) {
             final ApiKeys.Issued issued = ApiKeys.issue("demo-1", DEMO_TENANT);
-            new ApiKeys(List.of(issued.entry())).write(apiKeys());
+            final ApiKeys.Issued admin = ApiKeys.issue("demo-admin", DEMO_TENANT, ApiKeys.ADMIN);
+            new ApiKeys(List.of(issued.entry(), admin.entry())).write(apiKeys());
             Secrets.writeOwnerOnly(apiKeyPlaintext(), (issued.plaintext() + "\n").getBytes(StandardCharsets.UTF_8));
+            Secrets.writeOwnerOnly(adminKeyPlaintext(), (admin.plaintext() + "\n").getBytes(StandardCharsets.UTF_8));
         }
         return this;
+    }
+
+    /** Plaintext of the demo tenant's admin API key (scope {@code admin}: may unlock users). */
+    public Path adminKeyPlaintext() {
+        return dir.resolve("admin-api-key");
+    }
+
+    /** The demo admin API key's plaintext. */
+    public String adminKey() {
+        return Secrets.readText(adminKeyPlaintext());
     }
 
     /** The demo API key's plaintext. */

@@ -1,12 +1,17 @@
 package io.otppipeline.local;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -55,6 +60,10 @@ final class LocalCommand implements Callable<Integer> {
             description = "Port of the external SMTP server, or of the embedded sink (default: ${DEFAULT-VALUE}).")
     int smtpPort;
 
+    @Option(names = "--config", description = "Properties file with further service settings, for example "
+            + "per-purpose rules such as otp.purpose.login.resend.cooldown.seconds=30 (see README).")
+    Path configFile;
+
     @Option(names = "--commit-interval-ms", defaultValue = "50",
             description = "Processor transaction commit interval in milliseconds (default: ${DEFAULT-VALUE}).")
     long commitIntervalMs;
@@ -76,7 +85,7 @@ final class LocalCommand implements Callable<Integer> {
             final String jdbc = postgres.join();
             final String smtp = smtpHost != null ? smtpHost : startMailSink(dir);
             final Pipeline pipeline = Pipeline.start(new PipelineSettings(kafka, jdbc, jdbcUser, jdbcPasswordFile, smtp, smtpPort,
-                    apiPort, secrets, dir.resolve("processor-state"), commitIntervalMs));
+                    apiPort, secrets, dir.resolve("processor-state"), commitIntervalMs, overrides()));
             running.push(pipeline);
             awaitReady(pipeline);
             printBanner(dir, secrets, kafka, jdbc, pipeline.apiPort(), System.nanoTime() - started);
@@ -123,6 +132,18 @@ final class LocalCommand implements Callable<Integer> {
         }
     }
 
+    private Map<String, String> overrides() throws IOException {
+        final Map<String, String> overrides = new HashMap<>();
+        if (configFile != null) {
+            final Properties props = new Properties();
+            try (Reader reader = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
+                props.load(reader);
+            }
+            props.stringPropertyNames().forEach(k -> overrides.put(k, props.getProperty(k)));
+        }
+        return overrides;
+    }
+
     private void printBanner(final Path dir, final DevSecrets secrets, final String kafka, final String jdbc,
                              final int port, final long elapsedNanos) {
         final String api = "http://127.0.0.1:" + port;
@@ -132,6 +153,7 @@ final class LocalCommand implements Callable<Integer> {
                         elapsedNanos / 1e9, dir),
                 "  API         " + api,
                 "  API key     " + secrets.apiKey() + "   (tenant demo; also in " + secrets.apiKeyPlaintext() + ")",
+                "  Admin key   in " + secrets.adminKeyPlaintext() + "   (scope admin: POST /v1/users/{userId}/unlock)",
                 "  Kafka       " + kafka + (bootstrapServers == null ? "   (log: " + dir.resolve("kafka/kafka.log") + ")" : ""),
                 "  PostgreSQL  " + jdbc,
                 smtpHost == null

@@ -35,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -55,48 +56,24 @@ import org.slf4j.LoggerFactory;
  */
 class PipelineEndToEndIT {
 
-    private static final Pattern CODE_IN_MAIL = Pattern.compile("code is ([0-9]{6})");
-
     @TempDir
     static Path dir;
 
-    private static TestInfrastructure infra;
-    private static GreenMail smtp;
-    private static Pipeline pipeline;
+    private static PipelineFixture fixture;
     private static ListAppender<ILoggingEvent> logs;
-    private static String apiKey;
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @BeforeAll
     static void startPipeline() throws Exception {
         logs = new ListAppender<>();
         logs.start();
         ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
-        infra = TestInfrastructure.start();
-        smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
-        smtp.start();
-        final DevSecrets secrets = new DevSecrets(dir.resolve("secrets")).ensure();
-        apiKey = secrets.apiKey();
-        Path passwordFile = null;
-        if (infra.jdbcPassword() != null) {
-            passwordFile = dir.resolve("secrets/jdbc-password");
-            Files.writeString(passwordFile, infra.jdbcPassword());
-        }
-        pipeline = Pipeline.start(new PipelineSettings(infra.bootstrapServers(), infra.jdbcUrl(), infra.jdbcUser(),
-                passwordFile, "127.0.0.1", smtp.getSmtp().getPort(), 0, secrets, dir.resolve("state"), 20));
-        await().atMost(Duration.ofSeconds(90)).until(pipeline::isReady);
+        fixture = PipelineFixture.start(dir, Map.of());
     }
 
     @AfterAll
     static void stopPipeline() throws Exception {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-        if (smtp != null) {
-            smtp.stop();
-        }
-        if (infra != null) {
-            infra.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -113,7 +90,7 @@ class PipelineEndToEndIT {
         assertThat(created.path("destinationMasked").asText()).contains("***").doesNotContain(email);
         final String otpId = created.path("otpId").asText();
 
-        final String code = awaitCodeMailedTo(email);
+        final String code = fixture.awaitCodeMailedTo(email);
         final String verifyBody = "{\"userId\":\"" + user + "\",\"purpose\":\"login\",\"code\":\"" + code + "\"}";
         final JsonNode first = Json.mapper().readTree(post("/v1/otp/verify", verifyBody).body());
         final JsonNode again = Json.mapper().readTree(post("/v1/otp/verify", verifyBody).body());
@@ -147,9 +124,8 @@ class PipelineEndToEndIT {
 
     @Test
     void shouldRefuseCallerWhenApiKeyIsUnknown() throws Exception {
-        final HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/v1/otp/verify"))
-                .header("Authorization", "Bearer otpk_not-a-real-key").header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+        final HttpResponse<String> response = fixture.postAsync("/v1/otp/verify", "{}", "otpk_not-a-real-key", null)
+                .join();
 
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
@@ -157,39 +133,19 @@ class PipelineEndToEndIT {
 
     @Test
     void shouldReportReadyWhenPipelineRuns() throws Exception {
-        final HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(uri("/readyz")).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        final HttpResponse<String> response = fixture.get("/readyz");
 
         assertThat(response.statusCode()).isEqualTo(200);
     }
 
-    private static String awaitCodeMailedTo(final String email) {
-        final MimeMessage message = await().atMost(Duration.ofSeconds(30))
-                .until(() -> mailTo(email), Optional::isPresent).orElseThrow();
-        final Matcher matcher = CODE_IN_MAIL.matcher(GreenMailUtil.getBody(message));
-        assertThat(matcher.find()).as("mail body holds a 6-digit code").isTrue();
-        return matcher.group(1);
-    }
-
-    private static Optional<MimeMessage> mailTo(final String email) {
-        return Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
-            try {
-                return Arrays.stream(m.getRecipients(Message.RecipientType.TO))
-                        .anyMatch(a -> a.toString().equalsIgnoreCase(email));
-            } catch (MessagingException e) {
-                return false;
-            }
-        }).findFirst();
-    }
-
     private static List<String> auditedEvents(final String user) throws SQLException {
         final Properties props = new Properties();
-        props.put("user", infra.jdbcUser());
-        if (infra.jdbcPassword() != null) {
-            props.put("password", infra.jdbcPassword());
+        props.put("user", fixture.infra.jdbcUser());
+        if (fixture.infra.jdbcPassword() != null) {
+            props.put("password", fixture.infra.jdbcPassword());
         }
         final List<String> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(infra.jdbcUrl(), props);
+        try (Connection c = DriverManager.getConnection(fixture.infra.jdbcUrl(), props);
              PreparedStatement s = c.prepareStatement("SELECT event_type, coalesce(payload->'data'->>'outcome', '') "
                      + "FROM audit_event WHERE subject = ? ORDER BY kafka_partition, kafka_offset")) {
             s.setString(1, user);
@@ -203,7 +159,7 @@ class PipelineEndToEndIT {
     }
 
     private static void assertEveryEventMatchesItsSchema() throws Exception {
-        final List<ConsumerRecord<byte[], byte[]>> events = TopicScanner.readAll(infra.bootstrapServers(),
+        final List<ConsumerRecord<byte[], byte[]>> events = TopicScanner.readAll(fixture.infra.bootstrapServers(),
                 Set.of(Topics.EVENTS.name()));
         assertThat(events).isNotEmpty();
         for (ConsumerRecord<byte[], byte[]> record : events) {
@@ -213,12 +169,12 @@ class PipelineEndToEndIT {
     }
 
     private static void assertNoTopicHolds(final String code, final String email) throws Exception {
-        final Set<String> topics = TopicScanner.allTopics(infra.bootstrapServers());
+        final Set<String> topics = TopicScanner.allTopics(fixture.infra.bootstrapServers());
         assertThat(topics).contains(Topics.COMMANDS.name(), Topics.DELIVERY.name(),
                 "otp-processor-otp-user-state-changelog");
         final Pattern codeToken = Pattern.compile("(?<![0-9])" + code + "(?![0-9])");
         int scanned = 0;
-        for (ConsumerRecord<byte[], byte[]> r : TopicScanner.readAll(infra.bootstrapServers(), topics)) {
+        for (ConsumerRecord<byte[], byte[]> r : TopicScanner.readAll(fixture.infra.bootstrapServers(), topics)) {
             final List<String> parts = new ArrayList<>(List.of(text(r.key()), text(r.value())));
             for (Header h : r.headers()) {
                 parts.add(text(h.value()));
@@ -248,12 +204,6 @@ class PipelineEndToEndIT {
 
     private static HttpResponse<String> post(final String path, final String json)
             throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + apiKey)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static URI uri(final String path) {
-        return URI.create("http://127.0.0.1:" + pipeline.apiPort() + path);
+        return fixture.post(path, json);
     }
 }

@@ -1,0 +1,128 @@
+package io.otppipeline.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.GreenMailUtil;
+import com.icegreen.greenmail.util.ServerSetup;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The whole pipeline for an integration test: a real broker and PostgreSQL ({@link TestInfrastructure}), a real
+ * SMTP server (GreenMail) and the four services, plus an HTTP client with the demo tenant's keys.
+ */
+final class PipelineFixture implements AutoCloseable {
+
+    private static final Pattern CODE_IN_MAIL = Pattern.compile("code is ([0-9]{6})");
+
+    final TestInfrastructure infra;
+    final GreenMail smtp;
+    final Pipeline pipeline;
+    final DevSecrets secrets;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    private PipelineFixture(final TestInfrastructure infra, final GreenMail smtp, final Pipeline pipeline,
+                            final DevSecrets secrets) {
+        this.infra = infra;
+        this.smtp = smtp;
+        this.pipeline = pipeline;
+        this.secrets = secrets;
+    }
+
+    /**
+     * Starts everything and waits until the API is ready.
+     *
+     * @param dir scratch directory (secrets, processor state)
+     * @param overrides extra service settings, for example per-purpose rules
+     */
+    static PipelineFixture start(final Path dir, final Map<String, String> overrides) throws Exception {
+        final TestInfrastructure infra = TestInfrastructure.start();
+        final GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+        smtp.start();
+        final DevSecrets secrets = new DevSecrets(dir.resolve("secrets")).ensure();
+        Path passwordFile = null;
+        if (infra.jdbcPassword() != null) {
+            passwordFile = dir.resolve("secrets/jdbc-password");
+            Files.writeString(passwordFile, infra.jdbcPassword());
+        }
+        final Pipeline pipeline = Pipeline.start(new PipelineSettings(infra.bootstrapServers(), infra.jdbcUrl(),
+                infra.jdbcUser(), passwordFile, "127.0.0.1", smtp.getSmtp().getPort(), 0, secrets, dir.resolve("state"),
+                20, overrides));
+        await().atMost(Duration.ofSeconds(90)).until(pipeline::isReady);
+        return new PipelineFixture(infra, smtp, pipeline, secrets);
+    }
+
+    /** POST with the demo (non-admin) key. */
+    HttpResponse<String> post(final String path, final String json) throws IOException, InterruptedException {
+        return postAsync(path, json, secrets.apiKey(), null).join();
+    }
+
+    /**
+     * POST with {@code apiKey} and, unless {@code null}, an {@code Idempotency-Key}; completes with the response.
+     */
+    CompletableFuture<HttpResponse<String>> postAsync(final String path, final String json, final String apiKey,
+                                                      final String idempotencyKey) {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> get(final String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    URI uri(final String path) {
+        return URI.create("http://127.0.0.1:" + pipeline.apiPort() + path);
+    }
+
+    /** The code in the newest mail to {@code email}, waiting up to 30 seconds for it. */
+    String awaitCodeMailedTo(final String email) {
+        final MimeMessage message = await().atMost(Duration.ofSeconds(30))
+                .until(() -> lastMailTo(email), Optional::isPresent).orElseThrow();
+        final Matcher matcher = CODE_IN_MAIL.matcher(GreenMailUtil.getBody(message));
+        assertThat(matcher.find()).as("mail body holds a 6-digit code").isTrue();
+        return matcher.group(1);
+    }
+
+    private Optional<MimeMessage> lastMailTo(final String email) {
+        return Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
+            try {
+                return Arrays.stream(m.getRecipients(Message.RecipientType.TO))
+                        .anyMatch(a -> a.toString().equalsIgnoreCase(email));
+            } catch (MessagingException e) {
+                return false;
+            }
+        }).reduce((first, second) -> second);
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            pipeline.close();
+        } finally {
+            smtp.stop();
+            infra.close();
+        }
+    }
+}
