@@ -17,7 +17,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
-/** Reads every record of some (or all) topics, from the beginning to the current end, aborted records included. */
+/**
+ * Reads every record of some (or all) topics, from the beginning to the current end: with aborted records
+ * ({@link #readAll}, for leak scans) or as a downstream consumer sees them ({@link #readCommitted}).
+ */
 final class TopicScanner {
 
     private TopicScanner() {
@@ -33,6 +36,18 @@ final class TopicScanner {
     /** Every record of {@code topics} with {@code isolation.level=read_uncommitted}. */
     static List<ConsumerRecord<byte[], byte[]>> readAll(final String bootstrapServers, final Set<String> topics)
             throws ExecutionException, InterruptedException {
+        return read(bootstrapServers, topics, "read_uncommitted");
+    }
+
+    /** The committed records of {@code topics} ({@code isolation.level=read_committed}), up to the stable offset. */
+    static List<ConsumerRecord<byte[], byte[]>> readCommitted(final String bootstrapServers, final Set<String> topics)
+            throws ExecutionException, InterruptedException {
+        return read(bootstrapServers, topics, "read_committed");
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> read(final String bootstrapServers, final Set<String> topics,
+                                                            final String isolation)
+            throws ExecutionException, InterruptedException {
         final List<TopicPartition> partitions = new ArrayList<>();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             for (TopicDescription d : admin.describeTopics(topics).allTopicNames().get().values()) {
@@ -41,7 +56,7 @@ final class TopicScanner {
         }
         final Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p, new ByteArrayDeserializer(),

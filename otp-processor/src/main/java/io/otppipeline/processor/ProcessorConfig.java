@@ -2,7 +2,9 @@ package io.otppipeline.processor;
 
 import io.otppipeline.schemas.config.Settings;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -20,10 +22,19 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param deliveryKeyring {@code secrets.delivery.keyring.file}: required
  * @param pepperKeyring {@code secrets.pepper.keyring.file}: required
  * @param rules the {@link OtpRules}
+ * @param streamsOverrides {@code processor.streams.<name>}: any further Kafka Streams or client setting, passed
+ *     through as {@code <name>} (for example {@code processor.streams.session.timeout.ms}); empty by default
  */
 public record ProcessorConfig(String bootstrapServers, String applicationId, Path stateDir, long commitIntervalMs,
                               short replicationFactor, Path commandKeyring, Path deliveryKeyring, Path pepperKeyring,
-                              OtpRules rules) {
+                              OtpRules rules, Map<String, String> streamsOverrides) {
+
+    private static final String STREAMS_PREFIX = "processor.streams.";
+
+    /** Defensive copy. */
+    public ProcessorConfig {
+        streamsOverrides = Map.copyOf(streamsOverrides);
+    }
 
     /**
      * Reads the settings listed above.
@@ -40,7 +51,9 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
                 s.path("secrets.command.keyring.file"),
                 s.path("secrets.delivery.keyring.file"),
                 s.path("secrets.pepper.keyring.file"),
-                OtpRules.from(s));
+                OtpRules.from(s),
+                s.keysStartingWith(STREAMS_PREFIX).stream().collect(Collectors.toMap(
+                        k -> k.substring(STREAMS_PREFIX.length()), k -> s.string(k, ""))));
     }
 
     /** Kafka Streams properties: exactly_once_v2, the commit interval, state directory. */
@@ -54,6 +67,7 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(replicationFactor));
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
         p.put("processing.exception.handler.global.enabled", "true");
+        p.putAll(streamsOverrides);
         return p;
     }
 }
