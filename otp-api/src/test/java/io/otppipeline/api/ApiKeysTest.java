@@ -39,4 +39,16 @@ class ApiKeysTest {
         assertThat(keys.authenticate(null)).isEmpty();
         assertThat(keys.authenticate("Bearer")).isEmpty();
     }
+
+    @Test
+    void shouldGrantAdminScopeOnlyToKeysIssuedWithIt(@TempDir final Path dir) throws Exception {
+        final ApiKeys.Issued plain = ApiKeys.issue("acme-1", "acme");
+        final ApiKeys.Issued admin = ApiKeys.issue("acme-admin", "acme", ApiKeys.ADMIN);
+        new ApiKeys(List.of(plain.entry(), admin.entry())).write(dir.resolve("keys.json"));
+
+        final ApiKeys loaded = ApiKeys.load(dir.resolve("keys.json"));
+
+        assertThat(loaded.authenticate(admin.plaintext()).orElseThrow().hasScope(ApiKeys.ADMIN)).isTrue();
+        assertThat(loaded.authenticate(plain.plaintext()).orElseThrow().hasScope(ApiKeys.ADMIN)).isFalse();
+    }
 }

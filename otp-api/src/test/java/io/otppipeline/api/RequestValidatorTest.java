@@ -2,6 +2,7 @@ package io.otppipeline.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.otppipeline.schemas.command.ClientInfo;
@@ -63,5 +64,12 @@ class RequestValidatorTest {
 
     private static Problem problemOf(final VerifyOtpRequest request) {
         return catchThrowableOfType(ProblemException.class, () -> RequestValidator.check(request)).problem();
+    }
+
+    @Test
+    void shouldNameOtpIdAndUserIdWhenConsumeRequestIsInvalid() {
+        assertThatThrownBy(() -> RequestValidator.check("not-a-uuid", new ConsumeOtpRequest("has space", null)))
+                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.problem().errors())
+                        .extracting(Problem.FieldError::field).containsExactly("otpId", "userId"));
     }
 }

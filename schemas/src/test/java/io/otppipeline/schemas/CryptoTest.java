@@ -76,4 +76,15 @@ class CryptoTest {
 
         assertThat(keyring.toString()).doesNotContain(keyring.keys().get("k1"));
     }
+
+    @Test
+    void shouldDeriveStableDistinctSubkeysWhenLabelsDiffer() {
+        final Keyring keyring = Keyring.generate("k1");
+
+        final Keyring a = keyring.derive("otp-idempotency-v1");
+
+        assertThat(a.active()).isEqualTo("k1");
+        assertThat(a.key("k1")).hasSize(32).isEqualTo(keyring.derive("otp-idempotency-v1").key("k1"))
+                .isNotEqualTo(keyring.key("k1")).isNotEqualTo(keyring.derive("other").key("k1"));
+    }
 }
