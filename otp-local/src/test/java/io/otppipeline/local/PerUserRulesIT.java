@@ -92,7 +92,7 @@ class PerUserRulesIT {
         final String email = user + "@example.test";
         fixture.post("/v1/otp", requestBody(user, email, "login"));
         final String code = fixture.awaitCodeMailedTo(email);
-        final String wrong = code.charAt(0) == '0' ? "1" + code.substring(1) : "0" + code.substring(1);
+        final String wrong = wrong(code);
         for (int i = 0; i < 5; i++) {
             fixture.post("/v1/otp/verify", verifyBody(user, "login", wrong));
         }
@@ -135,7 +135,7 @@ class PerUserRulesIT {
         final String email = user + "@example.test";
         fixture.post("/v1/otp", requestBody(user, email, "login"));
         final String code = fixture.awaitCodeMailedTo(email);
-        final String wrong = code.charAt(0) == '0' ? "1" + code.substring(1) : "0" + code.substring(1);
+        final String wrong = wrong(code);
         final String key = UUID.randomUUID().toString();
 
         final HttpResponse<String> first = verifyWithKey(user, wrong, key);
@@ -172,6 +172,10 @@ class PerUserRulesIT {
         } catch (IOException e) {
             throw new AssertionError("not JSON: " + response.body(), e);
         }
+    }
+
+    private static String wrong(final String code) {
+        return (code.charAt(0) == '0' ? "1" : "0") + code.substring(1);
     }
 
     private static String newUser() {

@@ -39,7 +39,7 @@ final class ExpirySweep implements Punctuator {
         final int colon = userKey.indexOf(':'); // tenant ids hold no ':' (Topics.userKey)
         final Decision decision = decisions.sweep(userKey.substring(0, colon), userKey.substring(colon + 1),
                 users.get(userKey), nowMs);
-        users.put(userKey, decision.state());
+        users.put(userKey, UserState.EMPTY, decision.state()); // this index entry was just taken: index again
         decision.events().forEach(e -> context.forward(new Record<>(userKey, e, nowMs), OtpTopology.EVENTS_SINK));
     }
 }

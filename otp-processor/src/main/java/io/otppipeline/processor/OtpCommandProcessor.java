@@ -60,14 +60,15 @@ final class OtpCommandProcessor implements Processor<String, OtpCommand, String,
             forwardReply(repeat(first, command), replyPartition, now);
             return;
         }
+        final UserState before = users.get(record.key());
         final Decision decision;
         try {
-            decision = decisions.decide(users.get(record.key()), command, now);
+            decision = decisions.decide(before, command, now);
         } catch (SealedBoxException e) {
             reject(record, replyPartition, e.getMessage(), now);
             return;
         }
-        users.put(record.key(), decision.state());
+        users.put(record.key(), before, decision.state());
         if (idempotency != null) {
             users.remember(record.key(), idempotency.key(), new IdempotencyRecord(idempotency.requestHash(),
                     decision.reply(), now + users.idempotencyTtlMs()));

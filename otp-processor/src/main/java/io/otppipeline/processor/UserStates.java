@@ -32,15 +32,18 @@ final class UserStates {
         return state == null ? UserState.EMPTY : state;
     }
 
-    /** Stores {@code next}, or deletes the user when it is empty; indexes its next deadline. */
-    void put(final String userKey, final UserState next) {
+    /**
+     * Stores {@code next}, or deletes the user when it is empty; indexes its next deadline unless
+     * {@code previous} (the state read before the decision) already had the same one indexed.
+     */
+    void put(final String userKey, final UserState previous, final UserState next) {
         if (next.isEmpty()) {
             states.delete(userKey);
             return;
         }
         states.put(userKey, next);
         final long deadline = next.nextDeadlineMs(rules);
-        if (deadline != Long.MAX_VALUE) {
+        if (deadline != Long.MAX_VALUE && (previous.isEmpty() || previous.nextDeadlineMs(rules) != deadline)) {
             index.put(ExpiryIndex.key(deadline, ExpiryIndex.USER, userKey), "");
         }
     }

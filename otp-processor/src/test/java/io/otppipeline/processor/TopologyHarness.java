@@ -23,12 +23,16 @@ import io.otppipeline.schemas.reply.OtpReply;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
@@ -51,6 +55,8 @@ final class TopologyHarness implements AutoCloseable {
     static final Instant START = Instant.parse("2026-11-20T10:00:00Z");
     static final ClientInfo CLIENT = new ClientInfo("203.0.113.7", "test-agent");
 
+    /** A state directory of its own, so that concurrent builds on one machine do not share RocksDB files. */
+    private final Path stateDir = createTempDirectory();
     final Aead commandAead = new Aead(Keyring.generate("c1"));
     final Aead deliveryAead = new Aead(Keyring.generate("d1"));
     final TopologyTestDriver driver;
@@ -66,6 +72,7 @@ final class TopologyHarness implements AutoCloseable {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "otp-processor-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         driver = new TopologyTestDriver(OtpTopology.build(decisions), props, START);
         commands = driver.createInputTopic(Topics.COMMANDS.name(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer());
@@ -183,8 +190,21 @@ final class TopologyHarness implements AutoCloseable {
         return UUID.randomUUID().toString();
     }
 
+    private static Path createTempDirectory() {
+        try {
+            return Files.createTempDirectory("otp-topology-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     @Override
     public void close() {
         driver.close();
+        try (Stream<Path> files = Files.walk(stateDir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
