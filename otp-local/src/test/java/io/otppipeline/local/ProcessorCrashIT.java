@@ -101,12 +101,13 @@ class ProcessorCrashIT {
 
         await().atMost(Duration.ofSeconds(120)).until(() -> answered.get() >= USERS * RIGHT.size() / 4);
         processors.get(0).destroyForcibly().waitFor();
+        final long killedAt = System.nanoTime();
         final int answeredAtKill = answered.get();
         processors.add(startProcessor("state-2"));
         CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(5, TimeUnit.MINUTES);
 
-        System.out.printf(Locale.ROOT, "ProcessorCrashIT: killed after %d of %d answers%n", answeredAtKill,
-                USERS * RIGHT.size());
+        System.out.printf(Locale.ROOT, "ProcessorCrashIT: killed after %d of %d answers; the rest answered %.1f s "
+                + "after the kill%n", answeredAtKill, USERS * RIGHT.size(), (System.nanoTime() - killedAt) / 1e9);
         assertThat(answeredAtKill).as("killed in the middle of the load").isLessThan(USERS * RIGHT.size());
         assertThat(told.values().stream().flatMap(List::stream))
                 .allSatisfy(r -> assertThat(r.statusCode()).as(r.body()).isEqualTo(200));
