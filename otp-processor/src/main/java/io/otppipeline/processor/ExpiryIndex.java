@@ -45,9 +45,4 @@ final class ExpiryIndex {
     static String idempotencyKey(final String userKey, final String idempotencyKey) {
         return userKey + " " + idempotencyKey;
     }
-
-    /** The user key ({@code tenantId:userId}) of an idempotency store key. */
-    static String userOf(final String idempotencyStoreKey) {
-        return idempotencyStoreKey.substring(0, idempotencyStoreKey.indexOf(' '));
-    }
 }

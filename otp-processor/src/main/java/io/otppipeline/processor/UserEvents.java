@@ -33,12 +33,6 @@ final class UserEvents {
         return this;
     }
 
-    /** Adds every event of {@code other}. */
-    UserEvents addAll(final List<CloudEvent> other) {
-        events.addAll(other);
-        return this;
-    }
-
     /** The decision time, epoch milliseconds. */
     long timeMs() {
         return time.toEpochMilli();

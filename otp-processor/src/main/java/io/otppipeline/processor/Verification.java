@@ -77,15 +77,21 @@ final class Verification {
             return outcome(next, command, events, failed, status, null);
         }
         final long lockMs = lockout.lockedUntilMs() - nowMs;
-        final Decision decision = outcome(next, command, events, failed, status, SendLimits.seconds(lockMs));
+        final OtpReply reply = record(next, command, events, failed, status, SendLimits.seconds(lockMs));
         events.add(EventTypes.LOCKOUT_STARTED, new LockoutStartedData(command.commandId(), lockout.level(),
                 lockMs / 1000, Instant.ofEpochMilli(lockout.lockedUntilMs()), rules.lockout().maxFailures(),
                 command.client()));
-        return new Decision(decision.state(), decision.reply(), events.list(), null);
+        return new Decision(next, reply, events.list(), null);
     }
 
     private Decision outcome(final UserState next, final OtpVerifyAttempted command, final UserEvents events,
                              final PendingOtp otp, final ReplyStatus status, final Long retryAfterSeconds) {
+        return new Decision(next, record(next, command, events, otp, status, retryAfterSeconds), events.list(), null);
+    }
+
+    /** Adds the {@code otp.verification.completed} event and returns the reply. */
+    private OtpReply record(final UserState next, final OtpVerifyAttempted command, final UserEvents events,
+                            final PendingOtp otp, final ReplyStatus status, final Long retryAfterSeconds) {
         // a failure that starts a lockout empties the window: report the count that triggered it
         final String otpId = otp == null ? null : otp.otpId();
         final Integer failed = otp == null ? null : otp.failedAttempts();
@@ -96,9 +102,7 @@ final class Verification {
         events.add(EventTypes.VERIFICATION_COMPLETED, new VerificationCompletedData(otpId, command.commandId(),
                 command.purpose(), status.wireName(), failed, remaining, userFailures, retryAfterSeconds,
                 command.client()));
-        final OtpReply reply = new OtpReply(command.commandId(), status, otpId, null, null, null, remaining,
-                retryAfterSeconds);
-        return new Decision(next, reply, events.list(), null);
+        return new OtpReply(command.commandId(), status, otpId, null, null, null, remaining, retryAfterSeconds);
     }
 
     /** The second phase: consumes an approved code of a two-phase purpose once; anything else is a conflict. */
