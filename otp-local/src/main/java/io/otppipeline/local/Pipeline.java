@@ -64,6 +64,7 @@ public final class Pipeline implements AutoCloseable {
         m.put("smtp.host", s.smtpHost());
         m.put("smtp.port", Integer.toString(s.smtpPort()));
         m.put("smtp.from", "otp@localhost");
+        m.put("notifier.http.port", "0");
         m.put("api.port", Integer.toString(s.apiPort()));
         m.put("processor.state.dir", s.stateDir().toString());
         m.put("processor.commit.interval.ms", Long.toString(s.commitIntervalMs()));

@@ -1,5 +1,7 @@
 package io.otppipeline.notifier;
 
+import io.otppipeline.notifier.provider.EmailMessage;
+import io.otppipeline.notifier.provider.SmsMessage;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.crypto.Aead;
@@ -12,13 +14,14 @@ import io.otppipeline.schemas.event.EventTypes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Handles one {@code otp.delivery.v1} record: opens the sealed code, skips it if its lifetime has passed,
- * sends it through the channel's sender and describes the outcome as a public event. The plaintext code
- * lives only inside {@link #handle}.
+ * Handles one {@code otp.delivery.v1} record: skips it if the code's lifetime has passed, opens the sealed code,
+ * renders the message from the purpose's and locale's templates, hands it to the channel's {@link ProviderChain}
+ * and describes the outcome as a public event. The plaintext code lives only inside {@link #handle}.
  */
 final class DeliveryHandler {
 
@@ -27,46 +30,77 @@ final class DeliveryHandler {
     /**
      * What became of one record.
      *
-     * @param event the public outcome event, or {@code null} if the record could not even be read
+     * @param event the public outcome event
      * @param deadLetterReason why the record goes to the dead-letter topic, or {@code null}
      */
     record Outcome(CloudEvent event, String deadLetterReason) {
     }
 
     private final Aead deliveryAead;
-    private final Map<Channel, ChannelSender> senders;
+    private final MessageTemplates templates;
+    private final ProviderChain<EmailMessage> email;
+    private final ProviderChain<SmsMessage> sms;
+    private final DeliveryMetrics metrics;
     private final Clock clock;
 
-    DeliveryHandler(final Aead deliveryAead, final Map<Channel, ChannelSender> senders, final Clock clock) {
+    DeliveryHandler(final Aead deliveryAead, final MessageTemplates templates, final ProviderChain<EmailMessage> email,
+                    final ProviderChain<SmsMessage> sms, final DeliveryMetrics metrics, final Clock clock) {
         this.deliveryAead = deliveryAead;
-        this.senders = Map.copyOf(senders);
+        this.templates = templates;
+        this.email = email;
+        this.sms = sms;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
     Outcome handle(final OtpIssued issued) {
         final Instant started = clock.instant();
         if (!started.isBefore(issued.expiresAt())) {
-            return new Outcome(event(issued, EventTypes.DELIVERY_SUPPRESSED, null, null, 0, null, "expired"), null);
+            return suppressed(issued, null, 0, 0);
         }
         final DeliverySecret secret;
         try {
             secret = Json.mapper().readValue(deliveryAead.open(issued.secret(),
                     issued.otpId().getBytes(StandardCharsets.UTF_8)), DeliverySecret.class);
         } catch (SealedBoxException | IOException e) {
-            return new Outcome(event(issued, EventTypes.DELIVERY_FAILED, null, null, 0, null, "undecryptable"),
-                    "undecryptable");
+            return failed(issued, null, 0, null, "undecryptable");
         }
-        final ChannelSender sender = senders.get(issued.channel());
-        try {
-            final String messageId = sender.send(issued, secret);
-            final long latencyMs = clock.millis() - started.toEpochMilli();
-            return new Outcome(event(issued, EventTypes.DELIVERY_SENT, sender.provider(), messageId, 1, latencyMs,
-                    null), null);
-        } catch (SendException e) {
-            final long latencyMs = clock.millis() - started.toEpochMilli();
-            return new Outcome(event(issued, EventTypes.DELIVERY_FAILED, sender.provider(), null, 1, latencyMs,
-                    e.reason()), e.reason());
+        final MessageTemplates.Context context = new MessageTemplates.Context(issued.otpId(), issued.tenantId(),
+                issued.purpose(), issued.locale(), secret.destination(), secret.code(), minutesLeft(issued, started));
+        final AtomicInteger attempts = new AtomicInteger();
+        final ProviderChain.Result result = issued.channel() == Channel.SMS
+                ? sms.send(templates.sms(context), issued.expiresAt(), attempts)
+                : email.send(templates.email(context), issued.expiresAt(), attempts);
+        final long latencyMs = Duration.between(started, clock.instant()).toMillis();
+        if (result.expired()) {
+            return suppressed(issued, result.provider(), attempts.get(), latencyMs);
         }
+        if (result.failure() != null) {
+            return failed(issued, result.provider(), attempts.get(), latencyMs, result.failure().reason());
+        }
+        metrics.delivery(issued.channel().wireName(), result.provider(), "sent", null);
+        return new Outcome(event(issued, EventTypes.DELIVERY_SENT, result.provider(), result.messageId(),
+                attempts.get(), latencyMs, null), null);
+    }
+
+    private Outcome suppressed(final OtpIssued issued, final String provider, final int attempts,
+                               final long latencyMs) {
+        metrics.delivery(issued.channel().wireName(), provider, "suppressed", "expired");
+        return new Outcome(event(issued, EventTypes.DELIVERY_SUPPRESSED, provider, null, attempts,
+                provider == null ? null : latencyMs, "expired"), null);
+    }
+
+    private Outcome failed(final OtpIssued issued, final String provider, final int attempts, final Long latencyMs,
+                           final String reason) {
+        metrics.delivery(issued.channel().wireName(), provider, "failed", reason);
+        return new Outcome(event(issued, EventTypes.DELIVERY_FAILED, provider, null, attempts, latencyMs, reason),
+                reason);
+    }
+
+    /** Lifetime left, rounded up to whole minutes, at least 1. */
+    private static long minutesLeft(final OtpIssued issued, final Instant now) {
+        final long seconds = Math.max(0, Duration.between(now, issued.expiresAt()).toSeconds());
+        return Math.max(1, (seconds + 59) / 60);
     }
 
     private CloudEvent event(final OtpIssued issued, final String type, final String provider, final String messageId,

@@ -1,53 +1,119 @@
 package io.otppipeline.notifier;
 
+import io.otppipeline.notifier.provider.SmtpEmailProvider;
+import io.otppipeline.notifier.provider.TwilioSmsProvider;
+import io.otppipeline.notifier.provider.WebhookSmsProvider;
 import io.otppipeline.schemas.config.Settings;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Typed settings of otp-notifier (keys in {@code otp-notifier.properties}, or {@code OTP_*} variables).
+ * Typed settings of otp-notifier (keys in {@code otp-notifier.properties}, or {@code OTP_*} variables). Secrets
+ * come only from files ({@code secrets.*.file}).
  *
  * @param bootstrapServers {@code kafka.bootstrap.servers}: required
  * @param groupId {@code notifier.group.id}: consumer group; default {@code otp-notifier}
  * @param replicationFactor {@code kafka.replication.factor}: for topics created on start; default 1
  * @param deliveryKeyring {@code secrets.delivery.keyring.file}: required; opens sealed codes
- * @param smtp the SMTP provider settings
+ * @param emailProviders {@code notifier.email.providers}: comma-separated, in failover order; {@code smtp}
+ *     (the only e-mail adapter); default {@code smtp}
+ * @param smsProviders {@code notifier.sms.providers}: comma-separated, in failover order, from {@code twilio}
+ *     and {@code webhook}; default empty (SMS fails with {@code not_configured})
+ * @param smtp SMTP settings ({@code smtp.*}); {@code null} unless {@code smtp} is an e-mail provider
+ * @param twilio Twilio settings ({@code sms.twilio.*}); {@code null} unless listed
+ * @param webhook webhook settings ({@code sms.webhook.*}); {@code null} unless listed
+ * @param resilience timeouts, retries and circuit breakers
+ * @param templatesDir {@code notifier.templates.dir}: operator templates, searched before the shipped ones;
+ *     default none
+ * @param defaultLocale {@code notifier.templates.default.locale}: default {@code en}
+ * @param codeInSubject {@code notifier.templates.code.in.subject}: default {@code false}
+ * @param concurrency {@code notifier.send.concurrency}: records of a batch sent in parallel; default 8
+ * @param batchSize {@code notifier.batch.size}: records per poll ({@code max.poll.records}); default 50
+ * @param ledgerLookback {@code notifier.ledger.lookback.ms}: how far back the delivery ledger is read when a
+ *     partition is assigned, in milliseconds; must be at least the longest code lifetime; default 3600000
+ * @param httpPort {@code notifier.http.port}: port of {@code /metrics} and {@code /healthz}; 0 picks a free
+ *     port, -1 turns it off; default 9102
+ * @param consumerOverrides {@code notifier.consumer.<name>}: Kafka consumer settings passed through, for
+ *     example {@code notifier.consumer.session.timeout.ms}; default none
  */
 public record NotifierConfig(String bootstrapServers, String groupId, short replicationFactor, Path deliveryKeyring,
-                             SmtpSettings smtp) {
-
-    /**
-     * SMTP settings.
-     *
-     * @param host {@code smtp.host}: required
-     * @param port {@code smtp.port}: default 25
-     * @param from {@code smtp.from}: envelope and header sender; default {@code no-reply@localhost}
-     * @param username {@code smtp.username}: set to authenticate; default none
-     * @param passwordFile {@code secrets.smtp.password.file}: password for {@code username}; default none
-     * @param startTls {@code smtp.starttls}: {@code required}, {@code optional} or {@code off}; default {@code off}
-     * @param timeoutMs {@code smtp.timeout.ms}: connect, read and write timeout in milliseconds; default 10000
-     */
-    public record SmtpSettings(String host, int port, String from, String username, Path passwordFile,
-                              String startTls, long timeoutMs) {
-    }
+                             List<String> emailProviders, List<String> smsProviders,
+                             SmtpEmailProvider.Settings smtp, TwilioSmsProvider.Settings twilio,
+                             WebhookSmsProvider.Settings webhook, ResilienceSettings resilience,
+                             Path templatesDir, String defaultLocale, boolean codeInSubject,
+                             int concurrency, int batchSize, Duration ledgerLookback, int httpPort,
+                             Map<String, String> consumerOverrides) {
 
     /**
      * Reads the settings listed above.
      *
-     * @throws IllegalStateException naming a missing or malformed setting
+     * @throws IllegalStateException naming a missing or malformed setting, or an unknown provider
      */
     public static NotifierConfig from(final Settings s) {
+        final List<String> email = list(s.string("notifier.email.providers", "smtp"));
+        final List<String> sms = list(s.string("notifier.sms.providers", ""));
+        email.stream().filter(p -> !p.equals("smtp")).findFirst().ifPresent(p -> {
+            throw new IllegalStateException("notifier.email.providers: unknown provider " + p + " (known: smtp)");
+        });
+        sms.stream().filter(p -> !p.equals("twilio") && !p.equals("webhook")).findFirst().ifPresent(p -> {
+            throw new IllegalStateException("notifier.sms.providers: unknown provider " + p
+                    + " (known: twilio, webhook)");
+        });
         return new NotifierConfig(
                 s.required("kafka.bootstrap.servers"),
                 s.string("notifier.group.id", "otp-notifier"),
                 (short) s.number("kafka.replication.factor", 1),
                 s.path("secrets.delivery.keyring.file"),
-                new SmtpSettings(
-                        s.required("smtp.host"),
-                        (int) s.number("smtp.port", 25),
-                        s.string("smtp.from", "no-reply@localhost"),
-                        s.string("smtp.username", null),
-                        s.optionalPath("secrets.smtp.password.file"),
-                        s.string("smtp.starttls", "off"),
-                        s.number("smtp.timeout.ms", 10_000)));
+                email, sms,
+                email.contains("smtp") ? smtp(s) : null,
+                sms.contains("twilio") ? twilio(s) : null,
+                sms.contains("webhook") ? new WebhookSmsProvider.Settings(s.required("sms.webhook.url"),
+                        s.path("secrets.sms.webhook.token.file")) : null,
+                ResilienceSettings.from(s),
+                s.optionalPath("notifier.templates.dir"),
+                s.string("notifier.templates.default.locale", "en"),
+                s.flag("notifier.templates.code.in.subject", false),
+                (int) s.number("notifier.send.concurrency", 8),
+                (int) s.number("notifier.batch.size", 50),
+                Duration.ofMillis(s.number("notifier.ledger.lookback.ms", 3_600_000)),
+                (int) s.number("notifier.http.port", 9102),
+                passThrough(s, "notifier.consumer."));
+    }
+
+    private static SmtpEmailProvider.Settings smtp(final Settings s) {
+        return new SmtpEmailProvider.Settings(
+                s.required("smtp.host"),
+                (int) s.number("smtp.port", 25),
+                s.string("smtp.from", "no-reply@localhost"),
+                s.string("smtp.username", null),
+                s.optionalPath("secrets.smtp.password.file"),
+                s.string("smtp.starttls", "off"),
+                s.number("smtp.timeout.ms", 10_000));
+    }
+
+    private static TwilioSmsProvider.Settings twilio(final Settings s) {
+        final String from = s.string("sms.twilio.from", null);
+        final String service = s.string("sms.twilio.messaging.service.sid", null);
+        if (from == null && service == null) {
+            throw new IllegalStateException("sms.twilio.from or sms.twilio.messaging.service.sid is required");
+        }
+        return new TwilioSmsProvider.Settings(s.string("sms.twilio.base.url", "https://api.twilio.com"),
+                s.required("sms.twilio.account.sid"), s.path("secrets.sms.twilio.auth.token.file"), from, service);
+    }
+
+    private static Map<String, String> passThrough(final Settings s, final String prefix) {
+        final Map<String, String> m = new TreeMap<>();
+        s.keysStartingWith(prefix).forEach(k -> m.put(k.substring(prefix.length()), s.required(k)));
+        return m;
+    }
+
+    private static List<String> list(final String csv) {
+        return Arrays.stream(csv.split(",")).map(p -> p.strip().toLowerCase(Locale.ROOT)).filter(p -> !p.isEmpty())
+                .distinct().toList();
     }
 }

@@ -1,36 +1,48 @@
 package io.otppipeline.notifier;
 
-import io.otppipeline.schemas.command.Channel;
+import io.javalin.Javalin;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.otppipeline.schemas.crypto.Aead;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.delivery.OtpIssued;
 import io.otppipeline.schemas.event.CloudEvent;
+import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.kafka.PollingLoop;
 import io.otppipeline.schemas.kafka.TopicAdmin;
 import io.otppipeline.schemas.kafka.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * otp-notifier as a running service: reads {@code otp.delivery.v1} (read_committed), sends each code, writes
- * the outcome to {@code otp.events.v1} and what cannot be delivered to {@code otp.delivery.dlq.v1}, then
- * commits the consumer offsets. Delivery is at least once: a crash after a send and before the commit sends
- * that batch again (retries, failover and the duplicate window are the notifier issue's work).
+ * otp-notifier as a running service: reads {@code otp.delivery.v1} (read_committed), sends the records of each
+ * batch in parallel ({@code notifier.send.concurrency}), records each finished one in the
+ * {@link DeliveryLedger}, writes the outcomes to {@code otp.events.v1} and what cannot be delivered to
+ * {@code otp.delivery.dlq.v1}, then commits the consumer offsets. A record found in the ledger is not sent
+ * again: its recorded outcome is published again instead (same event id). Serves {@code /metrics} and
+ * {@code /healthz} on {@code notifier.http.port}.
  */
 public final class NotifierService implements AutoCloseable {
 
@@ -39,11 +51,30 @@ public final class NotifierService implements AutoCloseable {
     private final KafkaConsumer<String, byte[]> consumer;
     private final KafkaProducer<String, byte[]> producer;
     private final DeliveryHandler handler;
+    private final DeliveryLedger ledger;
+    private final DeliveryMetrics metrics;
+    private final ProviderChains chains;
+    private final ExecutorService sendPool;
     private final PollingLoop<String, byte[]> loop;
+    private Javalin http;
 
-    private NotifierService(final NotifierConfig config, final DeliveryHandler handler) {
+    private NotifierService(final NotifierConfig config, final Clock clock) {
+        final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        this.metrics = new DeliveryMetrics(meters);
+        this.chains = new ProviderChains(config, metrics, clock);
+        this.handler = new DeliveryHandler(new Aead(Keyring.load(config.deliveryKeyring())),
+                new MessageTemplates(config.templatesDir(), config.defaultLocale(), config.codeInSubject()),
+                chains.email(), chains.sms(), metrics, clock);
+        this.ledger = new DeliveryLedger(config.bootstrapServers(), config.ledgerLookback(), clock);
+        this.sendPool = Executors.newFixedThreadPool(config.concurrency(), r -> {
+            final Thread t = new Thread(r, "otp-notifier-send");
+            t.setDaemon(true);
+            return t;
+        });
         final Properties c = PollingLoop.readCommittedConsumer(config.bootstrapServers(), config.groupId(), "earliest");
-        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "50");
+        c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.batchSize()));
+        c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "900000");
+        c.putAll(config.consumerOverrides());
         this.consumer = new KafkaConsumer<>(c, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
         final Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -51,51 +82,92 @@ public final class NotifierService implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
         this.producer = new KafkaProducer<>(p, Serdes.String().serializer(), Serdes.ByteArray().serializer());
-        this.handler = handler;
         this.loop = new PollingLoop<>("otp-notifier", consumer,
-                kafka -> kafka.subscribe(List.of(Topics.DELIVERY.name())), this::handleBatch);
-    }
-
-    /**
-     * Creates missing topics, loads the delivery keyring and starts consuming.
-     *
-     * @throws IllegalStateException if the keyring cannot be read or a topic cannot be created
-     */
-    public static NotifierService start(final NotifierConfig config) {
-        TopicAdmin.ensureTopics(config.bootstrapServers(), config.replicationFactor());
-        final Clock clock = Clock.systemUTC();
-        final DeliveryHandler handler = new DeliveryHandler(new Aead(Keyring.load(config.deliveryKeyring())),
-                Map.of(Channel.EMAIL, new SmtpEmailSender(config.smtp(), clock),
-                        Channel.SMS, new UnconfiguredSmsSender()), clock);
-        final NotifierService service = new NotifierService(config, handler);
-        service.loop.start();
-        LOG.info("otp-notifier started (SMTP {}:{})", config.smtp().host(), config.smtp().port());
-        return service;
-    }
-
-    private void handleBatch(final ConsumerRecords<String, byte[]> records) {
-        records.forEach(this::process);
-        if (!records.isEmpty()) {
-            producer.flush();
-            consumer.commitSync();
+                kafka -> kafka.subscribe(List.of(Topics.DELIVERY.name()), new LedgerRebalanceListener()),
+                this::handleBatch);
+        if (config.httpPort() >= 0) {
+            this.http = Javalin.create(cfg -> {
+                cfg.jetty.port = config.httpPort();
+                cfg.startup.showJavalinBanner = false;
+                cfg.routes.get("/healthz", ctx -> ctx.status(loop.isAlive() ? 200 : 503)
+                        .json(Map.of("status", loop.isAlive() ? "ok" : "stopped")));
+                cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
+                        .result(meters.scrape()));
+            });
         }
     }
 
-    private void process(final ConsumerRecord<String, byte[]> record) {
+    /**
+     * Creates missing topics, loads the delivery keyring, builds the provider chains and starts consuming.
+     *
+     * @throws IllegalStateException if a keyring or secret file cannot be read, a template does not render or a
+     *     topic cannot be created
+     */
+    public static NotifierService start(final NotifierConfig config) {
+        TopicAdmin.ensureTopics(config.bootstrapServers(), config.replicationFactor());
+        final NotifierService service = new NotifierService(config, Clock.systemUTC());
+        if (service.http != null) {
+            service.http.start();
+        }
+        service.loop.start();
+        LOG.info("otp-notifier started ({}; metrics on port {})", service.chains.describe(), service.httpPort());
+        return service;
+    }
+
+    /** Port of {@code /metrics} and {@code /healthz}, or -1 when turned off. */
+    public int httpPort() {
+        return http == null ? -1 : http.port();
+    }
+
+    /** Whether the consuming thread still runs (false after a fatal error). */
+    public boolean isRunning() {
+        return loop.isAlive();
+    }
+
+    /** One handled record: the event to publish and the dead-letter reason, either may be absent. */
+    private record Handled(ConsumerRecord<String, byte[]> record, CloudEvent event, String deadLetterReason) {
+    }
+
+    private void handleBatch(final ConsumerRecords<String, byte[]> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        final List<CompletableFuture<Handled>> work = new ArrayList<>();
+        records.forEach(r -> work.add(CompletableFuture.supplyAsync(() -> process(r), sendPool)));
+        for (CompletableFuture<Handled> done : work) {
+            final Handled h = done.join();
+            if (h.event() != null) {
+                publish(h.record().key(), h.event());
+            }
+            if (h.deadLetterReason() != null) {
+                deadLetter(h.record(), h.deadLetterReason(), h.event());
+            }
+        }
+        producer.flush();
+        consumer.commitSync();
+        ledger.prune();
+    }
+
+    private Handled process(final ConsumerRecord<String, byte[]> record) {
         final OtpIssued issued;
         try {
             issued = Topics.DELIVERY.valueSerde().deserializer().deserialize(record.topic(), record.value());
         } catch (SerializationException e) {
-            deadLetter(record, "malformed");
-            return;
+            return new Handled(record, null, "malformed");
+        }
+        final CloudEvent earlier = ledger.recorded(record.partition(), issued.otpId()).orElse(null);
+        if (earlier != null) {
+            LOG.info("otp {} already finished ({}); not sent again", issued.otpId(), earlier.type());
+            return new Handled(record, earlier, EventTypes.DELIVERY_FAILED.equals(earlier.type())
+                    ? earlier.data().path("reason").asText() : null);
         }
         final DeliveryHandler.Outcome outcome = handler.handle(issued);
-        publish(record.key(), outcome.event());
-        if (outcome.deadLetterReason() != null) {
-            deadLetter(record, outcome.deadLetterReason());
-        }
+        final long finished = System.nanoTime();
+        ledger.record(record.partition(), issued.otpId(), outcome.event());
+        metrics.ledgerLag(System.nanoTime() - finished);
         LOG.info("delivery {} for otp {}: {}", outcome.event().type(), issued.otpId(),
                 outcome.deadLetterReason() == null ? "ok" : outcome.deadLetterReason());
+        return new Handled(record, outcome.event(), outcome.deadLetterReason());
     }
 
     private void publish(final String key, final CloudEvent event) {
@@ -103,16 +175,43 @@ public final class NotifierService implements AutoCloseable {
                 Topics.EVENTS.valueSerde().serializer().serialize(Topics.EVENTS.name(), event)));
     }
 
-    private void deadLetter(final ConsumerRecord<String, byte[]> record, final String reason) {
+    private void deadLetter(final ConsumerRecord<String, byte[]> record, final String reason, final CloudEvent event) {
         final ProducerRecord<String, byte[]> dead = new ProducerRecord<>(Topics.DELIVERY_DLQ.name(), record.key(),
                 record.value());
         dead.headers().add(Topics.ERROR_HEADER, reason.getBytes(StandardCharsets.UTF_8));
+        if (event != null) {
+            dead.headers().add("event-id", event.id().getBytes(StandardCharsets.UTF_8));
+        }
         producer.send(dead);
+    }
+
+    /** Loads the ledger of assigned partitions before their first record, forgets revoked ones. */
+    private final class LedgerRebalanceListener implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
+            ledger.load(partitions.stream().map(TopicPartition::partition).toList());
+        }
+
+        @Override
+        public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
+            ledger.forget(partitions.stream().map(TopicPartition::partition).toList());
+        }
+
+        @Override
+        public void onPartitionsLost(final Collection<TopicPartition> partitions) {
+            onPartitionsRevoked(partitions);
+        }
     }
 
     @Override
     public void close() {
         loop.close();
+        sendPool.shutdownNow();
+        chains.close();
         producer.close(Duration.ofSeconds(5));
+        ledger.close();
+        if (http != null) {
+            http.stop();
+        }
     }
 }

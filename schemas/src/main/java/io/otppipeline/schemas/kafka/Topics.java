@@ -50,12 +50,20 @@ public final class Topics {
     public static final Topic<String, byte[]> DELIVERY_DLQ = new Topic<>("otp.delivery.dlq.v1",
             Serdes.String(), Serdes.ByteArray(), 1, retention(SEVEN_DAYS_MS));
 
+    /**
+     * The notifier's delivery ledger: one outcome event per delivery record it finished, keyed by otpId and
+     * written to the partition number of the delivery record, before the consumer offset is committed. A
+     * notifier that takes over a partition reads it back to skip codes already sent. Internal.
+     */
+    public static final Topic<String, CloudEvent> DELIVERY_LEDGER = new Topic<>("otp.delivery.ledger.v1",
+            Serdes.String(), JsonSerde.of(CloudEvent.class), PARTITIONS, retention(ONE_DAY_MS));
+
     private Topics() {
     }
 
     /** Every topic above, in creation order. */
     public static List<Topic<?, ?>> all() {
-        return List.of(COMMANDS, REPLIES, DELIVERY, EVENTS, COMMANDS_DLQ, DELIVERY_DLQ);
+        return List.of(COMMANDS, REPLIES, DELIVERY, EVENTS, COMMANDS_DLQ, DELIVERY_DLQ, DELIVERY_LEDGER);
     }
 
     /** The Kafka key of every per-user record: {@code tenantId:userId}. Tenant ids never hold a colon. */
