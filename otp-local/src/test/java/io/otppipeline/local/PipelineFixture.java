@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  */
 final class PipelineFixture implements AutoCloseable {
 
-    private static final Pattern CODE_IN_MAIL = Pattern.compile("code is ([0-9]{6})");
+    private static final Pattern CODE_IN_MAIL = Pattern.compile("<strong>([0-9]{6})</strong>");
 
     final TestInfrastructure infra;
     final GreenMail smtp;
