@@ -56,7 +56,8 @@ import org.junit.jupiter.api.io.TempDir;
  * a WireMock Twilio that answers slowly, is killed with SIGKILL in the middle of a batch (sends finished but
  * offsets not committed), and a second notifier takes over the partitions. Every code must reach the provider;
  * a code the ledger recorded before the kill must not be sent again; the only duplicates allowed are the calls
- * in flight at the kill (at most {@code notifier.send.concurrency}).
+ * in flight at the kill (at most {@code notifier.send.concurrency}). An unreadable and an undecryptable record
+ * among them go to the dead-letter topic without stopping the others.
  */
 class NotifierRestartIT {
 
@@ -107,6 +108,7 @@ class NotifierRestartIT {
         notifiers.get(0).destroyForcibly().waitFor();
 
         final Map<String, ConsumerRecord<byte[], byte[]>> ledger = byOtpId(Topics.DELIVERY_LEDGER.name());
+        ledger.keySet().retainAll(phoneByOtp.keySet());
         final Map<String, ConsumerRecord<byte[], byte[]>> delivery = byOtpId(Topics.DELIVERY.name());
         final Map<TopicPartition, OffsetAndMetadata> committed = committedOffsets();
         final long recordedNotCommitted = ledger.keySet().stream().filter(otpId -> {
@@ -129,6 +131,8 @@ class NotifierRestartIT {
             assertThat(callsByPhone.get(phoneByOtp.get(otpId))).as("code recorded before the kill").hasSize(1);
         }
         assertThat(duplicates).as("only calls in flight at the kill").isLessThanOrEqualTo(CONCURRENCY);
+        assertThat(deadLetterReasons()).as("unreadable records dead-lettered, the rest went on")
+                .containsOnly("malformed", "undecryptable").contains("malformed", "undecryptable");
     }
 
     private Map<String, String> produceCodes() throws Exception {
@@ -150,9 +154,30 @@ class NotifierRestartIT {
                 producer.send(new ProducerRecord<>(Topics.DELIVERY.name(), Topics.userKey("acme", "user-" + i),
                         Topics.DELIVERY.valueSerde().serializer().serialize(Topics.DELIVERY.name(), issued)));
                 phoneByOtp.put(otpId, phone);
+                if (i == CODES / 2) {
+                    produceUnreadable(producer, aead, now);
+                }
             }
         }
         return phoneByOtp;
+    }
+
+    /** A record that is not JSON and one whose code was sealed for another otpId: both must be dead-lettered. */
+    private static void produceUnreadable(final KafkaProducer<String, byte[]> producer, final Aead aead,
+                                          final Instant now) throws IOException {
+        producer.send(new ProducerRecord<>(Topics.DELIVERY.name(), "acme:broken",
+                "not json".getBytes(StandardCharsets.UTF_8)));
+        final OtpIssued moved = new OtpIssued("otp-moved", "acme", "user-moved", "login", Channel.SMS, "en", now,
+                now.plusSeconds(600), "+1*******9", aead.seal(Json.mapper().writeValueAsBytes(
+                        new DeliverySecret("999999", "+15559999999")), "otp-other".getBytes(StandardCharsets.UTF_8)));
+        producer.send(new ProducerRecord<>(Topics.DELIVERY.name(), "acme:user-moved",
+                Topics.DELIVERY.valueSerde().serializer().serialize(Topics.DELIVERY.name(), moved)));
+    }
+
+    private List<String> deadLetterReasons() throws Exception {
+        return TopicScanner.readAll(infra.bootstrapServers(), Set.of(Topics.DELIVERY_DLQ.name())).stream()
+                .map(r -> new String(r.headers().lastHeader(Topics.ERROR_HEADER).value(), StandardCharsets.UTF_8))
+                .toList();
     }
 
     private Process startNotifier(final String name) throws IOException {
@@ -180,6 +205,9 @@ class NotifierRestartIT {
     private Map<String, ConsumerRecord<byte[], byte[]>> byOtpId(final String topic) throws Exception {
         final Map<String, ConsumerRecord<byte[], byte[]>> byId = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : TopicScanner.readAll(infra.bootstrapServers(), Set.of(topic))) {
+            if (r.value()[0] != '{') {
+                continue;
+            }
             final JsonNode value = Json.mapper().readTree(r.value());
             byId.put(value.has("otpId") ? value.path("otpId").asText() : value.path("data").path("otpId").asText(),
                     r);

@@ -55,6 +55,7 @@ class SmsProviderContractTest {
     Path dir;
 
     private ProviderChains chains;
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     @AfterEach
     void close() {
@@ -234,6 +235,22 @@ class SmsProviderContractTest {
         assertThat(TWILIO.getAllServeEvents()).hasSize(attempts.get());
     }
 
+    @Test
+    void shouldMeterCallsPerProviderAndBreakerStateWhenSending() throws Exception {
+        twilioAnswers(500, "{}");
+        webhookAnswers(200, "{\"id\":\"wh-5\"}");
+        final ProviderChain<SmsMessage> chain = chain(Map.of("notifier.retry.max.attempts", "2"));
+
+        send(chain, Clock.systemUTC());
+
+        assertThat(meters.get("otp.notifier.provider.calls").tags("provider", "twilio", "channel", "sms",
+                "outcome", "provider_error").timer().count()).isEqualTo(2);
+        assertThat(meters.get("otp.notifier.provider.calls").tags("provider", "webhook", "outcome", "success")
+                .timer().count()).isEqualTo(1);
+        assertThat(meters.get("resilience4j.circuitbreaker.state").tags("name", "sms.twilio", "state", "closed")
+                .gauge().value()).isEqualTo(1.0);
+    }
+
     private ProviderChain.Result send(final ProviderChain<SmsMessage> chain, final Clock clock) {
         return chain.send(message(), inTenMinutes(clock), new AtomicInteger());
     }
@@ -279,7 +296,7 @@ class SmsProviderContractTest {
                 "secrets.sms.webhook.token.file", dir.resolve("webhook-token").toString()));
         s.put("notifier.retry.initial.backoff.ms", "20");
         s.putAll(overrides);
-        chains = new ProviderChains(NotifierConfig.from(Settings.of(s)), new DeliveryMetrics(new SimpleMeterRegistry()),
+        chains = new ProviderChains(NotifierConfig.from(Settings.of(s)), new DeliveryMetrics(meters),
                 clock);
         return chains.sms();
     }
