@@ -1,5 +1,6 @@
 package io.otppipeline.notifier;
 
+import com.samskivert.mustache.MustacheException;
 import io.otppipeline.notifier.provider.EmailMessage;
 import io.otppipeline.notifier.provider.SmsMessage;
 import io.otppipeline.schemas.Json;
@@ -68,9 +69,14 @@ final class DeliveryHandler {
         final MessageTemplates.Context context = new MessageTemplates.Context(issued.otpId(), issued.tenantId(),
                 issued.purpose(), issued.locale(), secret.destination(), secret.code(), minutesLeft(issued, started));
         final AtomicInteger attempts = new AtomicInteger();
-        final ProviderChain.Result result = issued.channel() == Channel.SMS
-                ? sms.send(templates.sms(context), issued.expiresAt(), attempts)
-                : email.send(templates.email(context), issued.expiresAt(), attempts);
+        final ProviderChain.Result result;
+        try {
+            result = issued.channel() == Channel.SMS
+                    ? sms.send(templates.sms(context), issued.expiresAt(), attempts)
+                    : email.send(templates.email(context), issued.expiresAt(), attempts);
+        } catch (MustacheException e) {
+            return failed(issued, null, 0, null, "template_error");
+        }
         final long latencyMs = Duration.between(started, clock.instant()).toMillis();
         if (result.expired()) {
             return suppressed(issued, result.provider(), attempts.get(), latencyMs);

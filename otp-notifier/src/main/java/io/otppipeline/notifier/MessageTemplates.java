@@ -66,7 +66,11 @@ public final class MessageTemplates {
         validate();
     }
 
-    /** Renders the e-mail for a code; the HTML part is left out when no HTML template exists. */
+    /**
+     * Renders the e-mail for a code; the HTML part is left out when no HTML template exists.
+     *
+     * @throws MustacheException if a template is missing or uses a variable that does not exist
+     */
     EmailMessage email(final Context c) {
         final String subject = render("subject", c.purpose(), c.locale(), subjectScope(c)).strip();
         final String html = find("html", c.purpose(), c.locale()).map(t -> t.execute(scope(c))).orElse(null);
@@ -74,7 +78,11 @@ public final class MessageTemplates {
                 render("text", c.purpose(), c.locale(), scope(c)), html);
     }
 
-    /** Renders the SMS for a code. */
+    /**
+     * Renders the SMS for a code.
+     *
+     * @throws MustacheException if the template is missing or uses a variable that does not exist
+     */
     SmsMessage sms(final Context c) {
         return new SmsMessage(c.otpId(), c.destination(), render("sms", c.purpose(), c.locale(), scope(c)).strip());
     }
@@ -101,7 +109,7 @@ public final class MessageTemplates {
     private String render(final String part, final String purpose, final String locale,
                           final Map<String, Object> scope) {
         return find(part, purpose, locale).map(t -> t.execute(scope)).orElseThrow(() ->
-                new IllegalStateException("no " + part + " template for purpose " + purpose + " in any locale"));
+                new MustacheException("no " + part + " template for purpose " + purpose + " in any locale"));
     }
 
     private Map<String, Object> scope(final Context c) {

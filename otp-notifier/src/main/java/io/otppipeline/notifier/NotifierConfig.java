@@ -34,8 +34,9 @@ import java.util.TreeMap;
  * @param codeInSubject {@code notifier.templates.code.in.subject}: default {@code false}
  * @param concurrency {@code notifier.send.concurrency}: records of a batch sent in parallel; default 8
  * @param batchSize {@code notifier.batch.size}: records per poll ({@code max.poll.records}); default 50
- * @param ledgerLookback {@code notifier.ledger.lookback.ms}: how far back the delivery ledger is read when a
- *     partition is assigned, in milliseconds; must be at least the longest code lifetime; default 3600000
+ * @param ledgerLookback {@code notifier.ledger.lookback.ms}: the furthest back a read of the delivery ledger
+ *     starts when a partition is assigned, in milliseconds (it starts where the first uncommitted delivery
+ *     record was appended, less a minute); default 3600000
  * @param httpPort {@code notifier.http.port}: port of {@code /metrics} and {@code /healthz}; 0 picks a free
  *     port, -1 turns it off; default 9102
  * @param consumerOverrides {@code notifier.consumer.<name>}: Kafka consumer settings passed through, for

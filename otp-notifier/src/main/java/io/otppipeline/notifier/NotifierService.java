@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -145,7 +146,10 @@ public final class NotifierService implements AutoCloseable {
         }
         producer.flush();
         consumer.commitSync();
-        ledger.prune();
+        for (TopicPartition tp : records.partitions()) {
+            final List<ConsumerRecord<String, byte[]>> done = records.records(tp);
+            ledger.committed(tp.partition(), done.get(done.size() - 1).offset() + 1);
+        }
     }
 
     private Handled process(final ConsumerRecord<String, byte[]> record) {
@@ -163,7 +167,7 @@ public final class NotifierService implements AutoCloseable {
         }
         final DeliveryHandler.Outcome outcome = handler.handle(issued);
         final long finished = System.nanoTime();
-        ledger.record(record.partition(), issued.otpId(), outcome.event());
+        ledger.record(record.partition(), record.offset(), issued.otpId(), outcome.event());
         metrics.ledgerLag(System.nanoTime() - finished);
         LOG.info("delivery {} for otp {}: {}", outcome.event().type(), issued.otpId(),
                 outcome.deadLetterReason() == null ? "ok" : outcome.deadLetterReason());
@@ -189,7 +193,9 @@ public final class NotifierService implements AutoCloseable {
     private final class LedgerRebalanceListener implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
-            ledger.load(partitions.stream().map(TopicPartition::partition).toList());
+            final Map<Integer, Long> committed = new HashMap<>();
+            partitions.forEach(tp -> committed.put(tp.partition(), consumer.position(tp)));
+            ledger.load(committed);
         }
 
         @Override

@@ -123,6 +123,20 @@ class DeliveryHandlerTest {
     }
 
     @Test
+    void shouldDeadLetterWithTemplateErrorWhenOperatorTemplateUsesUnknownVariable() throws Exception {
+        Files.createDirectories(dir.resolve("templates/en"));
+        Files.writeString(dir.resolve("templates/en/newsletter.text.mustache"), "Hello {{firstName}}: {{code}}");
+
+        final DeliveryHandler.Outcome outcome = handler(Map.of("notifier.templates.dir",
+                dir.resolve("templates").toString()))
+                .handle(issued(Channel.EMAIL, "bob@example.test", "424242", "newsletter", "en", 600));
+
+        assertThat(outcome.deadLetterReason()).isEqualTo("template_error");
+        assertThat(outcome.event().type()).isEqualTo(EventTypes.DELIVERY_FAILED);
+        assertThat(smtp.getReceivedMessages()).isEmpty();
+    }
+
+    @Test
     void shouldRefuseToStartWhenSubjectTemplateUsesTheCode() throws Exception {
         Files.createDirectories(dir.resolve("templates/en"));
         Files.writeString(dir.resolve("templates/en/login.subject.mustache"), "Your code is {{code}}");
