@@ -88,8 +88,7 @@ class SmsProviderContractTest {
         webhookAnswers(200, "{\"id\":\"wh-1\"}");
 
         final AtomicInteger attempts = new AtomicInteger();
-        final ProviderChain.Result result = chain(Map.of()).send(message(), inTenMinutes(Clock.systemUTC()),
-                attempts);
+        final ProviderChain.Result result = send(chain(Map.of()), attempts);
 
         assertThat(result.failure().reason()).isEqualTo("invalid_destination");
         assertThat(attempts).hasValue(1);
@@ -105,8 +104,7 @@ class SmsProviderContractTest {
                 .willReturn(aResponse().withStatus(201).withBody("{\"sid\":\"SM43\"}")));
 
         final AtomicInteger attempts = new AtomicInteger();
-        final ProviderChain.Result result = chain(Map.of()).send(message(), inTenMinutes(Clock.systemUTC()),
-                attempts);
+        final ProviderChain.Result result = send(chain(Map.of()), attempts);
 
         assertThat(result.messageId()).isEqualTo("SM43");
         assertThat(attempts).hasValue(2);
@@ -121,8 +119,7 @@ class SmsProviderContractTest {
         webhookAnswers(202, "{\"id\":\"wh-2\"}");
 
         final AtomicInteger attempts = new AtomicInteger();
-        final ProviderChain.Result result = chain(Map.of()).send(message(), inTenMinutes(Clock.systemUTC()),
-                attempts);
+        final ProviderChain.Result result = send(chain(Map.of()), attempts);
 
         assertThat(result.provider()).isEqualTo("webhook");
         assertThat(attempts).hasValue(2);
@@ -136,8 +133,7 @@ class SmsProviderContractTest {
                 .willReturn(aResponse().withStatus(201).withBody("{\"sid\":\"SM44\"}")));
 
         final AtomicInteger attempts = new AtomicInteger();
-        final ProviderChain.Result result = chain(Map.of()).send(message(), inTenMinutes(Clock.systemUTC()),
-                attempts);
+        final ProviderChain.Result result = send(chain(Map.of()), attempts);
 
         assertThat(result.messageId()).isEqualTo("SM44");
         assertThat(attempts).hasValue(2);
@@ -187,8 +183,7 @@ class SmsProviderContractTest {
         webhookAnswers(200, "{\"id\":\"wh-4\"}");
 
         final AtomicInteger attempts = new AtomicInteger();
-        final ProviderChain.Result result = chain(Map.of()).send(message(), inTenMinutes(Clock.systemUTC()),
-                attempts);
+        final ProviderChain.Result result = send(chain(Map.of()), attempts);
 
         assertThat(result.provider()).isEqualTo("webhook");
         assertThat(attempts).hasValue(2);
@@ -249,6 +244,10 @@ class SmsProviderContractTest {
                 .timer().count()).isEqualTo(1);
         assertThat(meters.get("resilience4j.circuitbreaker.state").tags("name", "sms.twilio", "state", "closed")
                 .gauge().value()).isEqualTo(1.0);
+    }
+
+    private static ProviderChain.Result send(final ProviderChain<SmsMessage> chain, final AtomicInteger attempts) {
+        return chain.send(message(), inTenMinutes(Clock.systemUTC()), attempts);
     }
 
     private ProviderChain.Result send(final ProviderChain<SmsMessage> chain, final Clock clock) {
