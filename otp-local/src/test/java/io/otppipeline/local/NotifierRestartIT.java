@@ -33,7 +33,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -89,12 +88,7 @@ class NotifierRestartIT {
 
     @AfterEach
     void stop() throws Exception {
-        for (Process p : notifiers) {
-            p.destroy();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+        ChildJvm.stopAll(notifiers);
         if (infra != null) {
             infra.close();
         }
@@ -196,10 +190,7 @@ class NotifierRestartIT {
                 "notifier.http.port=-1",
                 "notifier.consumer.session.timeout.ms=6000",
                 "notifier.consumer.heartbeat.interval.ms=1000") + "\n");
-        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "io.otppipeline.notifier.NotifierMain", props.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        return ChildJvm.start("io.otppipeline.notifier.NotifierMain", props, dir.resolve(name + ".log"));
     }
 
     private Map<String, ConsumerRecord<byte[], byte[]>> byOtpId(final String topic) throws Exception {

@@ -77,12 +77,7 @@ class ProcessorCrashIT {
 
     @AfterEach
     void stop() throws Exception {
-        for (Process p : processors) {
-            p.destroy();
-            if (!p.waitFor(30, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
-        }
+        ChildJvm.stopAll(processors);
         if (api != null) {
             api.close();
         }
@@ -202,10 +197,7 @@ class ProcessorCrashIT {
                 "secrets.command.keyring.file=" + secrets.commandKeyring(),
                 "secrets.delivery.keyring.file=" + secrets.deliveryKeyring(),
                 "secrets.pepper.keyring.file=" + secrets.pepperKeyring()) + "\n");
-        final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "io.otppipeline.processor.ProcessorMain", props.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve(stateDir + ".log").toFile()).start();
+        return ChildJvm.start("io.otppipeline.processor.ProcessorMain", props, dir.resolve(stateDir + ".log"));
     }
 
     private CompletableFuture<HttpResponse<String>> post(final String path, final String json) {
