@@ -7,15 +7,18 @@ import java.nio.file.Path;
  * Typed settings of otp-audit (keys in {@code otp-audit.properties}, or {@code OTP_*} variables).
  *
  * @param bootstrapServers {@code kafka.bootstrap.servers}: required
- * @param groupId {@code audit.group.id}: consumer group (offsets live in PostgreSQL; the group only spreads
- *     partitions and shows lag); default {@code otp-audit}
+ * @param groupId {@code audit.group.id}: consumer group (positions live in PostgreSQL with the rows; the group
+ *     only spreads partitions and shows lag); default {@code otp-audit}
  * @param replicationFactor {@code kafka.replication.factor}: for topics created on start; default 1
- * @param jdbcUrl {@code audit.jdbc.url}: required, for example {@code jdbc:postgresql://127.0.0.1:5432/otp}
- * @param jdbcUser {@code audit.jdbc.user}: default {@code postgres}
- * @param jdbcPasswordFile {@code secrets.audit.jdbc.password.file}: default none (no password)
+ * @param login {@code audit.jdbc.url} (required, for example {@code jdbc:postgresql://127.0.0.1:5432/otp}),
+ *     {@code audit.jdbc.user} (default {@code postgres}) and {@code secrets.audit.jdbc.password.file} (default
+ *     none): the sink's login; it must be allowed to {@code SET ROLE otp_audit_writer}
+ * @param migrationLogin the same URL with {@code audit.migration.jdbc.user} and
+ *     {@code secrets.audit.migration.jdbc.password.file} (defaults: the sink's login): the schema owner that runs
+ *     the Flyway migrations on start
  */
-public record AuditConfig(String bootstrapServers, String groupId, short replicationFactor, String jdbcUrl,
-                          String jdbcUser, Path jdbcPasswordFile) {
+public record AuditConfig(String bootstrapServers, String groupId, short replicationFactor, JdbcLogin login,
+                          JdbcLogin migrationLogin) {
 
     /**
      * Reads the settings listed above.
@@ -23,12 +26,16 @@ public record AuditConfig(String bootstrapServers, String groupId, short replica
      * @throws IllegalStateException naming a missing or malformed setting
      */
     public static AuditConfig from(final Settings s) {
+        final String url = s.required("audit.jdbc.url");
+        final String user = s.string("audit.jdbc.user", "postgres");
+        final Path password = s.optionalPath("secrets.audit.jdbc.password.file");
+        final Path migrationPassword = s.optionalPath("secrets.audit.migration.jdbc.password.file");
         return new AuditConfig(
                 s.required("kafka.bootstrap.servers"),
                 s.string("audit.group.id", "otp-audit"),
                 (short) s.number("kafka.replication.factor", 1),
-                s.required("audit.jdbc.url"),
-                s.string("audit.jdbc.user", "postgres"),
-                s.optionalPath("secrets.audit.jdbc.password.file"));
+                new JdbcLogin(url, user, password),
+                new JdbcLogin(url, s.string("audit.migration.jdbc.user", user),
+                        migrationPassword != null ? migrationPassword : password));
     }
 }

@@ -1,106 +1,106 @@
 package io.otppipeline.audit;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.otppipeline.schemas.crypto.Secrets;
-import io.otppipeline.schemas.event.CloudEvent;
 import io.otppipeline.schemas.kafka.PollingLoop;
 import io.otppipeline.schemas.kafka.TopicAdmin;
 import io.otppipeline.schemas.kafka.Topics;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serdes;
-import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * otp-audit as a running service: migrates the schema (Flyway), then copies {@code otp.events.v1}
- * (read_committed) into PostgreSQL. Offsets are stored in the database in the same transaction as the rows
- * and read back on every partition assignment (the idempotent-consumer pattern); the event id is unique as
- * a second guard.
+ * otp-audit as a running service: migrates the schema (Flyway, as the schema owner), then appends
+ * {@code otp.events.v1} (read_committed) to the hash-chained log as {@link AuditDatabase#WRITER_ROLE}. The Kafka
+ * position is the rows themselves (highest stored offset per partition), read back on every assignment: the
+ * idempotent-consumer pattern, so a crash between insert and commit, or between the database commit and the
+ * Kafka offset commit, leaves no gap and no duplicate. A failed transaction is retried from the stored position
+ * after {@link #RETRY_BACKOFF_MS} milliseconds.
  */
 public final class AuditService implements AutoCloseable {
+
+    /** Wait after a failed database transaction before reading the batch again, in milliseconds. */
+    public static final long RETRY_BACKOFF_MS = 1_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditService.class);
     private static final String TOPIC = Topics.EVENTS.name();
 
     private final HikariDataSource dataSource;
-    private final AuditStore store;
+    private final AuditSink sink;
     private final KafkaConsumer<String, byte[]> consumer;
     private final PollingLoop<String, byte[]> loop;
 
-    private AuditService(final AuditConfig config, final HikariDataSource dataSource) {
+    private AuditService(final AuditConfig config, final HikariDataSource dataSource, final WriteListener listener) {
         this.dataSource = dataSource;
-        this.store = new AuditStore(dataSource);
+        this.sink = new AuditSink(dataSource, listener);
         final Properties c = PollingLoop.readCommittedConsumer(config.bootstrapServers(), config.groupId(), "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
         this.consumer = new KafkaConsumer<>(c, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
         this.loop = new PollingLoop<>("otp-audit", consumer,
-                kafka -> kafka.subscribe(List.of(TOPIC), new SeekToStoredOffsets()), this::write);
+                kafka -> kafka.subscribe(List.of(TOPIC), new SeekToStoredPosition()), this::write);
+    }
+
+    /** {@link #start(AuditConfig, WriteListener)} without a listener. */
+    public static AuditService start(final AuditConfig config) {
+        return start(config, WriteListener.NONE);
     }
 
     /**
      * Migrates the database, creates missing topics and starts consuming.
      *
+     * @param listener told about every transaction (tests stop the process with it)
      * @throws org.flywaydb.core.api.FlywayException if the migration fails
-     * @throws IllegalStateException if the password file cannot be read or a topic cannot be created
+     * @throws IllegalStateException if a password file cannot be read or a topic cannot be created
      */
-    public static AuditService start(final AuditConfig config) {
+    public static AuditService start(final AuditConfig config, final WriteListener listener) {
         TopicAdmin.ensureTopics(config.bootstrapServers(), config.replicationFactor());
-        final HikariConfig hikari = new HikariConfig();
-        hikari.setJdbcUrl(config.jdbcUrl());
-        hikari.setUsername(config.jdbcUser());
-        if (config.jdbcPasswordFile() != null) {
-            hikari.setPassword(Secrets.readText(config.jdbcPasswordFile()));
-        }
-        hikari.setMaximumPoolSize(2);
-        hikari.setPoolName("otp-audit");
-        final HikariDataSource dataSource = new HikariDataSource(hikari);
-        Flyway.configure().dataSource(dataSource).load().migrate();
-        final AuditService service = new AuditService(config, dataSource);
+        AuditDatabase.migrate(config.migrationLogin());
+        final HikariDataSource dataSource = AuditDatabase.open(config.login(), AuditDatabase.WRITER_ROLE, 2,
+                "otp-audit");
+        final AuditService service = new AuditService(config, dataSource, listener);
         service.loop.start();
         LOG.info("otp-audit started");
         return service;
     }
 
-    private void write(final ConsumerRecords<String, byte[]> records) throws SQLException {
+    /** Whether the consuming thread is running. */
+    public boolean isAlive() {
+        return loop.isAlive();
+    }
+
+    private void write(final ConsumerRecords<String, byte[]> records) throws InterruptedException {
         if (records.isEmpty()) {
             return;
         }
-        final List<AuditStore.Row> rows = new ArrayList<>(records.count());
-        final Map<Integer, Long> next = new HashMap<>();
-        for (ConsumerRecord<String, byte[]> record : records) {
-            rows.add(parse(record));
-            next.put(record.partition(), record.offset() + 1);
+        try {
+            sink.write(records);
+            consumer.commitAsync();
+        } catch (SQLException e) {
+            LOG.warn("audit batch of {} records not written ({}, SQL state {}); reading it again from the stored "
+                    + "position in {} ms", records.count(), e.getClass().getSimpleName(), e.getSQLState(),
+                    RETRY_BACKOFF_MS);
+            Thread.sleep(RETRY_BACKOFF_MS);
+            seekToStoredPosition(consumer.assignment());
         }
-        store.write(TOPIC, rows, next);
-        consumer.commitAsync();
     }
 
-    private static AuditStore.Row parse(final ConsumerRecord<String, byte[]> record) {
+    private void seekToStoredPosition(final Collection<TopicPartition> partitions) {
+        final Map<Integer, Long> next;
         try {
-            final CloudEvent event = Topics.EVENTS.valueSerde().deserializer().deserialize(TOPIC, record.value());
-            if (event == null || event.id() == null || event.type() == null || event.time() == null
-                    || event.tenantid() == null || event.subject() == null || event.source() == null) {
-                return new AuditStore.Row(record.partition(), record.offset(), null, "incomplete CloudEvent");
-            }
-            return new AuditStore.Row(record.partition(), record.offset(), event, null);
-        } catch (SerializationException | IllegalArgumentException e) {
-            return new AuditStore.Row(record.partition(), record.offset(), null, "not a CloudEvent");
+            next = sink.assign(partitions.stream().map(TopicPartition::partition).toList());
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the stored audit position", e);
         }
+        partitions.forEach(tp -> consumer.seek(tp, next.get(tp.partition())));
     }
 
     @Override
@@ -109,30 +109,17 @@ public final class AuditService implements AutoCloseable {
         dataSource.close();
     }
 
-    /** On assignment, continue from the offsets stored with the rows, or from the beginning. */
-    private final class SeekToStoredOffsets implements ConsumerRebalanceListener {
+    /** On assignment, continue right after the last record stored in PostgreSQL. */
+    private final class SeekToStoredPosition implements ConsumerRebalanceListener {
 
         @Override
         public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
-            // offsets are already in PostgreSQL with the rows
+            sink.revoke(partitions.stream().map(TopicPartition::partition).toList());
         }
 
         @Override
         public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
-            final Map<Integer, Long> stored;
-            try {
-                stored = store.nextOffsets(TOPIC);
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot read stored audit offsets", e);
-            }
-            for (TopicPartition tp : partitions) {
-                final Long offset = stored.get(tp.partition());
-                if (offset == null) {
-                    consumer.seekToBeginning(List.of(tp));
-                } else {
-                    consumer.seek(tp, offset);
-                }
-            }
+            seekToStoredPosition(partitions);
         }
     }
 }

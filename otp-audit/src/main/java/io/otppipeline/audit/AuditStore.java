@@ -1,45 +1,69 @@
 package io.otppipeline.audit;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.otppipeline.schemas.Json;
-import io.otppipeline.schemas.event.CloudEvent;
+import java.io.IOException;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * The PostgreSQL side of the audit sink: writes a batch of events and the consumer's next offsets in one
- * transaction, so a crash anywhere leaves either both or neither (no gap, no duplicate on restart).
+ * The PostgreSQL side of the audit sink. A batch of records is chained, inserted and (implicitly) positioned in
+ * one transaction: the sink's Kafka position is the highest offset stored per partition, so a crash anywhere
+ * leaves either the whole batch or none of it, and a restart continues right after the last stored record.
  */
 final class AuditStore {
 
     /**
-     * One record of the events topic, parsed or not.
+     * One record of {@code otp.events.v1} as consumed.
      *
      * @param partition Kafka partition
      * @param offset Kafka offset
-     * @param event the parsed event, or {@code null} if the record is not a valid CloudEvent
-     * @param rejection why it is not, or {@code null}
+     * @param value the record value as published (may be {@code null} or not JSON)
      */
-    record Row(int partition, long offset, CloudEvent event, String rejection) {
+    record Incoming(int partition, long offset, byte[] value) {
     }
 
-    private static final String INSERT_EVENT = "INSERT INTO audit_event (event_id, event_type, source, tenant_id, "
-            + "subject, event_time, kafka_partition, kafka_offset, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            + "ON CONFLICT DO NOTHING";
+    /**
+     * Where a partition's sink stands.
+     *
+     * @param nextOffset the offset to read next; 0 when nothing of the partition is stored
+     * @param head the end of the partition's chain
+     */
+    record Position(long nextOffset, AuditChain.Head head) {
+    }
+
+    private static final String INSERT_EVENT = "INSERT INTO audit_event (kafka_partition, seq, kafka_offset, "
+            + "event_id, event_type, source, tenant_id, subject, event_time, payload, prev_hash, hash) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
     private static final String INSERT_REJECTED = "INSERT INTO audit_rejected (kafka_partition, kafka_offset, reason) "
-            + "VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
-    private static final String UPSERT_OFFSET = "INSERT INTO audit_consumer_offset (topic, kafka_partition, "
-            + "next_offset) VALUES (?, ?, ?) ON CONFLICT (topic, kafka_partition) DO UPDATE SET next_offset = "
-            + "EXCLUDED.next_offset";
+            + "VALUES (?, ?, ?)";
+    private static final String LAST_OFFSETS = "SELECT (SELECT max(kafka_offset) FROM audit_event WHERE "
+            + "kafka_partition = ?), (SELECT max(kafka_offset) FROM audit_rejected WHERE kafka_partition = ?)";
+    private static final String HEAD = "SELECT seq, hash FROM audit_event WHERE kafka_partition = ? "
+            + "ORDER BY seq DESC LIMIT 1";
+    private static final String KNOWN_IDS = "SELECT event_id FROM audit_event WHERE event_id = ANY (?)";
+
+    /** Duplicate keys are refused: PostgreSQL's jsonb would keep one of them and the hash could not be recomputed. */
+    private static final ObjectReader STRICT = Json.mapper().reader().with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final DataSource dataSource;
 
@@ -47,34 +71,40 @@ final class AuditStore {
         this.dataSource = dataSource;
     }
 
-    /** The stored next offset per partition of {@code topic}. */
-    Map<Integer, Long> nextOffsets(final String topic) throws SQLException {
-        final Map<Integer, Long> offsets = new HashMap<>();
+    /** The stored position of each of {@code partitions}. */
+    Map<Integer, Position> positions(final Collection<Integer> partitions) throws SQLException {
+        final Map<Integer, Position> positions = new HashMap<>();
         try (Connection c = dataSource.getConnection();
-             PreparedStatement s = c.prepareStatement(
-                     "SELECT kafka_partition, next_offset FROM audit_consumer_offset WHERE topic = ?")) {
-            s.setString(1, topic);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    offsets.put(rs.getInt(1), rs.getLong(2));
-                }
+             PreparedStatement last = c.prepareStatement(LAST_OFFSETS);
+             PreparedStatement head = c.prepareStatement(HEAD)) {
+            for (int partition : partitions) {
+                positions.put(partition, new Position(nextOffset(last, partition), head(head, partition)));
             }
         }
-        return offsets;
+        return positions;
     }
 
     /**
-     * Inserts {@code rows} and stores {@code nextOffsets} in one transaction.
+     * Appends {@code records} (in offset order per partition) to the chains ending at {@code heads}, in one
+     * transaction. Records that are not complete CloudEvents, or repeat an event id already stored, go to
+     * {@code audit_rejected} instead of the chain.
      *
-     * @throws SQLException if the transaction fails (it is rolled back; nothing was written)
+     * @param heads the current head of every partition in {@code records}
+     * @return the new heads; valid only because the transaction committed
+     * @throws SQLException if the transaction fails (it is rolled back; nothing was written), including when
+     *     another writer appended to the same partition meanwhile (primary key on partition and sequence)
      */
-    void write(final String topic, final List<Row> rows, final Map<Integer, Long> nextOffsets) throws SQLException {
+    Map<Integer, AuditChain.Head> write(final List<Incoming> records, final Map<Integer, AuditChain.Head> heads,
+                                        final WriteListener listener) throws SQLException {
+        final List<Parsed> parsed = records.stream().map(AuditStore::parse).toList();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                insertRows(c, rows);
-                storeOffsets(c, topic, nextOffsets);
+                final Map<Integer, AuditChain.Head> next = insert(c, parsed, knownIds(c, parsed), heads);
+                listener.inserted(records.size());
                 c.commit();
+                listener.committed(records.size());
+                return next;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -82,52 +112,132 @@ final class AuditStore {
         }
     }
 
-    private static void insertRows(final Connection c, final List<Row> rows) throws SQLException {
+    private static Map<Integer, AuditChain.Head> insert(final Connection c, final List<Parsed> records,
+                                                        final Set<UUID> known, final Map<Integer, AuditChain.Head> heads)
+            throws SQLException {
+        final Map<Integer, AuditChain.Head> next = new HashMap<>(heads);
+        final Set<UUID> seen = new HashSet<>(known);
         try (PreparedStatement events = c.prepareStatement(INSERT_EVENT);
              PreparedStatement rejected = c.prepareStatement(INSERT_REJECTED)) {
-            for (Row row : rows) {
-                if (row.event() == null) {
-                    rejected.setInt(1, row.partition());
-                    rejected.setLong(2, row.offset());
-                    rejected.setString(3, row.rejection());
-                    rejected.addBatch();
-                } else {
-                    bindEvent(events, row);
-                    events.addBatch();
+            for (Parsed record : records) {
+                final Incoming in = record.incoming();
+                final String rejection = record.rejection() != null ? record.rejection()
+                        : seen.add(record.eventId()) ? null : "duplicate event id " + record.eventId();
+                if (rejection != null) {
+                    bindRejected(rejected, in, rejection);
+                    continue;
                 }
+                final AuditChain.Head prev = next.getOrDefault(in.partition(), AuditChain.genesis());
+                final AuditChain.Head head = AuditChain.append(prev, in.partition(), in.offset(), record.json());
+                bindEvent(events, record, prev, head);
+                next.put(in.partition(), head);
             }
             events.executeBatch();
             rejected.executeBatch();
         }
+        return next;
     }
 
-    private static void bindEvent(final PreparedStatement s, final Row row) throws SQLException {
-        final CloudEvent e = row.event();
-        s.setObject(1, UUID.fromString(e.id()));
-        s.setString(2, e.type());
-        s.setString(3, e.source());
-        s.setString(4, e.tenantid());
-        s.setString(5, e.subject());
-        s.setTimestamp(6, Timestamp.from(e.time()));
-        s.setInt(7, row.partition());
-        s.setLong(8, row.offset());
-        try {
-            s.setObject(9, Json.mapper().writeValueAsString(e), Types.OTHER);
-        } catch (JsonProcessingException ex) {
-            throw new SQLException("cannot write event as JSON", ex);
-        }
+    private static void bindEvent(final PreparedStatement s, final Parsed record, final AuditChain.Head prev,
+                                  final AuditChain.Head head) throws SQLException {
+        final JsonNode e = record.event();
+        s.setInt(1, record.incoming().partition());
+        s.setLong(2, head.seq());
+        s.setLong(3, record.incoming().offset());
+        s.setObject(4, record.eventId());
+        s.setString(5, e.path("type").asText());
+        s.setString(6, e.path("source").asText());
+        s.setString(7, e.path("tenantid").asText());
+        s.setString(8, e.path("subject").asText());
+        s.setTimestamp(9, Timestamp.from(record.time()));
+        s.setObject(10, record.json(), Types.OTHER);
+        s.setBytes(11, prev.hash());
+        s.setBytes(12, head.hash());
+        s.addBatch();
     }
 
-    private static void storeOffsets(final Connection c, final String topic, final Map<Integer, Long> nextOffsets)
+    private static void bindRejected(final PreparedStatement s, final Incoming in, final String reason)
             throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(UPSERT_OFFSET)) {
-            for (Map.Entry<Integer, Long> entry : nextOffsets.entrySet()) {
-                s.setString(1, topic);
-                s.setInt(2, entry.getKey());
-                s.setLong(3, entry.getValue());
-                s.addBatch();
-            }
-            s.executeBatch();
+        s.setInt(1, in.partition());
+        s.setLong(2, in.offset());
+        s.setString(3, reason);
+        s.addBatch();
+    }
+
+    private static Set<UUID> knownIds(final Connection c, final List<Parsed> records) throws SQLException {
+        final Object[] ids = records.stream().filter(r -> r.rejection() == null).map(Parsed::eventId).toArray();
+        final Set<UUID> known = new HashSet<>();
+        if (ids.length == 0) {
+            return known;
         }
+        try (PreparedStatement s = c.prepareStatement(KNOWN_IDS)) {
+            final Array array = c.createArrayOf("uuid", ids);
+            s.setArray(1, array);
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    known.add(rs.getObject(1, UUID.class));
+                }
+            }
+        }
+        return known;
+    }
+
+    private static long nextOffset(final PreparedStatement s, final int partition) throws SQLException {
+        s.setInt(1, partition);
+        s.setInt(2, partition);
+        try (ResultSet rs = s.executeQuery()) {
+            rs.next();
+            final long event = rs.getLong(1);
+            final boolean noEvent = rs.wasNull();
+            final long rejected = rs.getLong(2);
+            final boolean noRejected = rs.wasNull();
+            if (noEvent && noRejected) {
+                return 0;
+            }
+            return Math.max(noEvent ? -1 : event, noRejected ? -1 : rejected) + 1;
+        }
+    }
+
+    private static AuditChain.Head head(final PreparedStatement s, final int partition) throws SQLException {
+        s.setInt(1, partition);
+        try (ResultSet rs = s.executeQuery()) {
+            return rs.next() ? new AuditChain.Head(rs.getLong(1), rs.getBytes(2)) : AuditChain.genesis();
+        }
+    }
+
+    /** A record checked for what the chain needs: a JSON object with the CloudEvent attributes we index. */
+    private record Parsed(Incoming incoming, String json, JsonNode event, UUID eventId, Instant time,
+                          String rejection) {
+    }
+
+    private static Parsed parse(final Incoming in) {
+        if (in.value() == null) {
+            return rejected(in, "empty record");
+        }
+        final String json = AuditChain.text(in.value());
+        final JsonNode event;
+        try {
+            event = STRICT.readTree(json);
+        } catch (IOException e) {
+            return rejected(in, "not JSON");
+        }
+        if (event == null || !event.isObject() || json.contains("\\u0000")) {
+            return rejected(in, "not a CloudEvent");
+        }
+        for (String attribute : List.of("specversion", "id", "source", "type", "subject", "time", "tenantid")) {
+            if (!event.path(attribute).isTextual() || event.path(attribute).asText().isEmpty()) {
+                return rejected(in, "incomplete CloudEvent: no " + attribute);
+            }
+        }
+        try {
+            return new Parsed(in, json, event, UUID.fromString(event.get("id").asText()),
+                    OffsetDateTime.parse(event.get("time").asText()).toInstant(), null);
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            return rejected(in, "CloudEvent id is not a UUID or time is not RFC 3339");
+        }
+    }
+
+    private static Parsed rejected(final Incoming in, final String reason) {
+        return new Parsed(in, null, null, null, null, reason);
     }
 }

@@ -3,102 +3,121 @@ package io.otppipeline.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.otppipeline.schemas.event.CloudEvent;
-import io.otppipeline.schemas.event.EventTypes;
-import io.otppipeline.schemas.event.OtpSupersededData;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.sql.Connection;
-import java.sql.ResultSet;
+import com.zaxxer.hikari.HikariDataSource;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
-import javax.sql.DataSource;
-import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class AuditStoreTest {
 
-    private static final String TOPIC = "otp.events.v1";
-    private static EmbeddedPostgres postgres;
-    private static DataSource dataSource;
-    private AuditStore store;
+    private static AuditDatabases databases;
+    private HikariDataSource writer;
+    private AuditSinkDriver sink;
 
     @BeforeAll
     static void startPostgres() throws Exception {
-        postgres = EmbeddedPostgres.builder().start();
-        dataSource = postgres.getPostgresDatabase();
-        Flyway.configure().dataSource(dataSource).load().migrate();
+        databases = AuditDatabases.start();
     }
 
     @AfterAll
     static void stopPostgres() throws Exception {
-        postgres.close();
+        databases.close();
     }
 
     @BeforeEach
-    void emptyTables() throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("TRUNCATE audit_event, audit_rejected, audit_consumer_offset");
+    void freshDatabase() throws SQLException {
+        writer = AuditDatabases.writer(databases.freshDatabase());
+        sink = new AuditSinkDriver(writer);
+    }
+
+    @AfterEach
+    void closePool() {
+        writer.close();
+    }
+
+    @Test
+    void shouldContinueAfterLastStoredOffsetWhenPartitionIsAssignedAgain() throws SQLException {
+        sink.write(AuditDatabases.records(0, 10, 3));
+        sink.write(AuditDatabases.records(3, 7, 1));
+
+        final Map<Integer, AuditStore.Position> positions = new AuditStore(writer).positions(List.of(0, 3, 5));
+
+        assertThat(positions.get(0).nextOffset()).isEqualTo(15);
+        assertThat(positions.get(0).head().seq()).isEqualTo(3);
+        assertThat(positions.get(3).nextOffset()).isEqualTo(8);
+        assertThat(positions.get(5).nextOffset()).isZero();
+        assertThat(positions.get(5).head().hash()).isEqualTo(new byte[32]);
+    }
+
+    @Test
+    void shouldNumberEachPartitionFromOneWhenRowsArrive() throws SQLException {
+        sink.write(AuditDatabases.records(0, 0, 3));
+        sink.write(AuditDatabases.records(1, 0, 2));
+        sink.write(AuditDatabases.records(0, 6, 2));
+
+        assertThat(AuditDatabases.count(writer, "SELECT max(seq) FROM audit_event WHERE kafka_partition = 0"))
+                .isEqualTo(5);
+        assertThat(AuditDatabases.count(writer, "SELECT max(seq) FROM audit_event WHERE kafka_partition = 1"))
+                .isEqualTo(2);
+        assertThat(new AuditVerifier(writer).verify().findings()).isEmpty();
+    }
+
+    @Test
+    void shouldChainEventOnceWhenSameEventIdIsPublishedAgain() throws SQLException {
+        final AuditStore.Incoming original = AuditDatabases.records(2, 4, 1).get(0);
+        sink.write(List.of(original, new AuditStore.Incoming(2, 9, original.value())));
+        sink.write(List.of(new AuditStore.Incoming(2, 12, original.value())));
+
+        assertThat(AuditDatabases.count(writer, "SELECT count(*) FROM audit_event")).isEqualTo(1);
+        assertThat(AuditDatabases.count(writer,
+                "SELECT count(*) FROM audit_rejected WHERE reason LIKE 'duplicate event id %'")).isEqualTo(2);
+        assertThat(new AuditStore(writer).positions(List.of(2)).get(2).nextOffset()).isEqualTo(13);
+    }
+
+    @Test
+    void shouldKeepPositionWithoutChainingWhenRecordIsNotACloudEvent() throws SQLException {
+        final List<AuditStore.Incoming> batch = new ArrayList<>(AuditDatabases.records(1, 0, 1));
+        batch.add(new AuditStore.Incoming(1, 1, "not json".getBytes(StandardCharsets.UTF_8)));
+        batch.add(new AuditStore.Incoming(1, 2, "{\"id\":\"x\"}".getBytes(StandardCharsets.UTF_8)));
+        batch.add(new AuditStore.Incoming(1, 3, "{\"a\":1,\"a\":2}".getBytes(StandardCharsets.UTF_8)));
+        batch.add(new AuditStore.Incoming(1, 4, null));
+        sink.write(batch);
+
+        assertThat(AuditDatabases.count(writer, "SELECT count(*) FROM audit_rejected")).isEqualTo(4);
+        assertThat(new AuditStore(writer).positions(List.of(1)).get(1).nextOffset()).isEqualTo(5);
+        assertThat(new AuditVerifier(writer).verify().findings()).isEmpty();
+    }
+
+    @Test
+    void shouldWriteNothingWhenAnotherWriterAppendedToSamePartitionMeanwhile() throws SQLException {
+        final AuditSinkDriver zombie = new AuditSinkDriver(writer);
+        sink.write(AuditDatabases.records(4, 0, 2));
+
+        assertThatThrownBy(() -> zombie.write(AuditDatabases.records(4, 2, 2))).isInstanceOf(SQLException.class);
+
+        assertThat(AuditDatabases.count(writer, "SELECT count(*) FROM audit_event")).isEqualTo(2);
+        assertThat(new AuditVerifier(writer).verify().findings()).isEmpty();
+    }
+
+    /** Drives {@link AuditStore} the way {@link AuditSink} does: heads loaded once, moved after each commit. */
+    static final class AuditSinkDriver {
+        private final AuditStore store;
+        private final Map<Integer, AuditChain.Head> heads = new java.util.HashMap<>();
+
+        AuditSinkDriver(final HikariDataSource dataSource) throws SQLException {
+            this.store = new AuditStore(dataSource);
+            store.positions(List.of(0, 1, 2, 3, 4, 5)).forEach((p, position) -> heads.put(p, position.head()));
         }
-        store = new AuditStore(dataSource);
-    }
 
-    @Test
-    void shouldStoreRowsAndNextOffsetsTogetherWhenBatchIsWritten() throws SQLException {
-        store.write(TOPIC, List.of(row(0, 10), row(0, 11), row(3, 7)), Map.of(0, 12L, 3, 8L));
-
-        assertThat(count("audit_event")).isEqualTo(3);
-        assertThat(store.nextOffsets(TOPIC)).containsExactlyInAnyOrderEntriesOf(Map.of(0, 12L, 3, 8L));
-    }
-
-    @Test
-    void shouldWriteEachEventOnceWhenSameBatchIsWrittenAgain() throws SQLException {
-        final List<AuditStore.Row> batch = List.of(row(0, 10), row(0, 11));
-
-        store.write(TOPIC, batch, Map.of(0, 12L));
-        store.write(TOPIC, batch, Map.of(0, 12L));
-
-        assertThat(count("audit_event")).isEqualTo(2);
-    }
-
-    @Test
-    void shouldKeepPositionOfRecordWhenItIsNotACloudEvent() throws SQLException {
-        store.write(TOPIC, List.of(new AuditStore.Row(1, 5, null, "not a CloudEvent")), Map.of(1, 6L));
-
-        assertThat(count("audit_rejected")).isEqualTo(1);
-        assertThat(store.nextOffsets(TOPIC)).containsEntry(1, 6L);
-    }
-
-    @Test
-    void shouldRollBackRowsWhenOffsetsCannotBeStored() throws SQLException {
-        final Map<Integer, Long> unusableOffsets = new HashMap<>();
-        unusableOffsets.put(0, null);
-
-        assertThatThrownBy(() -> store.write(TOPIC, List.of(row(0, 1), row(0, 2)), unusableOffsets))
-                .isInstanceOf(NullPointerException.class);
-
-        assertThat(count("audit_event")).isZero();
-        assertThat(store.nextOffsets(TOPIC)).isEmpty();
-    }
-
-    private static AuditStore.Row row(final int partition, final long offset) {
-        return new AuditStore.Row(partition, offset, CloudEvent.of("/otp-processor", EventTypes.OTP_SUPERSEDED,
-                "acme", "user-1", Instant.now(), new OtpSupersededData(UUID.randomUUID().toString(),
-                        UUID.randomUUID().toString(), "login")), null);
-    }
-
-    private static int count(final String table) throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
-            rs.next();
-            return rs.getInt(1);
+        void write(final List<AuditStore.Incoming> records) throws SQLException {
+            heads.putAll(store.write(records, heads, WriteListener.NONE));
         }
     }
 }
