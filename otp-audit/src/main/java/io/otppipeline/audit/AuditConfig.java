@@ -2,6 +2,7 @@ package io.otppipeline.audit;
 
 import io.otppipeline.schemas.config.Settings;
 import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * Typed settings of otp-audit (keys in {@code otp-audit.properties}, or {@code OTP_*} variables).
@@ -16,9 +17,16 @@ import java.nio.file.Path;
  * @param migrationLogin the same URL with {@code audit.migration.jdbc.user} and
  *     {@code secrets.audit.migration.jdbc.password.file} (defaults: the sink's login): the schema owner that runs
  *     the Flyway migrations on start
+ * @param consumerOverrides {@code audit.consumer.<name>}: Kafka consumer settings passed through, for example
+ *     {@code audit.consumer.session.timeout.ms}; empty by default
  */
 public record AuditConfig(String bootstrapServers, String groupId, short replicationFactor, JdbcLogin login,
-                          JdbcLogin migrationLogin) {
+                          JdbcLogin migrationLogin, Map<String, String> consumerOverrides) {
+
+    /** Defensive copy. */
+    public AuditConfig {
+        consumerOverrides = Map.copyOf(consumerOverrides);
+    }
 
     /**
      * Reads the settings listed above.
@@ -36,6 +44,7 @@ public record AuditConfig(String bootstrapServers, String groupId, short replica
                 (short) s.number("kafka.replication.factor", 1),
                 new JdbcLogin(url, user, password),
                 new JdbcLogin(url, s.string("audit.migration.jdbc.user", user),
-                        migrationPassword != null ? migrationPassword : password));
+                        migrationPassword != null ? migrationPassword : password),
+                s.passThrough("audit.consumer."));
     }
 }

@@ -1,7 +1,7 @@
 package io.otppipeline.audit;
 
 import com.zaxxer.hikari.HikariDataSource;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -31,7 +31,7 @@ public final class AuditRebuild {
      * @throws IllegalStateException if the target database already holds audit rows
      * @throws org.apache.kafka.common.KafkaException if the broker cannot be reached
      */
-    public static long run(final String bootstrapServers, final JdbcLogin target, final PrintStream progress)
+    public static long run(final String bootstrapServers, final JdbcLogin target, final PrintWriter progress)
             throws Exception {
         AuditDatabase.migrate(target);
         try (HikariDataSource dataSource = AuditDatabase.open(target, AuditDatabase.WRITER_ROLE, 1, "otp-rebuild");
@@ -41,6 +41,7 @@ public final class AuditRebuild {
             sink.assign(range.partitions());
             final long read = range.read(sink::write, progress, PROGRESS_EVERY, "rebuild");
             progress.printf(Locale.ROOT, "rebuild: %d records written to %s%n", read, target.url());
+            progress.flush();
             return read;
         }
     }

@@ -44,6 +44,7 @@ public final class AuditService implements AutoCloseable {
         this.sink = new AuditSink(dataSource, listener);
         final Properties c = PollingLoop.readCommittedConsumer(config.bootstrapServers(), config.groupId(), "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
+        c.putAll(config.consumerOverrides());
         this.consumer = new KafkaConsumer<>(c, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
         this.loop = new PollingLoop<>("otp-audit", consumer,
                 kafka -> kafka.subscribe(List.of(TOPIC), new SeekToStoredPosition()), this::write);

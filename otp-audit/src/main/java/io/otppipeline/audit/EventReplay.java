@@ -3,7 +3,7 @@ package io.otppipeline.audit;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.otppipeline.schemas.Json;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -60,8 +60,8 @@ public final class EventReplay {
      * @param progress where progress lines go (every {@link #PROGRESS_EVERY}) and the closing summary
      * @throws org.apache.kafka.common.KafkaException if the broker cannot be reached
      */
-    public static Summary run(final String bootstrapServers, final Filter filter, final PrintStream out,
-                              final PrintStream progress) throws Exception {
+    public static Summary run(final String bootstrapServers, final Filter filter, final PrintWriter out,
+                              final PrintWriter progress) throws Exception {
         final long[] counts = new long[2];
         final long read;
         try (TopicRange range = new TopicRange(bootstrapServers, filter.from(), filter.to())) {
@@ -71,11 +71,12 @@ public final class EventReplay {
         final Summary summary = new Summary(read, counts[0], counts[1]);
         progress.printf(Locale.ROOT, "replay: %d events written of %d records read%s%n", summary.written(),
                 summary.read(), summary.unreadable() == 0 ? "" : ", " + summary.unreadable() + " not JSON (skipped)");
+        progress.flush();
         return summary;
     }
 
     private static void write(final ConsumerRecords<String, byte[]> records, final Filter filter,
-                              final PrintStream out, final long[] counts) {
+                              final PrintWriter out, final long[] counts) {
         for (ConsumerRecord<String, byte[]> record : records) {
             final JsonNode event;
             try {

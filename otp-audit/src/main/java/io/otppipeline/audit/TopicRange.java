@@ -1,7 +1,7 @@
 package io.otppipeline.audit;
 
 import io.otppipeline.schemas.kafka.Topics;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -80,7 +80,7 @@ final class TopicRange implements AutoCloseable {
      * @return records handed over
      * @throws Exception what {@code batches} throws
      */
-    long read(final Batches batches, final PrintStream progress, final Duration every, final String name)
+    long read(final Batches batches, final PrintWriter progress, final Duration every, final String name)
             throws Exception {
         long read = 0;
         long nextReport = System.nanoTime() + every.toNanos();
@@ -93,6 +93,7 @@ final class TopicRange implements AutoCloseable {
             }
             if (System.nanoTime() >= nextReport) {
                 progress.printf(Locale.ROOT, "%s: %d records read, %d left%n", name, read, remaining());
+                progress.flush();
                 nextReport = System.nanoTime() + every.toNanos();
             }
         }

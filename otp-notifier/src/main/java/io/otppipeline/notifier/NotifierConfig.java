@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Typed settings of otp-notifier (keys in {@code otp-notifier.properties}, or {@code OTP_*} variables). Secrets
@@ -83,7 +82,7 @@ public record NotifierConfig(String bootstrapServers, String groupId, short repl
                 (int) s.number("notifier.batch.size", 50),
                 Duration.ofMillis(s.number("notifier.ledger.lookback.ms", 3_600_000)),
                 (int) s.number("notifier.http.port", 9102),
-                passThrough(s, "notifier.consumer."));
+                s.passThrough("notifier.consumer."));
     }
 
     private static SmtpEmailProvider.Settings smtp(final Settings s) {
@@ -105,12 +104,6 @@ public record NotifierConfig(String bootstrapServers, String groupId, short repl
         }
         return new TwilioSmsProvider.Settings(s.string("sms.twilio.base.url", "https://api.twilio.com"),
                 s.required("sms.twilio.account.sid"), s.path("secrets.sms.twilio.auth.token.file"), from, service);
-    }
-
-    private static Map<String, String> passThrough(final Settings s, final String prefix) {
-        final Map<String, String> m = new TreeMap<>();
-        s.keysStartingWith(prefix).forEach(k -> m.put(k.substring(prefix.length()), s.required(k)));
-        return m;
     }
 
     private static List<String> list(final String csv) {

@@ -4,7 +4,6 @@ import io.otppipeline.schemas.config.Settings;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Collectors;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -52,8 +51,7 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
                 s.path("secrets.delivery.keyring.file"),
                 s.path("secrets.pepper.keyring.file"),
                 OtpRules.from(s),
-                s.keysStartingWith(STREAMS_PREFIX).stream().collect(Collectors.toMap(
-                        k -> k.substring(STREAMS_PREFIX.length()), k -> s.string(k, ""))));
+                s.passThrough(STREAMS_PREFIX));
     }
 
     /** Kafka Streams properties: exactly_once_v2, the commit interval, state directory. */

@@ -5,11 +5,14 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -116,6 +119,18 @@ public final class Settings {
     public SortedSet<String> keysStartingWith(final String prefix) {
         return values.keySet().stream().filter(k -> k.startsWith(prefix))
                 .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /**
+     * Every setting under {@code prefix}, with the prefix removed: how a service passes client settings through
+     * (for example {@code audit.consumer.session.timeout.ms} becomes {@code session.timeout.ms}).
+     *
+     * @return a sorted, unmodifiable map; empty when there are none
+     */
+    public SortedMap<String, String> passThrough(final String prefix) {
+        final SortedMap<String, String> m = new TreeMap<>();
+        keysStartingWith(prefix).forEach(k -> m.put(k.substring(prefix.length()), values.get(k)));
+        return Collections.unmodifiableSortedMap(m);
     }
 
     /**
