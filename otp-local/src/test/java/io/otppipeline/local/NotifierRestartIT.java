@@ -143,7 +143,7 @@ class NotifierRestartIT {
                 final byte[] secret = Json.mapper().writeValueAsBytes(new DeliverySecret(
                         String.format(Locale.ROOT, "%06d", 100_000 + i), phone));
                 final OtpIssued issued = new OtpIssued(otpId, "acme", "user-" + i, "login", Channel.SMS, "en", now,
-                        now.plusSeconds(600), "+1*******" + i % 10,
+                        now.plusSeconds(600), "+1*******" + i % 10, "p1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
                         aead.seal(secret, otpId.getBytes(StandardCharsets.UTF_8)));
                 producer.send(new ProducerRecord<>(Topics.DELIVERY.name(), Topics.userKey("acme", "user-" + i),
                         Topics.DELIVERY.valueSerde().serializer().serialize(Topics.DELIVERY.name(), issued)));
@@ -162,7 +162,7 @@ class NotifierRestartIT {
         producer.send(new ProducerRecord<>(Topics.DELIVERY.name(), "acme:broken",
                 "not json".getBytes(StandardCharsets.UTF_8)));
         final OtpIssued moved = new OtpIssued("otp-moved", "acme", "user-moved", "login", Channel.SMS, "en", now,
-                now.plusSeconds(600), "+1*******9", aead.seal(Json.mapper().writeValueAsBytes(
+                now.plusSeconds(600), "+1*******9", "p1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", aead.seal(Json.mapper().writeValueAsBytes(
                         new DeliverySecret("999999", "+15559999999")), "otp-other".getBytes(StandardCharsets.UTF_8)));
         producer.send(new ProducerRecord<>(Topics.DELIVERY.name(), "acme:user-moved",
                 Topics.DELIVERY.valueSerde().serializer().serialize(Topics.DELIVERY.name(), moved)));

@@ -113,6 +113,6 @@ final class DeliveryHandler {
                              final int attempts, final Long latencyMs, final String reason) {
         return CloudEvent.of(SOURCE, type, issued.tenantId(), issued.userId(), clock.instant(),
                 new DeliveryOutcomeData(issued.otpId(), issued.purpose(), issued.channel().wireName(),
-                        issued.destinationMasked(), provider, messageId, attempts, latencyMs, reason));
+                        issued.destinationMasked(), issued.destinationHash(), provider, messageId, attempts, latencyMs, reason));
     }
 }

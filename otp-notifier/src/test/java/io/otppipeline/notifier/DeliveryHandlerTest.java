@@ -175,7 +175,7 @@ class DeliveryHandlerTest {
         final OtpIssued good = issued(Channel.EMAIL, "bob@example.test", "424242", "login", "en", 600);
         final OtpIssued moved = new OtpIssued(UUID.randomUUID().toString(), good.tenantId(), good.userId(),
                 good.purpose(), good.channel(), null, good.issuedAt(), good.expiresAt(), good.destinationMasked(),
-                good.secret());
+                good.destinationHash(), good.secret());
 
         final DeliveryHandler.Outcome outcome = handler(Map.of()).handle(moved);
 
@@ -218,7 +218,7 @@ class DeliveryHandlerTest {
         final String otpId = UUID.randomUUID().toString();
         final byte[] secret = Json.mapper().writeValueAsBytes(new DeliverySecret(code, destination));
         return new OtpIssued(otpId, "acme", "user-1", purpose, channel, locale, NOW,
-                NOW.plusSeconds(lifetimeSeconds), "b***b@example.test",
+                NOW.plusSeconds(lifetimeSeconds), "b***b@example.test", "p1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
                 aead.seal(secret, otpId.getBytes(StandardCharsets.UTF_8)));
     }
 }

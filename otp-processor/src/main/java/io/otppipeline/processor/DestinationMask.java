@@ -1,14 +1,33 @@
 package io.otppipeline.processor;
 
 import io.otppipeline.schemas.command.Channel;
+import io.otppipeline.schemas.crypto.Mac;
+import java.util.Locale;
 
 /**
  * Masks a destination for replies and public events, keeping just enough for a person to recognise it:
- * {@code alice@example.com} → {@code a***e@example.com}, {@code +14155550123} → {@code +*********23}.
+ * {@code alice@example.com} → {@code a***e@example.com}, {@code +14155550123} → {@code +*********23}; and
+ * computes the keyed hash that lets event consumers correlate one destination without seeing it
+ * (docs/EVENTS.md, "Destinations").
  */
 public final class DestinationMask {
 
     private DestinationMask() {
+    }
+
+    /**
+     * The keyed hash of {@code destination}: {@code <kid>:<base64 HMAC-SHA-256>} under the pepper keyring's active key,
+     * over ({@code "destination"}, tenant, channel, destination), the address lower-cased for e-mail. The tenant
+     * is part of the input, so the same address has unrelated hashes in two tenants (tenant isolation); without
+     * the key nobody can test a guessed address against it (a plain SHA-256 of a phone number is reversed by
+     * enumerating the number space).
+     */
+    public static String keyedHash(final Mac pepper, final String tenantId, final Channel channel,
+                                   final String destination) {
+        final String normalized = channel == Channel.EMAIL ? destination.strip().toLowerCase(Locale.ROOT)
+                : destination.strip();
+        final String kid = pepper.activeKid();
+        return kid + ":" + pepper.sign(kid, "destination", tenantId, channel.wireName(), normalized);
     }
 
     /** The masked form of {@code destination} on {@code channel}; always contains {@code *}. */

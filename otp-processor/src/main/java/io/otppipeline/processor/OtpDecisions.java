@@ -154,20 +154,22 @@ public final class OtpDecisions {
         final String otpId = UUID.randomUUID().toString();
         final String code = newCode(purpose.codeDigits());
         final String masked = DestinationMask.mask(command.channel(), destination);
+        final String hash = DestinationMask.keyedHash(pepper, command.tenantId(), command.channel(), destination);
         final PendingOtp otp = new PendingOtp(otpId, pepper.sign(pepper.activeKid(), otpId, code), pepper.activeKid(),
                 command.channel(), masked, nowMs, nowMs + purpose.lifetimeMs(), 0, false);
         final Instant now = Instant.ofEpochMilli(nowMs);
         final Instant expiresAt = Instant.ofEpochMilli(otp.expiresAtMs());
         supersede(state.pending().get(command.purpose()), otpId, command.purpose(), events, nowMs);
         events.add(EventTypes.OTP_ISSUED, new OtpIssuedData(otpId, command.commandId(), command.purpose(),
-                command.channel().wireName(), masked, expiresAt, command.client()));
+                command.channel().wireName(), masked, hash, expiresAt, command.client()));
 
         final UserState next = state.withPending(command.purpose(), otp)
                 .withSend(new SendRecord(command.purpose(), nowMs));
         final long resendWait = Math.max(SendLimits.windowWaitMs(next.sends(), purpose, nowMs),
                 SendLimits.cooldownWaitMs(next.sends(), command.purpose(), purpose, nowMs));
         final OtpIssued delivery = new OtpIssued(otpId, command.tenantId(), command.userId(), command.purpose(),
-                command.channel(), command.locale(), now, expiresAt, masked, sealSecret(otpId, code, destination));
+                command.channel(), command.locale(), now, expiresAt, masked, hash,
+                sealSecret(otpId, code, destination));
         final OtpReply reply = new OtpReply(command.commandId(), ReplyStatus.PENDING, otpId, expiresAt,
                 now.plusMillis(resendWait), masked, null, null);
         return new Decision(next, reply, events.list(), delivery);

@@ -13,6 +13,7 @@ import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.OtpRequested;
 import io.otppipeline.schemas.crypto.Aead;
 import io.otppipeline.schemas.crypto.Keyring;
+import io.otppipeline.schemas.crypto.Mac;
 import io.otppipeline.schemas.delivery.OtpIssued;
 import io.otppipeline.schemas.event.CloudEvent;
 import io.otppipeline.schemas.event.EventTypes;
@@ -57,6 +58,31 @@ class OtpTopologyTest {
         assertThat(t.openSecret(issued).code()).matches("[0-9]{6}");
         assertThat(t.openSecret(issued).destination()).isEqualTo(EMAIL);
         assertThat(t.eventTypes()).containsExactly(EventTypes.OTP_ISSUED);
+    }
+
+    @Test
+    void shouldCorrelateDestinationWithoutRevealingItWhenCodesAreIssuedTwice() {
+        t.request("login");
+        t.advance(Duration.ofMinutes(2));
+        t.request("login");
+
+        final List<String> hashes = t.events().stream().filter(e -> e.type().equals(EventTypes.OTP_ISSUED))
+                .map(e -> e.data().path("destinationHash").asText()).toList();
+        assertThat(hashes).hasSize(2).allMatch(h -> h.matches("[A-Za-z0-9._-]+:[A-Za-z0-9+/]{43}="));
+        assertThat(hashes.get(0)).isEqualTo(hashes.get(1)).doesNotContain(EMAIL).doesNotContain("example");
+        assertThat(t.delivery.readValue().destinationHash()).isEqualTo(hashes.get(0));
+    }
+
+    @Test
+    void shouldGiveUnrelatedHashesWhenSameAddressBelongsToTwoTenants() {
+        final Mac pepper = new Mac(Keyring.generate("p1"));
+
+        final String acme = DestinationMask.keyedHash(pepper, "acme", Channel.EMAIL, "Bob@Example.com");
+
+        assertThat(DestinationMask.keyedHash(pepper, "acme", Channel.EMAIL, "bob@example.com")).isEqualTo(acme);
+        assertThat(DestinationMask.keyedHash(pepper, "globex", Channel.EMAIL, "bob@example.com")).isNotEqualTo(acme);
+        assertThat(DestinationMask.keyedHash(new Mac(Keyring.generate("p1")), "acme", Channel.EMAIL,
+                "bob@example.com")).isNotEqualTo(acme);
     }
 
     @Test

@@ -29,6 +29,7 @@ class EventSchemasTest {
     private static final Instant NOW = Instant.parse("2026-11-20T10:00:00.123456Z");
     private static final String OTP = UUID.randomUUID().toString();
     private static final String COMMAND = UUID.randomUUID().toString();
+    private static final String HASH = "p1:" + "A".repeat(43) + "=";
 
     private static final Map<String, Object> EXAMPLES = Map.ofEntries(
             Map.entry(EventTypes.REQUEST_REFUSED, new RequestRefusedData(COMMAND, "login", "sms", "cooldown", 42L, 1,
@@ -42,16 +43,16 @@ class EventSchemasTest {
             Map.entry(EventTypes.USER_UNLOCKED, new UserUnlockedData(COMMAND, "admin-1", true, 2, null)),
             Map.entry(
 EventTypes.OTP_ISSUED, new OtpIssuedData(OTP, COMMAND, "login", "email", "a***e@example.com",
-                    NOW.plusSeconds(600), new ClientInfo("203.0.113.7", "agent"))),
+                    HASH, NOW.plusSeconds(600), new ClientInfo("203.0.113.7", "agent"))),
             Map.entry(EventTypes.OTP_SUPERSEDED, new OtpSupersededData(OTP, UUID.randomUUID().toString(), "login")),
             Map.entry(EventTypes.VERIFICATION_COMPLETED, new VerificationCompletedData(OTP, COMMAND, "step_up",
                     "denied", 1, 4, 1, null, null)),
-            Map.entry(EventTypes.DELIVERY_SENT, new DeliveryOutcomeData(OTP, "login", "sms", "+*********23", "smtp",
+            Map.entry(EventTypes.DELIVERY_SENT, new DeliveryOutcomeData(OTP, "login", "sms", "+*********23", HASH, "smtp",
                     "<id>", 1, 12L, null)),
-            Map.entry(EventTypes.DELIVERY_FAILED, new DeliveryOutcomeData(OTP, "login", "sms", "+*********23", "none",
+            Map.entry(EventTypes.DELIVERY_FAILED, new DeliveryOutcomeData(OTP, "login", "sms", "+*********23", null, "none",
                     null, 1, 0L, "not_configured")),
             Map.entry(EventTypes.DELIVERY_SUPPRESSED, new DeliveryOutcomeData(OTP, "login", "email",
-                    "a***e@example.com", null, null, 0, null, "expired")));
+                    "a***e@example.com", HASH, null, null, 0, null, "expired")));
 
     @Test
     void shouldAcceptEveryEventTypeWhenBuiltFromItsRecord() {

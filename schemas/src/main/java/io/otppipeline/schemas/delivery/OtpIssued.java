@@ -16,10 +16,11 @@ import java.time.Instant;
  * @param issuedAt when the code was issued
  * @param expiresAt after this instant the code is not sent any more
  * @param destinationMasked masked destination, for outcome events
+ * @param destinationHash keyed hash of the destination, for outcome events
  * @param secret {@link DeliverySecret} as JSON, sealed with the delivery keyring (associated data:
  *     {@code otpId})
  */
 public record OtpIssued(String otpId, String tenantId, String userId, String purpose, Channel channel,
                         String locale, Instant issuedAt, Instant expiresAt, String destinationMasked,
-                        SealedBox secret) {
+                        String destinationHash, SealedBox secret) {
 }

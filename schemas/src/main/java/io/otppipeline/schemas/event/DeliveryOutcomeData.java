@@ -7,6 +7,8 @@ package io.otppipeline.schemas.event;
  * @param purpose purpose name
  * @param channel {@code email} or {@code sms}
  * @param destinationMasked masked destination
+ * @param destinationHash keyed hash of the destination as in {@link OtpIssuedData}; absent on records issued before
+ *     it existed
  * @param provider provider that took (or refused) the message, for example {@code smtp}
  * @param providerMessageId the provider's id for the message, when it gave one
  * @param attempts provider calls made
@@ -14,6 +16,6 @@ package io.otppipeline.schemas.event;
  * @param reason why it failed or was suppressed ({@code expired}, {@code provider_error}, ...)
  */
 public record DeliveryOutcomeData(String otpId, String purpose, String channel, String destinationMasked,
-                                  String provider, String providerMessageId, Integer attempts, Long latencyMs,
+                                  String destinationHash, String provider, String providerMessageId, Integer attempts, Long latencyMs,
                                   String reason) {
 }

@@ -11,9 +11,11 @@ import java.time.Instant;
  * @param purpose purpose name
  * @param channel {@code email} or {@code sms}
  * @param destinationMasked masked destination
+ * @param destinationHash keyed hash of the destination, {@code <kid>:<base64 HMAC-SHA-256>}: equal for the same
+ *     destination of the same tenant while the pepper key {@code kid} is active (docs/EVENTS.md)
  * @param expiresAt end of the code's lifetime
  * @param client end user's client, if the caller sent it
  */
 public record OtpIssuedData(String otpId, String commandId, String purpose, String channel,
-                            String destinationMasked, Instant expiresAt, ClientInfo client) {
+                            String destinationMasked, String destinationHash, Instant expiresAt, ClientInfo client) {
 }
