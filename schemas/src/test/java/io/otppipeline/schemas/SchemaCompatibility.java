@@ -41,34 +41,24 @@ final class SchemaCompatibility {
                 changes.add(where + "." + field + ": became required");
             }
         }
-        compareProperties(before.path("properties"), after.path("properties"), where, changes);
-        compareNamed(before.path("$defs"), after.path("$defs"), where + ".$defs", changes);
+        compareMembers(before.path("properties"), after.path("properties"), where, "field removed or renamed",
+                changes);
+        compareMembers(before.path("$defs"), after.path("$defs"), where + ".$defs", "definition removed", changes);
         compareIndexed(before.path("allOf"), after.path("allOf"), where + ".allOf", changes);
         if (before.has("items")) {
             compare(before.get("items"), after.path("items"), where + "[]", changes);
         }
     }
 
-    private static void compareProperties(final JsonNode before, final JsonNode after, final String where,
-                                          final List<String> changes) {
+    /** Each member of {@code before} (properties or definitions) must still exist in {@code after}, compatibly. */
+    private static void compareMembers(final JsonNode before, final JsonNode after, final String where,
+                                       final String missing, final List<String> changes) {
         for (Iterator<Map.Entry<String, JsonNode>> it = before.fields(); it.hasNext(); ) {
-            final Map.Entry<String, JsonNode> field = it.next();
-            if (!after.has(field.getKey())) {
-                changes.add(where + "." + field.getKey() + ": field removed or renamed");
+            final Map.Entry<String, JsonNode> member = it.next();
+            if (!after.has(member.getKey())) {
+                changes.add(where + "." + member.getKey() + ": " + missing);
             } else {
-                compare(field.getValue(), after.get(field.getKey()), where + "." + field.getKey(), changes);
-            }
-        }
-    }
-
-    private static void compareNamed(final JsonNode before, final JsonNode after, final String where,
-                                     final List<String> changes) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = before.fields(); it.hasNext(); ) {
-            final Map.Entry<String, JsonNode> def = it.next();
-            if (!after.has(def.getKey())) {
-                changes.add(where + "." + def.getKey() + ": definition removed");
-            } else {
-                compare(def.getValue(), after.get(def.getKey()), where + "." + def.getKey(), changes);
+                compare(member.getValue(), after.get(member.getKey()), where + "." + member.getKey(), changes);
             }
         }
     }
