@@ -19,23 +19,29 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real PostgreSQL for the audit tests: one server per test class, one freshly migrated database per test, a
- * pool acting as the sink's role and a superuser connection for tampering.
+ * A real PostgreSQL for the audit tests, registered as a JUnit extension ({@code @RegisterExtension static}): one
+ * server per test class, one freshly migrated database per test, a pool acting as the sink's role and a superuser
+ * connection for tampering.
  */
-final class AuditDatabases implements AutoCloseable {
+final class AuditDatabases implements BeforeAllCallback, AfterAllCallback {
 
     private static final AtomicInteger NEXT_DB = new AtomicInteger();
 
-    private final EmbeddedPostgres postgres;
+    private EmbeddedPostgres postgres;
 
-    private AuditDatabases(final EmbeddedPostgres postgres) {
-        this.postgres = postgres;
+    @Override
+    public void beforeAll(final ExtensionContext context) throws Exception {
+        postgres = EmbeddedPostgres.builder().start();
     }
 
-    static AuditDatabases start() throws Exception {
-        return new AuditDatabases(EmbeddedPostgres.builder().start());
+    @Override
+    public void afterAll(final ExtensionContext context) throws Exception {
+        postgres.close();
     }
 
     /** A new, migrated, empty database; returns the superuser login to it. */
@@ -107,10 +113,5 @@ final class AuditDatabases implements AutoCloseable {
             records.add(new AuditStore.Incoming(partition, first + 2L * i, event("acme", user)));
         }
         return records;
-    }
-
-    @Override
-    public void close() throws Exception {
-        postgres.close();
     }
 }

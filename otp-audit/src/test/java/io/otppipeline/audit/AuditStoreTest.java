@@ -9,31 +9,22 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AuditStoreTest {
 
-    private static AuditDatabases databases;
+    @RegisterExtension
+    static final AuditDatabases DATABASES = new AuditDatabases();
+
     private HikariDataSource writer;
     private AuditSinkDriver sink;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        databases = AuditDatabases.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        databases.close();
-    }
-
     @BeforeEach
     void freshDatabase() throws SQLException {
-        writer = AuditDatabases.writer(databases.freshDatabase());
+        writer = AuditDatabases.writer(DATABASES.freshDatabase());
         sink = new AuditSinkDriver(writer);
     }
 

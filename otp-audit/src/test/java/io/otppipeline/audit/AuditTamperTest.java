@@ -12,33 +12,24 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What a database superuser can do to the log, and that {@link AuditVerifier} names each change. */
 class AuditTamperTest {
 
-    private static AuditDatabases databases;
+    @RegisterExtension
+    static final AuditDatabases DATABASES = new AuditDatabases();
+
     private JdbcLogin owner;
     private HikariDataSource writer;
-
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        databases = AuditDatabases.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        databases.close();
-    }
 
     /** Partition 0: seq 1..5 at offsets 0, 2, 4, 6, 8; partition 1: seq 1..3. */
     @BeforeEach
     void writeLog() throws SQLException {
-        owner = databases.freshDatabase();
+        owner = DATABASES.freshDatabase();
         writer = AuditDatabases.writer(owner);
         final AuditStoreTest.AuditSinkDriver sink = new AuditStoreTest.AuditSinkDriver(writer);
         sink.write(AuditDatabases.records(0, 0, 5));

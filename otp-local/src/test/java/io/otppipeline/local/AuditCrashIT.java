@@ -19,7 +19,6 @@ import io.otppipeline.schemas.kafka.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -180,11 +179,6 @@ class AuditCrashIT {
     }
 
     private Connection connect() throws SQLException {
-        final Properties props = new Properties();
-        props.put("user", infra.jdbcUser());
-        if (infra.jdbcPassword() != null) {
-            props.put("password", infra.jdbcPassword());
-        }
-        return DriverManager.getConnection(infra.jdbcUrl(), props);
+        return infra.connect(infra.jdbcUrl());
     }
 }

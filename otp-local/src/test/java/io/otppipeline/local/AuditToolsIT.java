@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -23,7 +22,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -263,11 +261,6 @@ class AuditToolsIT {
     }
 
     private static Connection connect(final String url) throws SQLException {
-        final Properties props = new Properties();
-        props.put("user", fixture.infra.jdbcUser());
-        if (fixture.infra.jdbcPassword() != null) {
-            props.put("password", fixture.infra.jdbcPassword());
-        }
-        return DriverManager.getConnection(url, props);
+        return fixture.infra.connect(url);
     }
 }

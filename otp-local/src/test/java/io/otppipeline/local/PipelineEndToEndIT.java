@@ -16,7 +16,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,7 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -126,13 +124,8 @@ class PipelineEndToEndIT {
     }
 
     private static List<String> auditedEvents(final String user) throws SQLException {
-        final Properties props = new Properties();
-        props.put("user", fixture.infra.jdbcUser());
-        if (fixture.infra.jdbcPassword() != null) {
-            props.put("password", fixture.infra.jdbcPassword());
-        }
         final List<String> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(fixture.infra.jdbcUrl(), props);
+        try (Connection c = fixture.infra.connect(fixture.infra.jdbcUrl());
              PreparedStatement s = c.prepareStatement("SELECT event_type, coalesce(payload->'data'->>'outcome', '') "
                      + "FROM audit_event WHERE subject = ? ORDER BY kafka_partition, kafka_offset")) {
             s.setString(1, user);

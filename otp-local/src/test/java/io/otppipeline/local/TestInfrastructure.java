@@ -1,6 +1,10 @@
 package io.otppipeline.local;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Locale;
+import java.util.Properties;
 
 /**
  * The real Kafka broker and PostgreSQL server an integration test runs against. Which kind is chosen by one
@@ -22,6 +26,20 @@ interface TestInfrastructure extends AutoCloseable {
 
     /** Database password, or {@code null} when none is needed. */
     String jdbcPassword();
+
+    /**
+     * A JDBC connection to {@code url} (this server's database or another one on it) with this login.
+     *
+     * @throws SQLException if the database cannot be reached
+     */
+    default Connection connect(final String url) throws SQLException {
+        final Properties props = new Properties();
+        props.put("user", jdbcUser());
+        if (jdbcPassword() != null) {
+            props.put("password", jdbcPassword());
+        }
+        return DriverManager.getConnection(url, props);
+    }
 
     /** Starts the kind the switch names. */
     static TestInfrastructure start() throws Exception {
