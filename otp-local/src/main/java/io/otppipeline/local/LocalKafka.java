@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * once ({@code kafka.tools.StorageTool}); a second start reuses it. Settings follow PLATFORM-NOTES: every
  * replication factor and min ISR is 1 so that exactly-once works on one node; it listens on 127.0.0.1 only.
  */
-final class LocalKafka implements AutoCloseable {
+public final class LocalKafka implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalKafka.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
@@ -41,12 +41,12 @@ final class LocalKafka implements AutoCloseable {
      * @param dir data directory (config, log dirs, broker log file, pid file)
      * @param port client port; the controller listens on {@code port + 1}
      */
-    LocalKafka(final Path dir, final int port) {
+    public LocalKafka(final Path dir, final int port) {
         this.dir = dir;
         this.port = port;
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return "127.0.0.1:" + port;
     }
 
@@ -56,7 +56,7 @@ final class LocalKafka implements AutoCloseable {
      * @throws IOException if files cannot be written or the process cannot start
      * @throws IllegalStateException if formatting fails or the broker is not ready in 90 seconds
      */
-    LocalKafka start() throws IOException, InterruptedException {
+    public LocalKafka start() throws IOException, InterruptedException {
         Files.createDirectories(dir);
         stopLeftover();
         final Path config = writeConfig();
@@ -119,7 +119,12 @@ final class LocalKafka implements AutoCloseable {
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()));
     }
 
-    Path logFile() {
+    /** The broker's operating-system process id; only valid after {@link #start()}. */
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path logFile() {
         return dir.resolve("kafka.log");
     }
 

@@ -1,0 +1,72 @@
+package io.otppipeline.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code ./otp bench}: runs the benchmark, prints the report as Markdown on standard output and writes the raw
+ * results as JSON. Exit status 0 on success, 1 if a run failed.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure the pipeline against the row-lock design it replaces, side by side on this machine.")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--quick", description = "A run of about a minute that only proves every figure is produced.")
+    private boolean quick;
+
+    @Option(names = "--users", description = "Users of the uniform and issuance workloads (default 100000).")
+    private Integer users;
+
+    @Option(names = "--rates", split = ",", description = "Fixed HTTP request rates per second (default 500,1000,2000).")
+    private List<Integer> rates;
+
+    @Option(names = "--http-seconds", description = "Seconds per HTTP run (default 15).")
+    private Integer httpSeconds;
+
+    @Option(names = "--profile", description = "Record a JFR profile of each service JVM into the data directory.")
+    private boolean profile;
+
+    @Option(names = "--data-dir", description = "Scratch directory, wiped at start (default .otp-bench).")
+    private Path dataDir = Path.of(".otp-bench");
+
+    @Option(names = "--out", description = "Directory for the JSON results (default bench-results).")
+    private Path out = Path.of("bench-results");
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    /** @param args the command line */
+    public static void main(final String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile",
+                    String.valueOf(BenchCommand.class.getResource("/bench-logback.xml")));
+        }
+        System.exit(new CommandLine(new BenchCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        final BenchConfig config = config();
+        final BenchResults results = Benchmark.run(config);
+        spec.commandLine().getOut().print(Report.markdown(results));
+        spec.commandLine().getOut().flush();
+        final Path json = Report.writeJson(results, config.out());
+        spec.commandLine().getErr().println("raw results: " + json.toAbsolutePath());
+        return 0;
+    }
+
+    private BenchConfig config() {
+        final BenchConfig base = quick ? BenchConfig.tiny(dataDir, out) : BenchConfig.full(dataDir, out);
+        final int u = users != null ? users : base.users();
+        return new BenchConfig(u, base.hotUsers(), users != null ? u : base.verifications(), base.hotVerifications(),
+                base.rightCodeShare(), rates != null ? rates : base.httpRates(),
+                httpSeconds != null ? httpSeconds : base.httpSeconds(), base.commitIntervalsMs(),
+                base.shippedCommitIntervalMs(), base.sweepVerifications(), base.sweepRate(), base.stateUsers(),
+                base.poolSize(), base.baselineThreads(), base.window(), base.warmup(), base.seed(), profile,
+                dataDir.toAbsolutePath(), out);
+    }
+}

@@ -1,0 +1,59 @@
+package io.otppipeline.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What one {@code ./otp bench} run measures. Counts are operations (one operation = one OTP request or one
+ * verification); rates are requests per second; durations are seconds.
+ *
+ * @param users users that get a code in the issuance run and that the uniform workload verifies over
+ *     (issue 6: 100,000)
+ * @param hotUsers users the hot workload hammers with wrong codes (issue 6: 10; the brute-force and retry-storm
+ *     case: after 5 failures each user is locked, and every further attempt is refused under the lock)
+ * @param verifications verifications of the uniform run on path (a)
+ * @param hotVerifications verifications of the hot run on path (a)
+ * @param rightCodeShare share of verifications that carry the right code, 0 to 1; the rest carry a wrong one
+ * @param httpRates fixed request rates of the open-loop HTTP runs on path (b), in requests per second
+ * @param httpSeconds length of each HTTP run, in seconds
+ * @param commitIntervalsMs the processor's {@code commit.interval.ms} values swept, in milliseconds
+ * @param shippedCommitIntervalMs the interval every other run uses (the shipped default), in milliseconds
+ * @param sweepVerifications verifications per sweep point on path (a)
+ * @param sweepRate HTTP rate per sweep point, in requests per second
+ * @param stateUsers users of the in-process state-size measurement
+ * @param poolSize connections of the row-lock design's pool; default from HikariCP's pool-sizing rule
+ *     {@code cores * 2 + 1} ("About Pool Sizing", HikariCP wiki)
+ * @param baselineThreads callers of the row-lock design on path (a): enough to keep every connection busy
+ * @param window commands in flight at most on the processor's path (a)
+ * @param warmup operations of each system's unmeasured warm-up (JIT, connections, caches)
+ * @param seed seed of every random choice, so both systems get the same sequence of operations
+ * @param profile whether the service JVMs record a JFR profile ({@code settings=profile}) into the data directory
+ * @param dataDir broker, PostgreSQL, processor state and logs of this run; wiped at start
+ * @param out directory the JSON results are written to
+ */
+public record BenchConfig(int users, int hotUsers, int verifications, int hotVerifications, double rightCodeShare,
+                          List<Integer> httpRates, int httpSeconds, List<Long> commitIntervalsMs,
+                          long shippedCommitIntervalMs, int sweepVerifications, int sweepRate, int stateUsers,
+                          int poolSize, int baselineThreads, int window, int warmup, long seed, boolean profile,
+                          Path dataDir, Path out) {
+
+    /** The pool size HikariCP's wiki recommends for this machine: {@code cores * 2 + 1} (one spindle). */
+    public static int recommendedPoolSize() {
+        return Runtime.getRuntime().availableProcessors() * 2 + 1;
+    }
+
+    /** The full run of issue 6 (about 15 minutes on 2 cores). */
+    public static BenchConfig full(final Path dataDir, final Path out) {
+        final int pool = recommendedPoolSize();
+        return new BenchConfig(100_000, 10, 100_000, 20_000, 0.3, List.of(500, 1000, 2000), 15,
+                List.of(10L, 20L, 50L, 100L), 50, 30_000, 1000, 100_000, pool, pool * 4, 4000, 3000, 42, false,
+                dataDir, out);
+    }
+
+    /** A run small enough for the test suite: proves every figure is produced, in about a minute. */
+    public static BenchConfig tiny(final Path dataDir, final Path out) {
+        final int pool = recommendedPoolSize();
+        return new BenchConfig(300, 3, 300, 150, 0.3, List.of(50), 2, List.of(20L, 50L), 50, 200, 50, 200, pool,
+                pool * 2, 200, 20, 42, false, dataDir, out);
+    }
+}

@@ -1,0 +1,141 @@
+package io.otppipeline.bench;
+
+import io.otppipeline.schemas.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Renders {@link BenchResults} as Markdown tables (readable in a terminal, pasteable into docs) and as JSON. */
+final class Report {
+
+    private static final List<String> PROCESSES = List.of("otp-processor", "otp-api", "otp-audit", "kafka-broker",
+            "postgresql", "row-lock-server", "bench-driver");
+
+    private Report() {
+    }
+
+    /** Writes the results as pretty JSON to {@code <dir>/bench-<timestamp>.json}. */
+    static Path writeJson(final BenchResults results, final Path dir) throws IOException {
+        Files.createDirectories(dir);
+        final Path file = dir.resolve("bench-" + results.startedAt().replace(':', '-') + ".json");
+        Json.mapper().writerWithDefaultPrettyPrinter().writeValue(file.toFile(), results);
+        return file;
+    }
+
+    /** The whole report as Markdown. */
+    static String markdown(final BenchResults r) {
+        final StringBuilder out = new StringBuilder();
+        final Machine m = r.machine();
+        out.append(String.format(Locale.ROOT, "Machine: %s, %d logical cores, %.1f GiB; %s; %s; Kafka %s; %s%n%n",
+                m.cpu(), m.logicalCores(), m.memoryGiB(), m.os(), m.jvm(), m.kafka(), m.postgres()));
+        runs(out, r.runs());
+        ratios(out, r.runs());
+        processes(out, r.runs());
+        sweep(out, r.sweep());
+        changelog(out, r.changelogBytesPerOperation());
+        state(out, r.stateSize());
+        return out.toString();
+    }
+
+    private static void runs(final StringBuilder out, final List<RunResult> runs) {
+        out.append("### Throughput and latency (ms; path b from the scheduled send time)\n\n");
+        out.append("| path | workload | system | offered/s | ops | ops/s | p50 | p95 | p99 | p99.9 | errors | decisions |\n");
+        out.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        for (RunResult x : runs) {
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %d | %s |%n",
+                    x.path(), x.workload(), x.system(), x.rate() == null ? "max" : x.rate(), x.operations(),
+                    x.throughput(), x.p50Ms(), x.p95Ms(), x.p99Ms(), x.p999Ms(), x.errors(), decisions(x)));
+        }
+        out.append('\n');
+    }
+
+    private static String decisions(final RunResult x) {
+        final StringBuilder s = new StringBuilder();
+        x.decisions().forEach((k, v) -> s.append(s.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+        return s.toString();
+    }
+
+    private static void ratios(final StringBuilder out, final List<RunResult> runs) {
+        out.append("### Ratios (streams over row-lock; above 1 = streams better)\n\n");
+        out.append("| path | workload | offered/s | throughput ratio | p50 ratio | p99 ratio | CPU-seconds per 1k ops, streams | row-lock |\n");
+        out.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+        for (RunResult s : runs) {
+            if (!Benchmark.STREAMS.equals(s.system())) {
+                continue;
+            }
+            partner(runs, s).ifPresent(b -> out.append(String.format(Locale.ROOT,
+                    "| %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f |%n", s.path(), s.workload(),
+                    s.rate() == null ? "max" : s.rate(), s.throughput() / b.throughput(), b.p50Ms() / s.p50Ms(),
+                    b.p99Ms() / s.p99Ms(), cpuPerThousand(s), cpuPerThousand(b))));
+        }
+        out.append('\n');
+    }
+
+    private static Optional<RunResult> partner(final List<RunResult> runs, final RunResult s) {
+        return runs.stream().filter(b -> Benchmark.ROW_LOCK.equals(b.system()) && b.path().equals(s.path())
+                && b.workload().equals(s.workload()) && Objects.equals(b.rate(), s.rate())).findFirst();
+    }
+
+    /** CPU seconds of every process of the system (driver excluded) per 1,000 answered operations. */
+    static double cpuPerThousand(final RunResult x) {
+        final List<String> mine = Benchmark.STREAMS.equals(x.system())
+                ? List.of("otp-processor", "otp-api", "otp-audit", "kafka-broker", "postgresql")
+                : List.of("row-lock-server", "postgresql");
+        final double cpu = mine.stream().map(x.processes()::get).filter(Objects::nonNull)
+                .mapToDouble(ProcessUsage::cpuSeconds).sum();
+        final double answered = x.operations() - x.errors();
+        return answered == 0 ? 0 : 1000 * cpu / answered;
+    }
+
+    private static void processes(final StringBuilder out, final List<RunResult> runs) {
+        out.append("### CPU (% of one core) / peak resident memory (MiB) per process\n\n| path | workload | system | offered/s |");
+        PROCESSES.forEach(p -> out.append(' ').append(p).append(" |"));
+        out.append("\n|---|---|---|---:|");
+        PROCESSES.forEach(p -> out.append("---:|"));
+        out.append('\n');
+        for (RunResult x : runs) {
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |", x.path(), x.workload(), x.system(),
+                    x.rate() == null ? "max" : x.rate()));
+            for (String p : PROCESSES) {
+                final ProcessUsage u = x.processes().get(p);
+                out.append(u == null ? " - |" : String.format(Locale.ROOT, " %.0f / %.0f |", u.cpuPercent(), u.peakRssMiB()));
+            }
+            out.append('\n');
+        }
+        out.append('\n');
+    }
+
+    private static void sweep(final StringBuilder out, final List<BenchResults.SweepPoint> sweep) {
+        out.append("### commit.interval.ms sweep (uniform verifications)\n\n");
+        out.append("| commit.interval.ms | path a ops/s | path a p50 | path a p99 | path b offered/s | path b p50 | path b p99 | path b p99.9 | processor CPU % (b) |\n");
+        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (BenchResults.SweepPoint p : sweep) {
+            final ProcessUsage u = p.http().processes().get("otp-processor");
+            out.append(String.format(Locale.ROOT, "| %d | %.0f | %.1f | %.1f | %d | %.1f | %.1f | %.1f | %.0f |%n",
+                    p.commitIntervalMs(), p.core().throughput(), p.core().p50Ms(), p.core().p99Ms(), p.http().rate(),
+                    p.http().p50Ms(), p.http().p99Ms(), p.http().p999Ms(), u == null ? 0 : u.cpuPercent()));
+        }
+        out.append('\n');
+    }
+
+    private static void changelog(final StringBuilder out, final Map<String, Map<String, Double>> perOp) {
+        out.append("### Bytes written to each topic per operation (path a, this project)\n\n| workload | topic | bytes/op |\n|---|---|---:|\n");
+        perOp.forEach((workload, topics) -> topics.forEach((topic, bytes) -> out.append(
+                String.format(Locale.ROOT, "| %s | %s | %.1f |%n", workload, topic, bytes))));
+        out.append('\n');
+    }
+
+    private static void state(final StringBuilder out, final List<StateSize.Point> points) {
+        out.append("### State store size (key + value bytes, 3 stores)\n\n| moment | seconds later | entries | bytes per user | MiB per 1,000,000 users |\n|---|---:|---|---:|---:|\n");
+        for (StateSize.Point p : points) {
+            out.append(String.format(Locale.ROOT, "| %s | %d | %s | %.1f | %.1f |%n", p.moment(), p.atSeconds(),
+                    p.entries(), p.bytesPerUser(), p.mibPerMillionUsers()));
+        }
+        out.append('\n');
+    }
+}

@@ -1,0 +1,232 @@
+package io.otppipeline.bench;
+
+import io.otppipeline.schemas.Json;
+import io.otppipeline.schemas.command.Channel;
+import io.otppipeline.schemas.command.OtpCommand;
+import io.otppipeline.schemas.command.OtpRequested;
+import io.otppipeline.schemas.command.OtpVerifyAttempted;
+import io.otppipeline.schemas.crypto.Aead;
+import io.otppipeline.schemas.delivery.DeliverySecret;
+import io.otppipeline.schemas.delivery.OtpIssued;
+import io.otppipeline.schemas.kafka.PollingLoop;
+import io.otppipeline.schemas.kafka.Topic;
+import io.otppipeline.schemas.kafka.Topics;
+import io.otppipeline.schemas.reply.OtpReply;
+import io.otppipeline.schemas.reply.ReplyStatus;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Path (a) for this project: commands written straight to {@code otp.commands.v1}, decisions read from
+ * {@code otp.replies.v1} and issued codes from {@code otp.delivery.v1} (both read_committed, so a decision
+ * counts only once its Kafka transaction has committed). At most {@code window} commands are in flight.
+ * Issued codes are opened with the delivery keyring, as the notifier does, so that the verification workloads
+ * can send right codes.
+ */
+final class StreamsDriver implements AutoCloseable {
+
+    private record Pending(long startNanos, boolean untilDelivery) {
+    }
+
+    private final String tenant;
+    private final Aead commandAead;
+    private final Aead deliveryAead;
+    private final KafkaProducer<String, OtpCommand> producer;
+    private final PollingLoop<String, OtpReply> replies;
+    private final PollingLoop<String, OtpIssued> delivery;
+    private final Semaphore window;
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final Map<String, long[]> halfIssued = new ConcurrentHashMap<>();
+    private final Map<String, String> codes = new ConcurrentHashMap<>();
+    private volatile Measurement current = new Measurement();
+    private volatile CountDownLatch done = new CountDownLatch(0);
+
+    StreamsDriver(final String bootstrap, final String tenant, final Aead commandAead, final Aead deliveryAead,
+                  final int window) {
+        this.tenant = tenant;
+        this.commandAead = commandAead;
+        this.deliveryAead = deliveryAead;
+        this.window = new Semaphore(window);
+        final Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, "131072");
+        producer = new KafkaProducer<>(p, Topics.COMMANDS.keySerde().serializer(),
+                Topics.COMMANDS.valueSerde().serializer());
+        final CountDownLatch positioned = new CountDownLatch(2);
+        replies = reader("bench-replies", bootstrap, Topics.REPLIES, this::onReply, positioned);
+        delivery = reader("bench-delivery", bootstrap, Topics.DELIVERY, this::onIssued, positioned);
+        replies.start();
+        delivery.start();
+        try {
+            if (!positioned.await(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the benchmark's reply and delivery readers found no partitions");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <V> PollingLoop<String, V> reader(final String name, final String bootstrap, final Topic<String, V> topic,
+                                                     final java.util.function.Consumer<V> handler,
+                                                     final CountDownLatch positioned) {
+        final Properties p = PollingLoop.readCommittedConsumer(bootstrap, name, "latest");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        final KafkaConsumer<String, V> consumer = new KafkaConsumer<>(p, topic.keySerde().deserializer(),
+                topic.valueSerde().deserializer());
+        return new PollingLoop<>(name, consumer, kafka -> {
+            final List<TopicPartition> partitions = kafka.partitionsFor(topic.name()).stream()
+                    .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+            kafka.assign(partitions);
+            kafka.seekToEnd(partitions);
+            partitions.forEach(kafka::position);
+            positioned.countDown();
+        }, records -> records.forEach(r -> handler.accept(r.value())));
+    }
+
+    /** Codes issued so far, by user id (the newest code of each user). */
+    Map<String, String> codes() {
+        return codes;
+    }
+
+    /**
+     * Requests one code per user and waits until each is on {@code otp.delivery.v1} (or refused).
+     *
+     * @return the run's measurement; latency = command sent to delivery record read
+     */
+    Measurement issue(final List<String> users, final Duration timeout) throws InterruptedException {
+        return run(users.size(), i -> {
+            final String id = commandId();
+            return new OtpRequested(id, tenant, users.get(i), Ops.PURPOSE, Channel.EMAIL, null, null, Instant.now(),
+                    seal(Ops.destination(users.get(i)), id), null);
+        }, true, timeout);
+    }
+
+    /**
+     * Sends the verifications in order, with the codes this driver has seen issued.
+     *
+     * @return the run's measurement; latency = command sent to reply read
+     */
+    Measurement verify(final List<Ops.Verify> ops, final Duration timeout) throws InterruptedException {
+        return run(ops.size(), i -> {
+            final String id = commandId();
+            final Ops.Verify op = ops.get(i);
+            return new OtpVerifyAttempted(id, tenant, op.userId(), Ops.PURPOSE, null, null, Instant.now(),
+                    seal(op.code(codes), id), null);
+        }, false, timeout);
+    }
+
+    private Measurement run(final int n, final IntFunction<OtpCommand> build, final boolean untilDelivery,
+                            final Duration timeout) throws InterruptedException {
+        final Measurement m = new Measurement();
+        current = m;
+        halfIssued.clear();
+        done = new CountDownLatch(n);
+        for (int i = 0; i < n; i++) {
+            window.acquire();
+            final OtpCommand command = build.apply(i);
+            final long start = System.nanoTime();
+            m.started(start);
+            pending.put(command.commandId(), new Pending(start, untilDelivery));
+            producer.send(new ProducerRecord<>(Topics.COMMANDS.name(),
+                    Topics.userKey(command.tenantId(), command.userId()), command), (md, e) -> {
+                        if (e != null && pending.remove(command.commandId()) != null) {
+                            settleFailed();
+                        }
+                    });
+        }
+        if (!done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            pending.keySet().forEach(id -> {
+                if (pending.remove(id) != null) {
+                    settleFailed();
+                }
+            });
+        }
+        return m;
+    }
+
+    private void onReply(final OtpReply reply) {
+        final long now = System.nanoTime();
+        final Pending p = pending.remove(reply.commandId());
+        if (p == null) {
+            return;
+        }
+        if (p.untilDelivery() && reply.status() == ReplyStatus.PENDING) {
+            meet(reply.otpId(), p.startNanos(), now);
+        } else {
+            settle(p.startNanos(), now, reply.status().wireName());
+        }
+    }
+
+    private void onIssued(final OtpIssued issued) {
+        final long now = System.nanoTime();
+        try {
+            final byte[] plain = deliveryAead.open(issued.secret(), issued.otpId().getBytes(StandardCharsets.UTF_8));
+            codes.put(issued.userId(), Json.mapper().readValue(plain, DeliverySecret.class).code());
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable delivery secret", e);
+        }
+        meet(issued.otpId(), -1, now);
+    }
+
+    /** The reply (with its start time) and the delivery record of one code meet here, in either order. */
+    private void meet(final String otpId, final long startNanos, final long nowNanos) {
+        halfIssued.compute(otpId, (id, other) -> {
+            if (other == null) {
+                return new long[] {startNanos, nowNanos};
+            }
+            final long start = startNanos >= 0 ? startNanos : other[0];
+            if (start >= 0) {
+                settle(start, Math.max(nowNanos, other[1]), "pending");
+            }
+            return null;
+        });
+    }
+
+    private void settle(final long startNanos, final long endNanos, final String decision) {
+        current.completed(startNanos, endNanos, decision);
+        window.release();
+        done.countDown();
+    }
+
+    private void settleFailed() {
+        current.failed(System.nanoTime());
+        window.release();
+        done.countDown();
+    }
+
+    private io.otppipeline.schemas.crypto.SealedBox seal(final String secret, final String commandId) {
+        return commandAead.seal(secret.getBytes(StandardCharsets.UTF_8), commandId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String commandId() {
+        return java.util.UUID.randomUUID().toString();
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(5));
+        replies.close();
+        delivery.close();
+    }
+}
