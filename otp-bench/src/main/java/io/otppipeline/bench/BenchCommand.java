@@ -21,7 +21,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--users", description = "Users of the uniform and issuance workloads (default 100000).")
     private Integer users;
 
-    @Option(names = "--rates", split = ",", description = "Fixed HTTP request rates per second (default 500,1000,2000).")
+    @Option(names = "--rates", split = ",", description = "Fixed HTTP request rates per second (default 250,500,1000).")
     private List<Integer> rates;
 
     @Option(names = "--http-seconds", description = "Seconds per HTTP run (default 15).")

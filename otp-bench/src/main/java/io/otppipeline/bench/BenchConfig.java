@@ -45,8 +45,8 @@ public record BenchConfig(int users, int hotUsers, int verifications, int hotVer
     /** The full run of issue 6 (about 15 minutes on 2 cores). */
     public static BenchConfig full(final Path dataDir, final Path out) {
         final int pool = recommendedPoolSize();
-        return new BenchConfig(100_000, 10, 100_000, 20_000, 0.3, List.of(500, 1000, 2000), 15,
-                List.of(10L, 20L, 50L, 100L), 50, 30_000, 1000, 100_000, pool, pool * 4, 4000, 3000, 42, false,
+        return new BenchConfig(100_000, 10, 100_000, 20_000, 0.3, List.of(250, 500, 1000), 15,
+                List.of(10L, 20L, 50L, 100L), 50, 30_000, 500, 100_000, pool, pool * 4, 1000, 3000, 42, false,
                 dataDir, out);
     }
 

@@ -151,19 +151,19 @@ final class BenchEnvironment implements AutoCloseable {
 
     /** Process ids by the names the report uses. */
     void track(final ProcessSampler sampler) {
-        sampler.track("kafka-broker", kafka::pid);
+        sampler.track("kafka-broker", kafka::pid, false);
         sampler.track("postgresql", () -> {
             try {
                 return postgres.pid();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        });
-        sampler.track("otp-processor", () -> processor.pid());
-        sampler.track("otp-api", api::pid);
-        sampler.track("otp-audit", audit::pid);
-        sampler.track("row-lock-server", rowLock::pid);
-        sampler.track("bench-driver", () -> ProcessHandle.current().pid());
+        }, true);
+        sampler.track("otp-processor", () -> processor.pid(), false);
+        sampler.track("otp-api", api::pid, false);
+        sampler.track("otp-audit", audit::pid, false);
+        sampler.track("row-lock-server", rowLock::pid, false);
+        sampler.track("bench-driver", () -> ProcessHandle.current().pid(), false);
     }
 
     /** @throws IllegalStateException if a service has exited */

@@ -19,6 +19,7 @@ final class Measurement {
 
     private final Histogram latencies = new ConcurrentHistogram(MAX_MICROS, 3);
     private final Map<String, LongAdder> decisions = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> errorKinds = new ConcurrentHashMap<>();
     private final LongAdder errors = new LongAdder();
     private final AtomicLong firstStart = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong lastEnd = new AtomicLong(Long.MIN_VALUE);
@@ -44,6 +45,16 @@ final class Measurement {
 
     /** Records an operation that got no answer (timeout, connection error, 5xx). */
     void failed(final long endNanos) {
+        failed(endNanos, "no answer");
+    }
+
+    /**
+     * Records an operation that got no answer.
+     *
+     * @param kind why, for the error counts of the report (an exception's class, an HTTP status)
+     */
+    void failed(final long endNanos, final String kind) {
+        errorKinds.computeIfAbsent(kind, d -> new LongAdder()).increment();
         errors.increment();
         lastEnd.accumulateAndGet(endNanos, Math::max);
     }
@@ -62,6 +73,7 @@ final class Measurement {
         final long elapsed = Math.max(1, lastEnd.get() - firstStart.get());
         final Map<String, Long> counts = new TreeMap<>();
         decisions.forEach((k, v) -> counts.put(k, v.sum()));
+        errorKinds.forEach((k, v) -> counts.put("error: " + k, v.sum()));
         final long ok = latencies.getTotalCount();
         return new RunResult(path, workload, system, rate, ok + errors.sum(), errors.sum(), elapsed / 1e9,
                 ok / (elapsed / 1e9), millis(50), millis(95), millis(99), millis(99.9), millis(100), counts,

@@ -18,7 +18,8 @@ import java.util.Map;
  * @param p99Ms 99th percentile in milliseconds
  * @param p999Ms 99.9th percentile in milliseconds
  * @param maxMs highest latency in milliseconds
- * @param decisions answers by decision ({@code approved}, {@code denied}, ..., or the HTTP status)
+ * @param decisions answers by decision ({@code approved}, {@code denied}, ..., or the HTTP status), and the
+ *     errors by kind ({@code error: <exception or status>})
  * @param processes CPU and peak memory of each process during the run, by process name
  */
 public record RunResult(String path, String workload, String system, Integer rate, long operations, long errors,

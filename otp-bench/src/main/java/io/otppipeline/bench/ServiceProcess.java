@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServiceProcess implements AutoCloseable {
 
+    private static final java.util.concurrent.atomic.AtomicInteger STARTS = new java.util.concurrent.atomic.AtomicInteger();
+
     private final String name;
     private final Process process;
 
@@ -28,7 +30,8 @@ final class ServiceProcess implements AutoCloseable {
     /**
      * Writes {@code settings} to {@code <dir>/<name>.properties} and starts {@code mainClass}.
      *
-     * @param profile whether to record a JFR profile to {@code <dir>/<name>.jfr} (written on exit)
+     * @param profile whether to record a JFR profile to {@code <dir>/<name>-<n>.jfr} (written on exit; {@code n}
+     *     counts starts, so a restarted service does not overwrite its earlier profile)
      * @throws IOException if the files cannot be written or the JVM cannot start
      */
     static ServiceProcess start(final String name, final String mainClass, final Map<String, String> settings,
@@ -44,7 +47,7 @@ final class ServiceProcess implements AutoCloseable {
                 "-XX:+UseG1GC"));
         if (profile) {
             command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
-                    + dir.resolve(name + ".jfr"));
+                    + dir.resolve(name + "-" + STARTS.incrementAndGet() + ".jfr"));
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass, file.toString()));
         final Process process = new ProcessBuilder(command).redirectErrorStream(true)
