@@ -14,6 +14,15 @@ public final class Mac {
 
     private static final String ALGORITHM = "HmacSHA256";
 
+    /** One instance per thread, re-keyed per call: {@code Mac.getInstance} walks the provider list each time. */
+    private static final ThreadLocal<javax.crypto.Mac> MACS = ThreadLocal.withInitial(() -> {
+        try {
+            return javax.crypto.Mac.getInstance(ALGORITHM);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        }
+    });
+
     private final Keyring keyring;
 
     /** Signs with {@code keyring}'s active key; verifies with any of its keys. */
@@ -53,7 +62,7 @@ public final class Mac {
 
     private byte[] raw(final String kid, final String... parts) {
         try {
-            final javax.crypto.Mac mac = javax.crypto.Mac.getInstance(ALGORITHM);
+            final javax.crypto.Mac mac = MACS.get();
             mac.init(new SecretKeySpec(keyring.key(kid), ALGORITHM));
             for (String part : parts) {
                 mac.update(part.getBytes(StandardCharsets.UTF_8));
