@@ -79,6 +79,7 @@ final class StateSize {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "otp-processor-state-size");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put("processing.exception.handler.global.enabled", "true");
         final Instant start = Instant.parse("2026-11-20T10:00:00Z");
         try (TopologyTestDriver driver = new TopologyTestDriver(OtpTopology.build(new OtpDecisions(OtpRules.DEFAULTS,
                 commandAead, deliveryAead, new Mac(Keyring.generate("p1")))), props, start)) {

@@ -1,4 +1,4 @@
-package io.otppipeline.local;
+package io.otppipeline.bench;
 
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.event.CloudEvent;
@@ -21,15 +21,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Measures the audit sink of a running pipeline ({@code ./otp local}): publishes N verification events straight to
- * {@code otp.events.v1}, then prints how fast the rows arrive in PostgreSQL. Not a test; the benchmark module
- * (issue 6) is its future home. Run with the test class path:
- * {@code java -cp ... io.otppipeline.local.AuditThroughput 127.0.0.1:9092 jdbc:postgresql://127.0.0.1:5433/postgres?user=postgres 200000}.
+ * {@code otp.events.v1}, then prints how fast the rows arrive in PostgreSQL: the sink alone, without the
+ * processor in front of it ({@code ./otp bench} measures it inside the pipeline). Run with otp-bench's class path:
+ * {@code java -cp otp-bench/target/classes:$(cat otp-bench/target/classpath.txt) io.otppipeline.bench.AuditSinkProbe
+ * 127.0.0.1:9092 jdbc:postgresql://127.0.0.1:5433/postgres?user=postgres 200000}
+ * (arguments: bootstrap servers, JDBC URL of the audit database, number of events).
  */
-public final class AuditThroughput {
+public final class AuditSinkProbe {
 
-    private AuditThroughput() {
+    private AuditSinkProbe() {
     }
 
+    /** @param args bootstrap servers, JDBC URL, number of events */
     public static void main(final String[] args) throws Exception {
         final String bootstrap = args[0];
         final String jdbcUrl = args[1];
