@@ -105,12 +105,22 @@ final class RowLockDesign {
      */
     Answer issue(final String tenant, final String user, final String purpose, final String destination)
             throws SQLException {
+        return inTransaction(c -> issue(c, tenant, user, purpose, destination, Instant.now()));
+    }
+
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction on a pooled connection: commit, or roll back and rethrow. */
+    private <T> T inTransaction(final Work<T> work) throws SQLException {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
-                final Answer answer = issue(c, tenant, user, purpose, destination, Instant.now());
+                final T result = work.run(c);
                 c.commit();
-                return answer;
+                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -172,19 +182,12 @@ final class RowLockDesign {
      */
     String verify(final String tenant, final String user, final String purpose, final String code)
             throws SQLException {
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                final Instant now = Instant.now();
-                final String status = verify(c, tenant, user, purpose, code, now);
-                audit(c, tenant, user, "otp.verification.completed", "{\"status\":\"" + status + "\"}", now);
-                c.commit();
-                return status;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        }
+        return inTransaction(c -> {
+            final Instant now = Instant.now();
+            final String status = verify(c, tenant, user, purpose, code, now);
+            audit(c, tenant, user, "otp.verification.completed", "{\"status\":\"" + status + "\"}", now);
+            return status;
+        });
     }
 
     private String verify(final Connection c, final String tenant, final String user, final String purpose,
