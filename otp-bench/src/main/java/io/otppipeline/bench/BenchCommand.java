@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
         description = "Measure the pipeline against the row-lock design it replaces, side by side on this machine.")
 public final class BenchCommand implements Callable<Integer> {
 
-    @Option(names = "--quick", description = "A run of about a minute that only proves every figure is produced.")
+    @Option(names = "--quick", description = "A run of about 1.5 minutes that only proves every figure is produced.")
     private boolean quick;
 
     @Option(names = "--users", description = "Users of the uniform and issuance workloads (default 100000).")

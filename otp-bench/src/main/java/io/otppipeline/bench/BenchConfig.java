@@ -50,7 +50,7 @@ public record BenchConfig(int users, int hotUsers, int verifications, int hotVer
                 dataDir, out);
     }
 
-    /** A run small enough for the test suite: proves every figure is produced, in about a minute. */
+    /** A run small enough for the test suite: proves every figure is produced, in about 1.5 minutes. */
     public static BenchConfig tiny(final Path dataDir, final Path out) {
         final int pool = recommendedPoolSize();
         return new BenchConfig(300, 3, 300, 150, 0.3, List.of(50), 2, List.of(20L, 50L), 50, 200, 50, 200, pool,
