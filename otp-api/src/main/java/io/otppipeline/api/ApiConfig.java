@@ -15,10 +15,26 @@ import java.nio.file.Path;
  * @param replyGroupId {@code api.reply.group.id}: consumer group of the reply listener; default {@code otp-api}
  * @param replicationFactor {@code kafka.replication.factor}: for topics created on start; default 1
  * @param apiKeysFile {@code secrets.api.keys.file}: required; the hashed API keys ({@link ApiKeys})
- * @param commandKeyring {@code secrets.command.keyring.file}: required; seals destinations and codes
+ * @param commandKeyring {@code secrets.command.keyring.file}: required; seals destinations, codes and entropy
+ * @param replyIsolation {@code api.reply.isolation}: {@code read_uncommitted} (default: answer as soon as the
+ *     processor decided, before its transaction commits; safe because decisions are deterministic,
+ *     docs/DESIGN-NOTES.md) or {@code read_committed} (answer after the commit, one commit interval later)
  */
 public record ApiConfig(String bootstrapServers, String host, int port, long replyTimeoutMs, int maxBodyBytes,
-                        String replyGroupId, short replicationFactor, Path apiKeysFile, Path commandKeyring) {
+                        String replyGroupId, short replicationFactor, Path apiKeysFile, Path commandKeyring,
+                        String replyIsolation) {
+
+    /**
+     * Checks the isolation level.
+     *
+     * @throws IllegalStateException if {@code api.reply.isolation} is neither {@code read_uncommitted} nor
+     *     {@code read_committed}
+     */
+    public ApiConfig {
+        if (!"read_uncommitted".equals(replyIsolation) && !"read_committed".equals(replyIsolation)) {
+            throw new IllegalStateException("api.reply.isolation must be read_uncommitted or read_committed");
+        }
+    }
 
     /**
      * Reads the settings listed above.
@@ -35,6 +51,7 @@ public record ApiConfig(String bootstrapServers, String host, int port, long rep
                 s.string("api.reply.group.id", "otp-api"),
                 (short) s.number("kafka.replication.factor", 1),
                 s.path("secrets.api.keys.file"),
-                s.path("secrets.command.keyring.file"));
+                s.path("secrets.command.keyring.file"),
+                s.string("api.reply.isolation", "read_uncommitted"));
     }
 }

@@ -28,9 +28,9 @@ public final class ApiService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ApiService.class);
 
     private final Javalin app;
-    private final CommandGateway gateway;
+    private final CommandBus gateway;
 
-    private ApiService(final Javalin app, final CommandGateway gateway) {
+    private ApiService(final Javalin app, final CommandBus gateway) {
         this.app = app;
         this.gateway = gateway;
     }
@@ -43,11 +43,19 @@ public final class ApiService implements AutoCloseable {
      */
     public static ApiService start(final ApiConfig config) {
         TopicAdmin.ensureTopics(config.bootstrapServers(), config.replicationFactor());
-        final ApiKeys keys = ApiKeys.load(config.apiKeysFile());
-        final Keyring commandKeyring = Keyring.load(config.commandKeyring());
+        return start(config, ApiKeys.load(config.apiKeysFile()), Keyring.load(config.commandKeyring()),
+                new CommandGateway(config.bootstrapServers(), config.replyGroupId(), config.replyTimeoutMs(),
+                        config.replyIsolation()));
+    }
+
+    /**
+     * Starts the HTTP server in front of {@code gateway} (the seam the API's unit tests use with a stand-in bus).
+     *
+     * @throws IllegalStateException if the port cannot be bound
+     */
+    static ApiService start(final ApiConfig config, final ApiKeys keys, final Keyring commandKeyring,
+                            final CommandBus gateway) {
         final Aead commandAead = new Aead(commandKeyring);
-        final CommandGateway gateway = new CommandGateway(config.bootstrapServers(), config.replyGroupId(),
-                config.replyTimeoutMs());
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         final OtpRoutes routes = new OtpRoutes(keys, commandAead, new IdempotencyHeader(commandKeyring), gateway,
                 meters);
@@ -68,9 +76,16 @@ public final class ApiService implements AutoCloseable {
             cfg.routes.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(meters.scrape()));
             cfg.routes.exception(ProblemException.class, (e, ctx) -> Responses.problem(ctx, e));
-            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> Responses.problem(ctx,
-                    new ProblemException(Problem.of(e.getStatus(), "http-" + e.getStatus(), e.getMessage(),
-                            e.getMessage()))));
+            cfg.routes.exception(HttpResponseException.class, (e, ctx) -> {
+                if (e.getStatus() == 404) {
+                    notFound(ctx, 404, "not-found", "No such resource");
+                } else if (e.getStatus() == 405) {
+                    notFound(ctx, 405, "method-not-allowed", "Method not allowed");
+                } else {
+                    Responses.problem(ctx, new ProblemException(Problem.of(e.getStatus(), "http-" + e.getStatus(),
+                            e.getMessage(), e.getMessage())));
+                }
+            });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
                 Responses.problem(ctx, new ProblemException(Problem.of(500, "internal", "Internal error",
@@ -91,7 +106,7 @@ public final class ApiService implements AutoCloseable {
         }
     }
 
-    private static void ready(final Context ctx, final CommandGateway gateway) {
+    private static void ready(final Context ctx, final CommandBus gateway) {
         if (gateway.isReady()) {
             Responses.json(ctx, 200, Map.of("status", "ready"));
         } else {

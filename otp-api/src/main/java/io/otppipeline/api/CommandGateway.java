@@ -17,7 +17,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * Request-reply over Kafka: publishes a command keyed {@code tenantId:userId} with a {@code reply-partition}
  * header and completes with the processor's decision from {@code otp.replies.v1}.
  */
-final class CommandGateway implements AutoCloseable {
+final class CommandGateway implements CommandBus {
 
     private final KafkaProducer<String, OtpCommand> producer;
     private final ReplyListener replies;
@@ -27,8 +27,10 @@ final class CommandGateway implements AutoCloseable {
      * @param bootstrapServers Kafka bootstrap servers
      * @param replyGroupId consumer group of the reply listener
      * @param timeoutMs how long to wait for a decision, in milliseconds
+     * @param replyIsolation {@code read_uncommitted} or {@code read_committed} for the reply listener
      */
-    CommandGateway(final String bootstrapServers, final String replyGroupId, final long timeoutMs) {
+    CommandGateway(final String bootstrapServers, final String replyGroupId, final long timeoutMs,
+                   final String replyIsolation) {
         final Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -38,15 +40,17 @@ final class CommandGateway implements AutoCloseable {
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(timeoutMs, 1000)));
         this.producer = new KafkaProducer<>(p, Topics.COMMANDS.keySerde().serializer(),
                 Topics.COMMANDS.valueSerde().serializer());
-        this.replies = new ReplyListener(bootstrapServers, replyGroupId);
+        this.replies = new ReplyListener(bootstrapServers, replyGroupId, replyIsolation);
         this.timeoutMs = timeoutMs;
     }
 
-    void start() {
+    @Override
+    public void start() {
         replies.start();
     }
 
-    boolean isReady() {
+    @Override
+    public boolean isReady() {
         return replies.isReady();
     }
 
@@ -56,7 +60,8 @@ final class CommandGateway implements AutoCloseable {
      * @return completes with the reply, or exceptionally with {@link TimeoutException} when no decision
      *     arrived within the timeout, or with the producer's exception when the command could not be written
      */
-    CompletableFuture<OtpReply> send(final OtpCommand command) {
+    @Override
+    public CompletableFuture<OtpReply> send(final OtpCommand command) {
         final int partition = replies.replyPartition();
         if (partition < 0) {
             return CompletableFuture.failedFuture(new TimeoutException("no reply partition assigned yet"));

@@ -11,30 +11,31 @@ import io.otppipeline.schemas.command.OtpVerifyAttempted;
 import io.otppipeline.schemas.command.UserUnlockRequested;
 import io.otppipeline.schemas.crypto.Aead;
 import io.otppipeline.schemas.crypto.SealedBox;
-import io.otppipeline.schemas.reply.OtpReply;
-import io.otppipeline.schemas.reply.ReplyStatus;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
-import java.util.function.BiConsumer;
 
 /**
  * Handlers of the {@code /v1} routes: authenticate, validate, read the {@code Idempotency-Key}, seal the secret
- * field, publish the command and answer with the processor's decision.
+ * fields, hand the command to the {@link CommandBus} and answer with the processor's decision
+ * ({@link ReplyAnswers}). A request also carries 32 bytes of entropy drawn here, sealed: the processor derives the
+ * otpId and the code from them, because it may not draw randomness inside a decision (docs/DESIGN-NOTES.md).
  */
 final class OtpRoutes {
 
     private final ApiKeys apiKeys;
     private final Aead commandAead;
     private final IdempotencyHeader idempotency;
-    private final CommandGateway gateway;
+    private final CommandBus gateway;
     private final MeterRegistry meters;
+    private final SecureRandom random = new SecureRandom();
 
     OtpRoutes(final ApiKeys apiKeys, final Aead commandAead, final IdempotencyHeader idempotency,
-              final CommandGateway gateway, final MeterRegistry meters) {
+              final CommandBus gateway, final MeterRegistry meters) {
         this.apiKeys = apiKeys;
         this.commandAead = commandAead;
         this.idempotency = idempotency;
@@ -49,9 +50,11 @@ final class OtpRoutes {
         RequestValidator.check(body);
         final IdempotencyKey key = idempotency.read(ctx, "request", tenant, body);
         final String commandId = UUID.randomUUID().toString();
+        final byte[] entropy = new byte[32];
+        random.nextBytes(entropy);
         answer(ctx, "request", new OtpRequested(commandId, tenant, body.userId(), body.purpose(),
                 Channel.fromWire(body.channel()), body.locale(), body.client(), Instant.now(),
-                seal(body.destination(), commandId), key), Responses::created);
+                seal(body.destination().getBytes(StandardCharsets.UTF_8), commandId), seal(entropy, commandId), key));
     }
 
     /** {@code POST /v1/otp/verify}. */
@@ -62,7 +65,8 @@ final class OtpRoutes {
         final IdempotencyKey key = idempotency.read(ctx, "verify", tenant, body);
         final String commandId = UUID.randomUUID().toString();
         answer(ctx, "verify", new OtpVerifyAttempted(commandId, tenant, body.userId(), body.purpose(),
-                body.otpId(), body.client(), Instant.now(), seal(body.code(), commandId), key), Responses::verified);
+                body.otpId(), body.client(), Instant.now(), seal(body.code().getBytes(StandardCharsets.UTF_8), commandId),
+                key));
     }
 
     /** {@code POST /v1/otp/{otpId}/consume}: the second phase of a two-phase purpose. */
@@ -73,7 +77,7 @@ final class OtpRoutes {
         RequestValidator.check(otpId, body);
         final IdempotencyKey key = idempotency.read(ctx, "consume", tenant, Map.of("otpId", otpId, "body", body));
         answer(ctx, "consume", new OtpConsumeRequested(UUID.randomUUID().toString(), tenant, body.userId(), otpId,
-                body.client(), Instant.now(), key), Responses::consumed);
+                body.client(), Instant.now(), key));
     }
 
     /** {@code POST /v1/users/{userId}/unlock}: admin scope only. */
@@ -87,20 +91,15 @@ final class OtpRoutes {
         RequestValidator.checkUserId(userId);
         final IdempotencyKey key = idempotency.read(ctx, "unlock", caller.tenant(), Map.of("userId", userId));
         answer(ctx, "unlock", new UserUnlockRequested(UUID.randomUUID().toString(), caller.tenant(), userId,
-                caller.id(), null, Instant.now(), key), Responses::unlocked);
+                caller.id(), null, Instant.now(), key));
     }
 
-    private void answer(final Context ctx, final String operation, final OtpCommand command,
-                        final BiConsumer<Context, OtpReply> writer) {
+    private void answer(final Context ctx, final String operation, final OtpCommand command) {
         ctx.future(() -> gateway.send(command).handle((r, error) -> {
             if (error == null) {
                 meters.counter("otp.api.decisions", "operation", operation, "status", r.status().wireName())
                         .increment();
-                if (r.status() == ReplyStatus.IDEMPOTENCY_MISMATCH) {
-                    Responses.problem(ctx, Responses.idempotencyMismatch());
-                } else {
-                    writer.accept(ctx, r);
-                }
+                Responses.write(ctx, ReplyAnswers.of(r));
             } else {
                 meters.counter("otp.api.decisions", "operation", operation, "status", "unavailable").increment();
                 Responses.problem(ctx, unavailable(error));
@@ -119,8 +118,8 @@ final class OtpRoutes {
                 Map.of("WWW-Authenticate", "Bearer")));
     }
 
-    private SealedBox seal(final String secret, final String commandId) {
-        return commandAead.seal(secret.getBytes(StandardCharsets.UTF_8), commandId.getBytes(StandardCharsets.UTF_8));
+    private SealedBox seal(final byte[] secret, final String commandId) {
+        return commandAead.seal(secret, commandId.getBytes(StandardCharsets.UTF_8));
     }
 
     private static ProblemException unavailable(final Throwable error) {

@@ -21,9 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads {@code otp.replies.v1} (read_committed) on its own thread and completes the future of the request
- * waiting for each reply. The partitions this instance is assigned are the ones it names in the
- * {@code reply-partition} header of its commands; until it has one, the API is not ready.
+ * Reads {@code otp.replies.v1} on its own thread and completes the future of the request waiting for each reply.
+ * The partitions this instance is assigned are the ones it names in the {@code reply-partition} header of its
+ * commands; until it has one, the API is not ready.
+ *
+ * <p>By default it reads {@code read_uncommitted} ({@code api.reply.isolation}): a reply is seen as soon as the
+ * processor writes it, before its transaction commits. That is safe because decisions are deterministic
+ * (docs/DESIGN-NOTES.md, "Replies before the commit"): if the transaction aborts, the command is decided again
+ * from the same committed state and the same reply is committed. The first reply for a command id completes the
+ * request; later copies of it (from an aborted and a committed transaction) are ignored.
  */
 final class ReplyListener implements AutoCloseable {
 
@@ -35,9 +41,11 @@ final class ReplyListener implements AutoCloseable {
     private final AtomicInteger nextPartition = new AtomicInteger();
     private final PollingLoop<String, OtpReply> loop;
 
-    ReplyListener(final String bootstrapServers, final String groupId) {
+    /** @param isolation {@code read_uncommitted} or {@code read_committed} */
+    ReplyListener(final String bootstrapServers, final String groupId, final String isolation) {
         final Properties p = PollingLoop.readCommittedConsumer(bootstrapServers, groupId, "latest");
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         consumer = new KafkaConsumer<>(p, Topics.REPLIES.keySerde().deserializer(),
                 Topics.REPLIES.valueSerde().deserializer());
         loop = new PollingLoop<>("otp-api-replies", consumer,
@@ -80,8 +88,11 @@ final class ReplyListener implements AutoCloseable {
 
     private void complete(final ConsumerRecords<String, OtpReply> records) {
         for (ConsumerRecord<String, OtpReply> record : records) {
-            final CompletableFuture<OtpReply> future = waiting.remove(record.key());
-            if (future != null && record.value() != null) {
+            if (record.value() == null) {
+                continue;
+            }
+            final CompletableFuture<OtpReply> future = waiting.remove(record.key()); // the first copy wins
+            if (future != null) {
                 future.complete(record.value());
             }
         }

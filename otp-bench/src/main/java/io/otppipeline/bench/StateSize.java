@@ -1,7 +1,8 @@
 package io.otppipeline.bench;
 
-import io.otppipeline.processor.OtpDecisions;
-import io.otppipeline.processor.OtpRules;
+import io.otppipeline.processor.domain.DecisionKeys;
+import io.otppipeline.processor.domain.OtpDecisions;
+import io.otppipeline.processor.domain.OtpRules;
 import io.otppipeline.processor.OtpTopology;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
@@ -31,6 +32,8 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.test.TestRecord;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -81,8 +84,10 @@ final class StateSize {
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put("processing.exception.handler.global.enabled", "true");
         final Instant start = Instant.parse("2026-11-20T10:00:00Z");
+        final Keyring pepper = Keyring.generate("p1");
         try (TopologyTestDriver driver = new TopologyTestDriver(OtpTopology.build(new OtpDecisions(OtpRules.DEFAULTS,
-                commandAead, deliveryAead, new Mac(Keyring.generate("p1")))), props, start)) {
+                new DecisionKeys(commandAead, deliveryAead, new Mac(pepper), new Mac(pepper.derive("otp-code-v1"))))),
+                props, start)) {
             final TestInputTopic<String, OtpCommand> commands = driver.createInputTopic(Topics.COMMANDS.name(),
                     Serdes.String().serializer(), Topics.COMMANDS.valueSerde().serializer());
             final TestOutputTopic<String, OtpIssued> delivery = driver.createOutputTopic(Topics.DELIVERY.name(),
@@ -91,7 +96,8 @@ final class StateSize {
             for (String user : ids) {
                 final String id = UUID.randomUUID().toString();
                 commands.pipeInput(Topics.userKey(TENANT, user), new OtpRequested(id, TENANT, user, Ops.PURPOSE,
-                        Channel.EMAIL, null, null, start, seal(commandAead, Ops.destination(user), id), null));
+                        Channel.EMAIL, null, null, start, seal(commandAead, Ops.destination(user), id),
+                        seal(commandAead, id.substring(0, 32), id), null), start);
             }
             final Map<String, String> codes = new HashMap<>();
             for (OtpIssued issued : delivery.readValuesToList()) {
@@ -103,13 +109,15 @@ final class StateSize {
             for (Ops.Verify op : Ops.verifications(ids, users, rightShare, seed)) {
                 final String id = UUID.randomUUID().toString();
                 commands.pipeInput(Topics.userKey(TENANT, op.userId()), new OtpVerifyAttempted(id, TENANT,
-                        op.userId(), Ops.PURPOSE, null, null, start, seal(commandAead, op.code(codes), id), null));
+                        op.userId(), Ops.PURPOSE, null, null, start, seal(commandAead, op.code(codes), id), null), start);
             }
             points.add(point(driver, "active (after one verification each)", 0, users));
             long at = 0;
             for (long step : new long[] {601, 300, 86_400}) {
-                driver.advanceWallClockTime(Duration.ofSeconds(step));
                 at += step;
+                final RecordHeaders tick = new RecordHeaders();
+                tick.add(Topics.TICK_HEADER, new byte[] {'1'});
+                commands.pipeInput(new TestRecord<>(Topics.TICK_KEY, null, tick, start.plusSeconds(at)));
                 points.add(point(driver, moment(at), at, users));
             }
             return points;

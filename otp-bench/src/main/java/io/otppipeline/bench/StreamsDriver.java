@@ -12,7 +12,7 @@ import io.otppipeline.schemas.kafka.PollingLoop;
 import io.otppipeline.schemas.kafka.Topic;
 import io.otppipeline.schemas.kafka.Topics;
 import io.otppipeline.schemas.reply.OtpReply;
-import io.otppipeline.schemas.reply.ReplyStatus;
+import io.otppipeline.schemas.reply.IssuedReply;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -44,6 +44,8 @@ final class StreamsDriver implements AutoCloseable {
     private record Pending(long startNanos, boolean untilDelivery) {
     }
 
+    private static final java.security.SecureRandom ENTROPY = new java.security.SecureRandom();
+
     private final String tenant;
     private final Aead commandAead;
     private final Aead deliveryAead;
@@ -72,8 +74,9 @@ final class StreamsDriver implements AutoCloseable {
         producer = new KafkaProducer<>(p, Topics.COMMANDS.keySerde().serializer(),
                 Topics.COMMANDS.valueSerde().serializer());
         final CountDownLatch positioned = new CountDownLatch(2);
-        replies = reader("bench-replies", bootstrap, Topics.REPLIES, this::onReply, positioned);
-        delivery = reader("bench-delivery", bootstrap, Topics.DELIVERY, this::onIssued, positioned);
+        // replies as otp-api reads them by default (before the commit); deliveries only once committed
+        replies = reader("bench-replies", bootstrap, Topics.REPLIES, this::onReply, positioned, "read_uncommitted");
+        delivery = reader("bench-delivery", bootstrap, Topics.DELIVERY, this::onIssued, positioned, "read_committed");
         replies.start();
         delivery.start();
         try {
@@ -88,8 +91,9 @@ final class StreamsDriver implements AutoCloseable {
 
     private static <V> PollingLoop<String, V> reader(final String name, final String bootstrap, final Topic<String, V> topic,
                                                      final java.util.function.Consumer<V> handler,
-                                                     final CountDownLatch positioned) {
+                                                     final CountDownLatch positioned, final String isolation) {
         final Properties p = PollingLoop.readCommittedConsumer(bootstrap, name, "latest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         final KafkaConsumer<String, V> consumer = new KafkaConsumer<>(p, topic.keySerde().deserializer(),
@@ -117,8 +121,11 @@ final class StreamsDriver implements AutoCloseable {
     Measurement issue(final List<String> users, final Duration timeout) throws InterruptedException {
         return run(users.size(), i -> {
             final String id = commandId();
+            final byte[] entropy = new byte[32];
+            ENTROPY.nextBytes(entropy);
             return new OtpRequested(id, tenant, users.get(i), Ops.PURPOSE, Channel.EMAIL, null, null, Instant.now(),
-                    seal(Ops.destination(users.get(i)), id), null);
+                    seal(Ops.destination(users.get(i)), id), commandAead.seal(entropy,
+                    id.getBytes(StandardCharsets.UTF_8)), null);
         }, true, timeout);
     }
 
@@ -171,8 +178,8 @@ final class StreamsDriver implements AutoCloseable {
         if (p == null) {
             return;
         }
-        if (p.untilDelivery() && reply.status() == ReplyStatus.PENDING) {
-            meet(reply.otpId(), p.startNanos(), now);
+        if (p.untilDelivery() && reply instanceof IssuedReply issued) {
+            meet(issued.otpId(), p.startNanos(), now);
         } else {
             settle(p.startNanos(), now, reply.status().wireName());
         }

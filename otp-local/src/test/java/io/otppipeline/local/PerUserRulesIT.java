@@ -144,7 +144,10 @@ class PerUserRulesIT {
         final HttpResponse<String> next = verifyWithKey(user, wrong, UUID.randomUUID().toString());
 
         assertThat(json(first).path("attemptsRemaining").asInt()).isEqualTo(4);
-        assertThat(retry.body()).isEqualTo(first.body());
+        assertThat(first.headers().firstValue("Idempotent-Replayed")).isEmpty();
+        assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+        assertThat(json(retry).path("replayed").asBoolean()).isTrue();
+        assertThat(retry.body()).isEqualTo(first.body().replaceFirst("}$", ",\"replayed\":true}"));
         assertThat(otherBody.statusCode()).isEqualTo(422);
         assertThat(otherBody.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         assertThat(json(next).path("attemptsRemaining").asInt()).isEqualTo(3);

@@ -13,9 +13,10 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * First node of the topology: turns command bytes into an {@link OtpCommand} and sends what cannot be
- * read, or whose key does not match its {@code tenantId:userId} (a tenant-isolation guard), to the
- * commands dead-letter topic with an {@code error} header. Nothing is dropped silently.
+ * First node of the topology: passes sweep ticks (header {@link Topics#TICK_HEADER}) to the {@link ExpirySweep},
+ * turns command bytes into an {@link OtpCommand} for the decisions, and sends what cannot be read, or whose key
+ * does not match its {@code tenantId:userId} (a tenant-isolation guard), to the commands dead-letter topic with an
+ * {@code error} header. Nothing is dropped silently.
  */
 final class CommandParser implements Processor<String, byte[], String, Object> {
 
@@ -28,6 +29,10 @@ final class CommandParser implements Processor<String, byte[], String, Object> {
 
     @Override
     public void process(final Record<String, byte[]> record) {
+        if (record.headers().lastHeader(Topics.TICK_HEADER) != null) {
+            context.forward(record.withValue((Object) Boolean.TRUE), OtpTopology.SWEEP);
+            return;
+        }
         final OtpCommand command;
         try {
             command = Topics.COMMANDS.valueSerde().deserializer().deserialize(Topics.COMMANDS.name(), record.value());

@@ -5,7 +5,7 @@ import java.util.Locale;
 /**
  * Keys of the {@link OtpTopology#EXPIRY_INDEX_STORE}: {@code <deadline> <kind> <key>}, where the deadline is
  * epoch milliseconds as 13 zero-padded digits, so that the store's byte order is time order and the sweep
- * reads only what is due with one range scan (ARCHITECTURE section 5: no scan over every user). Kinds:
+ * reads only what is due with one range scan (docs/ARCHITECTURE.md section 5: no scan over every user). Kinds:
  * {@code u} (a user's state, key {@code tenantId:userId}) and {@code i} (an idempotency key, key
  * {@code tenantId:userId <idempotency key>}). User ids hold no spaces, so the first space after the kind
  * separates them unambiguously.

@@ -1,32 +1,34 @@
 package io.otppipeline.processor;
 
+import io.otppipeline.processor.domain.Decision;
+import io.otppipeline.processor.domain.DecisionContext;
+import io.otppipeline.processor.domain.IdempotencyRecord;
+import io.otppipeline.processor.domain.OtpDecisions;
+import io.otppipeline.processor.domain.UserState;
 import io.otppipeline.schemas.command.IdempotencyKey;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.crypto.SealedBoxException;
 import io.otppipeline.schemas.kafka.Topics;
 import io.otppipeline.schemas.reply.OtpReply;
-import io.otppipeline.schemas.reply.ReplyStatus;
+import io.otppipeline.schemas.reply.RejectedReply;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.time.Duration;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Applies {@link OtpDecisions} to each command of a user, keeping the user's {@link UserState} in the
- * {@link OtpTopology#USER_STATE_STORE} store. Because the input is keyed {@code tenantId:userId}, one
- * task sees all of a user's commands one at a time, and exactly-once makes "read command, update state,
- * emit events, delivery and reply" one Kafka transaction (ARCHITECTURE section 3).
+ * {@link OtpTopology#USER_STATE_STORE} store. Because the input is keyed {@code tenantId:userId}, one task sees
+ * all of a user's commands one at a time, and exactly-once makes "read command, update state, emit events,
+ * delivery and reply" one Kafka transaction (docs/ARCHITECTURE.md section 3).
  *
- * <p>A command with an idempotency key seen before (same tenant and user, within
- * {@link OtpRules#idempotencyTtlSeconds()}) is not decided again: the same request fingerprint gets the first
- * reply, another fingerprint gets {@code idempotency_mismatch}; neither emits events nor counts anything.
+ * <p>The decision time is the command record's timestamp: the broker's append time ({@code LogAppendTime} on
+ * {@code otp.commands.v1}). Nothing here reads the wall clock, so processing the same records from the same
+ * committed state again gives the same output, and otp-api may answer from an uncommitted reply.
  *
- * <p>Time is the wall clock ({@link ProcessorContext#currentSystemTimeMs()}), so tests move it with
- * {@code TopologyTestDriver.advanceWallClockTime}; the {@link ExpirySweep} runs on the same clock.
+ * <p>A command with an idempotency key seen before (same tenant and user, record still live) is not decided
+ * again: {@link OtpDecisions#replay} answers it, emitting nothing and counting nothing.
  */
 final class OtpCommandProcessor implements Processor<String, OtpCommand, String, Object> {
 
@@ -41,64 +43,52 @@ final class OtpCommandProcessor implements Processor<String, OtpCommand, String,
     @Override
     public void init(final ProcessorContext<String, Object> context) {
         this.context = context;
-        this.users = new UserStates(context.getStateStore(OtpTopology.USER_STATE_STORE),
-                context.getStateStore(OtpTopology.IDEMPOTENCY_STORE),
-                context.getStateStore(OtpTopology.EXPIRY_INDEX_STORE), decisions.rules());
-        context.schedule(Duration.ofMillis(decisions.rules().sweepIntervalMs()), PunctuationType.WALL_CLOCK_TIME,
-                new ExpirySweep(decisions, users, context));
+        this.users = UserStates.of(context, decisions.rules());
     }
 
     @Override
     public void process(final Record<String, OtpCommand> record) {
-        final long now = context.currentSystemTimeMs();
+        final long nowMs = record.timestamp();
         final int replyPartition = replyPartition(record);
         final OtpCommand command = record.value();
         final IdempotencyKey idempotency = command.idempotency();
         final IdempotencyRecord first = idempotency == null ? null
-                : users.recall(record.key(), idempotency.key(), now);
+                : users.recall(record.key(), idempotency.key(), nowMs);
         if (first != null) {
-            forwardReply(repeat(first, command), replyPartition, now);
+            forwardReply(OtpDecisions.replay(first, command), replyPartition, nowMs);
             return;
         }
         final UserState before = users.get(record.key());
         final Decision decision;
         try {
-            decision = decisions.decide(before, command, now);
+            decision = decisions.decide(before, command, DecisionContext.of(command, nowMs));
         } catch (SealedBoxException e) {
-            reject(record, replyPartition, e.getMessage(), now);
+            reject(record, replyPartition, e.getMessage(), nowMs);
             return;
         }
         users.put(record.key(), before, decision.state());
         if (idempotency != null) {
             users.remember(record.key(), idempotency.key(), new IdempotencyRecord(idempotency.requestHash(),
-                    decision.reply(), now + users.idempotencyTtlMs()));
+                    decision.reply(), decision.replayUntilMs()));
         }
-        decision.events().forEach(e -> context.forward(new Record<>(record.key(), e, now), OtpTopology.EVENTS_SINK));
+        decision.events().forEach(e -> context.forward(new Record<>(record.key(), e, nowMs), OtpTopology.EVENTS_SINK));
         if (decision.delivery() != null) {
-            context.forward(new Record<>(record.key(), decision.delivery(), now), OtpTopology.DELIVERY_SINK);
+            context.forward(new Record<>(record.key(), decision.delivery(), nowMs), OtpTopology.DELIVERY_SINK);
         }
-        forwardReply(decision.reply(), replyPartition, now);
-    }
-
-    private static OtpReply repeat(final IdempotencyRecord first, final OtpCommand command) {
-        final boolean sameRequest = MessageDigest.isEqual(
-                first.requestHash().getBytes(StandardCharsets.US_ASCII),
-                command.idempotency().requestHash().getBytes(StandardCharsets.US_ASCII));
-        return sameRequest ? first.reply().forCommand(command.commandId())
-                : OtpReply.of(command.commandId(), ReplyStatus.IDEMPOTENCY_MISMATCH);
+        forwardReply(decision.reply(), replyPartition, nowMs);
     }
 
     private void reject(final Record<String, OtpCommand> record, final int replyPartition, final String reason,
-                        final long now) {
+                        final long nowMs) {
         final byte[] raw = Topics.COMMANDS.valueSerde().serializer().serialize(Topics.COMMANDS.name(), record.value());
-        final Record<String, Object> dead = new Record<>(record.key(), raw, now);
+        final Record<String, Object> dead = new Record<>(record.key(), raw, nowMs);
         dead.headers().add(Topics.ERROR_HEADER, reason.getBytes(StandardCharsets.UTF_8));
         context.forward(dead, OtpTopology.COMMANDS_DLQ_SINK);
-        forwardReply(OtpReply.of(record.value().commandId(), ReplyStatus.REJECTED), replyPartition, now);
+        forwardReply(new RejectedReply(record.value().commandId()), replyPartition, nowMs);
     }
 
-    private void forwardReply(final OtpReply reply, final int partition, final long now) {
-        context.forward(new Record<>(reply.commandId(), new RoutedReply(partition, reply), now),
+    private void forwardReply(final OtpReply reply, final int partition, final long nowMs) {
+        context.forward(new Record<>(reply.commandId(), new RoutedReply(partition, reply), nowMs),
                 OtpTopology.REPLIES_SINK);
     }
 

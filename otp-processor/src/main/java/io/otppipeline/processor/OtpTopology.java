@@ -1,5 +1,8 @@
 package io.otppipeline.processor;
 
+import io.otppipeline.processor.domain.IdempotencyRecord;
+import io.otppipeline.processor.domain.OtpDecisions;
+import io.otppipeline.processor.domain.UserState;
 import io.otppipeline.schemas.kafka.JsonSerde;
 import io.otppipeline.schemas.kafka.Topics;
 import org.apache.kafka.common.serialization.Serdes;
@@ -10,12 +13,15 @@ import org.apache.kafka.streams.state.Stores;
  * Builds the processor topology as a pure function of its {@link OtpDecisions}:
  *
  * <pre>
- * otp.commands.v1 → parse-commands ─┬→ otp-decisions ─┬→ otp.replies.v1 (partition from header)
- *                                   │  [user-state,   ├→ otp.delivery.v1
- *                                   │   idempotency,  ├→ otp.events.v1 (also from the expiry sweep)
- *                                   │   expiry-index] │
- *                                   └─────────────────┴→ otp.commands.dlq.v1
+ * otp.commands.v1 → parse-commands ─┬→ otp-decisions ──┬→ otp.replies.v1 (partition from header)
+ *                                   │   [user-state,    ├→ otp.delivery.v1
+ *                                   │    idempotency,   ├→ otp.events.v1
+ *                                   │    expiry-index]  │
+ *                                   ├→ expiry-sweep ────┘  (sweep ticks; same three stores)
+ *                                   └──────────────────────→ otp.commands.dlq.v1
  * </pre>
+ *
+ * <p>Both processors read time only from record timestamps (docs/DESIGN-NOTES.md, "Deterministic decisions").
  */
 public final class OtpTopology {
 
@@ -31,6 +37,7 @@ public final class OtpTopology {
     static final String SOURCE = "commands-source";
     static final String PARSER = "parse-commands";
     static final String DECISIONS = "otp-decisions";
+    static final String SWEEP = "expiry-sweep";
     static final String REPLIES_SINK = "replies-sink";
     static final String DELIVERY_SINK = "delivery-sink";
     static final String EVENTS_SINK = "events-sink";
@@ -46,19 +53,20 @@ public final class OtpTopology {
                 Topics.COMMANDS.name());
         topology.addProcessor(PARSER, CommandParser::new, SOURCE);
         topology.addProcessor(DECISIONS, () -> new OtpCommandProcessor(decisions), PARSER);
+        topology.addProcessor(SWEEP, () -> new ExpirySweep(decisions), PARSER);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(USER_STATE_STORE),
-                Serdes.String(), JsonSerde.of(UserState.class)), DECISIONS);
+                Serdes.String(), JsonSerde.of(UserState.class)), DECISIONS, SWEEP);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDEMPOTENCY_STORE),
-                Serdes.String(), JsonSerde.of(IdempotencyRecord.class)), DECISIONS);
+                Serdes.String(), JsonSerde.of(IdempotencyRecord.class)), DECISIONS, SWEEP);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_INDEX_STORE),
-                Serdes.String(), Serdes.String()), DECISIONS);
+                Serdes.String(), Serdes.String()), DECISIONS, SWEEP);
 
         topology.addSink(REPLIES_SINK, Topics.REPLIES.name(), Serdes.String().serializer(), RoutedReply.SERIALIZER,
                 RoutedReply.PARTITIONER, DECISIONS);
         topology.addSink(DELIVERY_SINK, Topics.DELIVERY.name(), Topics.DELIVERY.keySerde().serializer(),
                 Topics.DELIVERY.valueSerde().serializer(), DECISIONS);
         topology.addSink(EVENTS_SINK, Topics.EVENTS.name(), Topics.EVENTS.keySerde().serializer(),
-                Topics.EVENTS.valueSerde().serializer(), DECISIONS);
+                Topics.EVENTS.valueSerde().serializer(), DECISIONS, SWEEP);
         topology.addSink(COMMANDS_DLQ_SINK, Topics.COMMANDS_DLQ.name(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), PARSER, DECISIONS);
         return topology;

@@ -1,9 +1,11 @@
 package io.otppipeline.processor;
 
+import io.otppipeline.processor.domain.OtpRules;
 import io.otppipeline.schemas.config.Settings;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -14,8 +16,9 @@ import org.apache.kafka.streams.StreamsConfig;
  *     default {@code otp-processor}
  * @param stateDir {@code processor.state.dir}: RocksDB directory; default {@code <tmp>/otp-processor}
  * @param commitIntervalMs {@code processor.commit.interval.ms}: transaction commit interval in milliseconds;
- *     default 50 (every reply waits for a commit under exactly-once: see PLATFORM-NOTES, measured p50 ≈ the
- *     interval; the benchmark issue will settle the value)
+ *     default 100. Replies are read before the commit (docs/DESIGN-NOTES.md, "Replies before the commit"), so
+ *     the interval trades throughput against how fresh the events, deliveries and changelogs are, not HTTP
+ *     latency; docs/BENCHMARKS.md has the sweep that chose it
  * @param replicationFactor {@code kafka.replication.factor}: for topics and internal changelogs; default 1
  * @param commandKeyring {@code secrets.command.keyring.file}: required
  * @param deliveryKeyring {@code secrets.delivery.keyring.file}: required
@@ -45,7 +48,7 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
                 s.required("kafka.bootstrap.servers"),
                 s.string("processor.application.id", "otp-processor"),
                 Path.of(s.string("processor.state.dir", System.getProperty("java.io.tmpdir") + "/otp-processor")),
-                s.number("processor.commit.interval.ms", 50),
+                s.number("processor.commit.interval.ms", 100),
                 (short) s.number("kafka.replication.factor", 1),
                 s.path("secrets.command.keyring.file"),
                 s.path("secrets.delivery.keyring.file"),
@@ -54,7 +57,11 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
                 s.passThrough(STREAMS_PREFIX));
     }
 
-    /** Kafka Streams properties: exactly_once_v2, the commit interval, state directory. */
+    /**
+     * Kafka Streams properties: exactly_once_v2, the commit interval, the state directory, and for the reply
+     * path the Streams producer's {@code linger.ms=1} (Streams would use 100) and {@code poll.ms} no longer than
+     * the commit interval; every {@code processor.streams.*} setting overrides these.
+     */
     public Properties streamsProperties() {
         final Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
@@ -65,6 +72,8 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(replicationFactor));
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
         p.put("processing.exception.handler.global.enabled", "true");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "1");
+        p.put(StreamsConfig.POLL_MS_CONFIG, Long.toString(Math.min(commitIntervalMs, 100)));
         p.putAll(streamsOverrides);
         return p;
     }

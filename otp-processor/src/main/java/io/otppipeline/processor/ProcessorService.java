@@ -1,8 +1,8 @@
 package io.otppipeline.processor;
 
-import io.otppipeline.schemas.crypto.Aead;
+import io.otppipeline.processor.domain.DecisionKeys;
+import io.otppipeline.processor.domain.OtpDecisions;
 import io.otppipeline.schemas.crypto.Keyring;
-import io.otppipeline.schemas.crypto.Mac;
 import io.otppipeline.schemas.kafka.TopicAdmin;
 import java.time.Duration;
 import org.apache.kafka.streams.CloseOptions;
@@ -11,15 +11,17 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** otp-processor as a running service: the Kafka Streams instance and its lifecycle. */
+/** otp-processor as a running service: the Kafka Streams instance, its sweep ticker, and their lifecycle. */
 public final class ProcessorService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorService.class);
 
     private final KafkaStreams streams;
+    private final CommandTicker ticker;
 
-    private ProcessorService(final KafkaStreams streams) {
+    private ProcessorService(final KafkaStreams streams, final CommandTicker ticker) {
         this.streams = streams;
+        this.ticker = ticker;
     }
 
     /**
@@ -29,19 +31,19 @@ public final class ProcessorService implements AutoCloseable {
      */
     public static ProcessorService start(final ProcessorConfig config) {
         TopicAdmin.ensureTopics(config.bootstrapServers(), config.replicationFactor());
-        final OtpDecisions decisions = new OtpDecisions(config.rules(),
-                new Aead(Keyring.load(config.commandKeyring())),
-                new Aead(Keyring.load(config.deliveryKeyring())),
-                new Mac(Keyring.load(config.pepperKeyring())));
+        final OtpDecisions decisions = new OtpDecisions(config.rules(), DecisionKeys.of(
+                Keyring.load(config.commandKeyring()), Keyring.load(config.deliveryKeyring()),
+                Keyring.load(config.pepperKeyring())));
         final KafkaStreams streams = new KafkaStreams(OtpTopology.build(decisions), config.streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
         streams.start();
+        final CommandTicker ticker = new CommandTicker(config.bootstrapServers(), config.rules().sweepIntervalMs());
         LOG.info("otp-processor started (application id {}, commit interval {} ms)", config.applicationId(),
                 config.commitIntervalMs());
-        return new ProcessorService(streams);
+        return new ProcessorService(streams, ticker);
     }
 
     /** Whether the Streams instance is running (all tasks assigned and restored). */
@@ -55,6 +57,7 @@ public final class ProcessorService implements AutoCloseable {
      */
     @Override
     public void close() {
+        ticker.close();
         streams.close(CloseOptions.timeout(Duration.ofSeconds(30))
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
     }

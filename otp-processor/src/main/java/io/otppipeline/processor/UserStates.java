@@ -1,7 +1,11 @@
 package io.otppipeline.processor;
 
+import io.otppipeline.processor.domain.IdempotencyRecord;
+import io.otppipeline.processor.domain.OtpRules;
+import io.otppipeline.processor.domain.UserState;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -26,6 +30,13 @@ final class UserStates {
         this.rules = rules;
     }
 
+    /** The three stores of {@link OtpTopology} as a processor connected to them sees them. */
+    static UserStates of(final ProcessorContext<?, ?> context, final OtpRules rules) {
+        return new UserStates(context.getStateStore(OtpTopology.USER_STATE_STORE),
+                context.getStateStore(OtpTopology.IDEMPOTENCY_STORE),
+                context.getStateStore(OtpTopology.EXPIRY_INDEX_STORE), rules);
+    }
+
     /** The user's state, {@link UserState#EMPTY} when none is stored. */
     UserState get(final String userKey) {
         final UserState state = states.get(userKey);
@@ -46,6 +57,11 @@ final class UserStates {
         if (deadline != Long.MAX_VALUE && (previous.isEmpty() || previous.nextDeadlineMs(rules) != deadline)) {
             index.put(ExpiryIndex.key(deadline, ExpiryIndex.USER, userKey), "");
         }
+    }
+
+    /** Stores {@code next} after the sweep took the user's index entry: its next deadline is indexed again. */
+    void reindex(final String userKey, final UserState next) {
+        put(userKey, UserState.EMPTY, next);
     }
 
     /** The live record of an idempotency key at {@code nowMs} (epoch milliseconds), or {@code null}. */
@@ -77,10 +93,5 @@ final class UserStates {
         if (record != null && record.expiresAtMs() <= nowMs) {
             idempotency.delete(storeKey);
         }
-    }
-
-    /** The idempotency TTL in milliseconds. */
-    long idempotencyTtlMs() {
-        return rules.idempotencyTtlMs();
     }
 }

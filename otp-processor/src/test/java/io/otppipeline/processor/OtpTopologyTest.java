@@ -18,7 +18,13 @@ import io.otppipeline.schemas.delivery.OtpIssued;
 import io.otppipeline.schemas.event.CloudEvent;
 import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.kafka.Topics;
+import io.otppipeline.processor.domain.DestinationMask;
+import io.otppipeline.processor.domain.LockoutRules;
+import io.otppipeline.processor.domain.OtpRules;
+import io.otppipeline.processor.domain.PurposeRules;
+import io.otppipeline.schemas.reply.IssuedReply;
 import io.otppipeline.schemas.reply.OtpReply;
+import io.otppipeline.schemas.reply.VerifyReply;
 import io.otppipeline.schemas.reply.ReplyStatus;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,7 +54,7 @@ class OtpTopologyTest {
 
     @Test
     void shouldIssueSixDigitCodeSealedForNotifierWhenRequested() {
-        final OtpReply reply = t.request("login");
+        final IssuedReply reply = t.issue("login");
 
         assertThat(reply.status()).isEqualTo(ReplyStatus.PENDING);
         assertThat(reply.expiresAt()).isEqualTo(START.plus(Duration.ofMinutes(10)));
@@ -89,7 +95,7 @@ class OtpTopologyTest {
     void shouldApproveWhenCodeIsRight() {
         final String code = t.requestAndReadCode("login");
 
-        final OtpReply reply = t.verify("login", code);
+        final VerifyReply reply = t.verify("login", code);
 
         assertThat(reply.status()).isEqualTo(ReplyStatus.APPROVED);
         assertThat(lastEventData("outcome")).isEqualTo("approved");
@@ -99,7 +105,7 @@ class OtpTopologyTest {
     void shouldDenyAndCountDownWhenCodeIsWrong() {
         final String code = t.requestAndReadCode("login");
 
-        final OtpReply reply = t.verify("login", wrong(code));
+        final VerifyReply reply = t.verify("login", wrong(code));
 
         assertThat(reply.status()).isEqualTo(ReplyStatus.DENIED);
         assertThat(reply.attemptsRemaining()).isEqualTo(4);
@@ -122,8 +128,8 @@ class OtpTopologyTest {
         for (int i = 1; i <= 4; i++) {
             assertThat(t.verify("login", wrong(code)).attemptsRemaining()).isEqualTo(5 - i);
         }
-        final OtpReply fifth = t.verify("login", wrong(code));
-        final OtpReply rightAfterwards = t.verify("login", code);
+        final VerifyReply fifth = t.verify("login", wrong(code));
+        final VerifyReply rightAfterwards = t.verify("login", code);
 
         assertThat(fifth.status()).isEqualTo(ReplyStatus.MAX_ATTEMPTS);
         assertThat(fifth.attemptsRemaining()).isZero();
@@ -167,7 +173,7 @@ class OtpTopologyTest {
     void shouldAnswerNotFoundWhenOtpIdDoesNotMatchPendingCode() {
         final String code = t.requestAndReadCode("login");
 
-        final OtpReply reply = t.verify("login", UUID.randomUUID().toString(), code);
+        final VerifyReply reply = t.verify("login", UUID.randomUUID().toString(), code);
 
         assertThat(reply.status()).isEqualTo(ReplyStatus.NOT_FOUND);
     }
@@ -217,7 +223,7 @@ class OtpTopologyTest {
     void shouldRejectWhenSealedFieldCannotBeOpened() {
         final OtpRequested foreign = new OtpRequested(TopologyHarness.id(), TENANT, USER, "login", Channel.EMAIL,
                 null, null, START, new Aead(Keyring.generate("c1")).seal(EMAIL.getBytes(StandardCharsets.UTF_8),
-                new byte[0]), null);
+                new byte[0]), null, null);
 
         final OtpReply reply = t.send(foreign);
 

@@ -11,7 +11,13 @@ import io.otppipeline.schemas.command.OtpVerifyAttempted;
 import io.otppipeline.schemas.delivery.OtpIssued;
 import io.otppipeline.schemas.event.CloudEvent;
 import io.otppipeline.schemas.event.EventTypes;
+import io.otppipeline.processor.domain.LockoutRules;
+import io.otppipeline.processor.domain.OtpRules;
+import io.otppipeline.processor.domain.PurposeRules;
+import io.otppipeline.schemas.reply.IssuedReply;
 import io.otppipeline.schemas.reply.OtpReply;
+import io.otppipeline.schemas.reply.RequestRefusedReply;
+import io.otppipeline.schemas.reply.VerifyReply;
 import io.otppipeline.schemas.reply.ReplyStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,10 +55,10 @@ class PerUserRulesTopologyTest {
 
         @Test
         void shouldRefuseWithRetryAfterWhenResendCooldownHasNotPassed() {
-            assertThat(t.request("login").resendAvailableAt()).isEqualTo(START.plusSeconds(60));
+            assertThat(t.issue("login").resendAvailableAt()).isEqualTo(START.plusSeconds(60));
             t.advance(Duration.ofSeconds(30));
 
-            final OtpReply reply = t.request("login");
+            final RequestRefusedReply reply = TopologyHarness.as(RequestRefusedReply.class, t.request("login"));
 
             assertThat(reply.status()).isEqualTo(ReplyStatus.RATE_LIMITED);
             assertThat(reply.retryAfterSeconds()).isEqualTo(30);
@@ -76,7 +82,7 @@ class PerUserRulesTopologyTest {
                 t.advance(Duration.ofSeconds(60));
             }
 
-            final OtpReply fourth = t.request("login");
+            final RequestRefusedReply fourth = TopologyHarness.as(RequestRefusedReply.class, t.request("login"));
 
             assertThat(fourth.status()).isEqualTo(ReplyStatus.RATE_LIMITED);
             assertThat(fourth.retryAfterSeconds()).isEqualTo(900 - 180);
@@ -121,10 +127,10 @@ class PerUserRulesTopologyTest {
             assertThat(started.get(0).data().path("level").asInt()).isEqualTo(1);
             assertThat(started.get(0).data().path("lockSeconds").asLong()).isEqualTo(900);
             t.advance(Duration.ofSeconds(100));
-            final OtpReply verify = t.verify("login", code);
+            final VerifyReply verify = t.verify("login", code);
             assertThat(verify.status()).isEqualTo(ReplyStatus.LOCKED);
             assertThat(verify.retryAfterSeconds()).isEqualTo(800);
-            final OtpReply request = t.request("step_up");
+            final RequestRefusedReply request = TopologyHarness.as(RequestRefusedReply.class, t.request("step_up"));
             assertThat(request.status()).isEqualTo(ReplyStatus.LOCKED);
             assertThat(request.retryAfterSeconds()).isEqualTo(800);
         }
@@ -139,7 +145,7 @@ class PerUserRulesTopologyTest {
             final String second = t.requestAndReadCode("login");
             t.verify("login", wrong(second));
 
-            final OtpReply fifth = t.verify("login", wrong(second));
+            final VerifyReply fifth = t.verify("login", wrong(second));
 
             assertThat(fifth.status()).isEqualTo(ReplyStatus.DENIED);
             assertThat(fifth.retryAfterSeconds()).isEqualTo(900);
@@ -152,7 +158,7 @@ class PerUserRulesTopologyTest {
             t.advance(Duration.ofSeconds(120));
 
             final OtpReply request = t.request("login");
-            final OtpReply verify = t.verify("login", "123456");
+            final VerifyReply verify = t.verify("login", "123456");
 
             assertThat(request.status()).isEqualTo(ReplyStatus.LOCKED);
             assertThat(verify.status()).isEqualTo(ReplyStatus.LOCKED);
@@ -293,13 +299,17 @@ class PerUserRulesTopologyTest {
         void shouldReturnFirstDecisionAndCountNothingWhenKeyIsRepeated() {
             final String code = t.requestAndReadCode("login");
             final IdempotencyKey key = new IdempotencyKey("retry-1", "hash-a");
-            final OtpReply first = t.send(t.verifyCommand("login", null, wrong(code), key));
+            final VerifyReply first = TopologyHarness.as(VerifyReply.class,
+                    t.send(t.verifyCommand("login", null, wrong(code), key)));
             t.events();
 
-            final OtpReply again = t.send(t.verifyCommand("login", null, wrong(code), key));
+            final VerifyReply again = TopologyHarness.as(VerifyReply.class,
+                    t.send(t.verifyCommand("login", null, wrong(code), key)));
 
             assertThat(again.status()).isEqualTo(ReplyStatus.DENIED);
             assertThat(again.attemptsRemaining()).isEqualTo(first.attemptsRemaining()).isEqualTo(4);
+            assertThat(first.replayed()).isFalse();
+            assertThat(again.replayed()).isTrue();
             assertThat(t.events()).isEmpty();
             assertThat(t.userState().pending().get("login").failedAttempts()).isEqualTo(1);
             assertThat(t.userState().lockout().failuresMs()).hasSize(1);
@@ -308,9 +318,9 @@ class PerUserRulesTopologyTest {
         @Test
         void shouldIssueOneCodeWhenRequestIsRepeatedWithSameKey() {
             final IdempotencyKey key = new IdempotencyKey("req-1", "hash-r");
-            final OtpReply first = t.send(t.requestCommand("login", key));
+            final IssuedReply first = TopologyHarness.as(IssuedReply.class, t.send(t.requestCommand("login", key)));
 
-            final OtpReply again = t.send(t.requestCommand("login", key));
+            final IssuedReply again = TopologyHarness.as(IssuedReply.class, t.send(t.requestCommand("login", key)));
 
             assertThat(again.status()).isEqualTo(ReplyStatus.PENDING);
             assertThat(again.otpId()).isEqualTo(first.otpId());
@@ -329,12 +339,32 @@ class PerUserRulesTopologyTest {
         }
 
         @Test
+        void shouldNotReplayApprovalWhenVerifiedCodeHasExpired() {
+            final String code = t.requestAndReadCode("login");
+            final IdempotencyKey key = new IdempotencyKey("verify-1", "hash-v");
+            final VerifyReply first = TopologyHarness.as(VerifyReply.class,
+                    t.send(t.verifyCommand("login", null, code, key)));
+            final VerifyReply replayed = TopologyHarness.as(VerifyReply.class,
+                    t.send(t.verifyCommand("login", null, code, key)));
+            t.advance(Duration.ofMinutes(10));
+
+            final VerifyReply later = TopologyHarness.as(VerifyReply.class,
+                    t.send(t.verifyCommand("login", null, code, key)));
+
+            assertThat(first.status()).isEqualTo(ReplyStatus.APPROVED);
+            assertThat(replayed.status()).isEqualTo(ReplyStatus.APPROVED);
+            assertThat(replayed.replayed()).isTrue();
+            assertThat(later.status()).as("the key lived no longer than the code").isEqualTo(ReplyStatus.NOT_FOUND);
+            assertThat(later.replayed()).isFalse();
+        }
+
+        @Test
         void shouldDecideAgainWhenKeyOutlivedItsTtl() {
             final IdempotencyKey key = new IdempotencyKey("req-1", "hash-r");
-            final OtpReply first = t.send(t.requestCommand("login", key));
+            final IssuedReply first = TopologyHarness.as(IssuedReply.class, t.send(t.requestCommand("login", key)));
             t.advance(Duration.ofHours(24));
 
-            final OtpReply later = t.send(t.requestCommand("login", key));
+            final IssuedReply later = TopologyHarness.as(IssuedReply.class, t.send(t.requestCommand("login", key)));
 
             assertThat(later.otpId()).isNotEqualTo(first.otpId());
         }
@@ -350,7 +380,10 @@ class PerUserRulesTopologyTest {
 
             t.advance(Duration.ofMinutes(10));
             assertThat(eventsOfType(EventTypes.OTP_EXPIRED)).hasSize(1);
-            assertThat(t.userState().pending()).isEmpty();
+            assertThat(t.userState().pending().get("login").expired()).isTrue();
+            t.advance(Duration.ofMinutes(10));
+            assertThat(t.userState()).as("code forgotten one lifetime after it expired, nothing else left").isNull();
+            assertThat(t.events()).isEmpty();
 
             t.advance(Duration.ofHours(24));
             assertThat(t.storeKeys(OtpTopology.USER_STATE_STORE)).isEmpty();
@@ -362,9 +395,11 @@ class PerUserRulesTopologyTest {
         void shouldLeaveNoStateWhenManyUsersLockedThemselvesAndWentQuiet() {
             for (int u = 0; u < 50; u++) {
                 final String user = "quiet-" + u;
-                t.commands.pipeInput("acme:" + user, TopologyHarness.serialize(otherUserRequest(user)));
+                t.commands.pipeInput(new TestRecord<>("acme:" + user, TopologyHarness.serialize(otherUserRequest(user)),
+                        t.now()));
                 for (int i = 0; i < 5; i++) {
-                    t.commands.pipeInput("acme:" + user, TopologyHarness.serialize(otherUserVerify(user)));
+                    t.commands.pipeInput(new TestRecord<>("acme:" + user,
+                            TopologyHarness.serialize(otherUserVerify(user)), t.now()));
                 }
             }
             assertThat(t.storeKeys(OtpTopology.USER_STATE_STORE)).hasSize(50);
@@ -388,14 +423,29 @@ class PerUserRulesTopologyTest {
         }
 
         @Test
-        void shouldDecideOnWallClockWhenRecordTimestampsAreFarAhead() {
+        void shouldDecideOnRecordTimestampWhenNoSweepTickCame() {
             final String code = t.requestAndReadCode("login");
+            t.events();
             final OtpVerifyAttempted verify = t.verifyCommand("login", null, code, null);
 
             t.commands.pipeInput(new TestRecord<>(KEY, TopologyHarness.serialize(verify), null,
-                    START.plus(Duration.ofDays(2))));
+                    START.plus(Duration.ofMinutes(10))));
 
-            assertThat(t.replies.readValue().status()).isEqualTo(ReplyStatus.APPROVED);
+            assertThat(t.replies.readValue().status()).isEqualTo(ReplyStatus.EXPIRED);
+            assertThat(eventsOfType(EventTypes.OTP_EXPIRED)).hasSize(1);
+        }
+
+        @Test
+        void shouldEmitExpiredOnceWithSameIdWhetherSweepOrCommandNoticedIt() {
+            final String code = t.requestAndReadCode("login");
+            t.events();
+            t.advance(Duration.ofMinutes(10));
+            final List<CloudEvent> bySweep = eventsOfType(EventTypes.OTP_EXPIRED);
+
+            assertThat(t.verify("login", code).status()).isEqualTo(ReplyStatus.EXPIRED);
+            assertThat(eventsOfType(EventTypes.OTP_EXPIRED)).isEmpty();
+            assertThat(bySweep).hasSize(1);
+            assertThat(bySweep.get(0).time()).isEqualTo(START.plus(Duration.ofMinutes(10)));
         }
     }
 
@@ -403,7 +453,7 @@ class PerUserRulesTopologyTest {
         final OtpRequested base = t.requestCommand("login", null);
         return new OtpRequested(base.commandId(), base.tenantId(), user, "login", base.channel(), null, null,
                 START, t.commandAead.seal("quiet@example.com".getBytes(StandardCharsets.UTF_8),
-                base.commandId().getBytes(StandardCharsets.UTF_8)), null);
+                base.commandId().getBytes(StandardCharsets.UTF_8)), base.entropy(), null);
     }
 
     private OtpVerifyAttempted otherUserVerify(final String user) {

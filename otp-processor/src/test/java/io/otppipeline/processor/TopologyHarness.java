@@ -2,6 +2,10 @@ package io.otppipeline.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.otppipeline.processor.domain.DecisionKeys;
+import io.otppipeline.processor.domain.OtpDecisions;
+import io.otppipeline.processor.domain.OtpRules;
+import io.otppipeline.processor.domain.UserState;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.ClientInfo;
@@ -19,7 +23,9 @@ import io.otppipeline.schemas.delivery.OtpIssued;
 import io.otppipeline.schemas.event.CloudEvent;
 import io.otppipeline.schemas.event.EventSchemas;
 import io.otppipeline.schemas.kafka.Topics;
+import io.otppipeline.schemas.reply.IssuedReply;
 import io.otppipeline.schemas.reply.OtpReply;
+import io.otppipeline.schemas.reply.VerifyReply;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +37,9 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
+import java.security.SecureRandom;
 import java.util.UUID;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -41,10 +49,15 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 
 /**
  * A {@link TopologyTestDriver} around {@link OtpTopology} with one user and helpers that send commands and
  * read the decision. Every event read through {@link #events()} is checked against its JSON Schema.
+ *
+ * <p>The harness keeps the command log's clock: every command is piped with the harness time as its record
+ * timestamp (what the broker's {@code LogAppendTime} stamps in production), and {@link #advance} moves that
+ * time and pipes a sweep tick stamped with it, as the processor's ticker would.
  */
 final class TopologyHarness implements AutoCloseable {
 
@@ -59,6 +72,8 @@ final class TopologyHarness implements AutoCloseable {
     private final Path stateDir = createTempDirectory();
     final Aead commandAead = new Aead(Keyring.generate("c1"));
     final Aead deliveryAead = new Aead(Keyring.generate("d1"));
+    private final SecureRandom random = new SecureRandom();
+    private Instant now = START;
     final TopologyTestDriver driver;
     final TestInputTopic<String, byte[]> commands;
     final TestOutputTopic<String, OtpReply> replies;
@@ -67,8 +82,9 @@ final class TopologyHarness implements AutoCloseable {
     private final TestOutputTopic<String, CloudEvent> eventTopic;
 
     TopologyHarness(final OtpRules rules) {
-        final OtpDecisions decisions = new OtpDecisions(rules, commandAead, deliveryAead,
-                new Mac(Keyring.generate("p1")));
+        final Keyring pepper = Keyring.generate("p1");
+        final OtpDecisions decisions = new OtpDecisions(rules, new DecisionKeys(commandAead, deliveryAead,
+                new Mac(pepper), new Mac(pepper.derive("otp-code-v1"))));
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "otp-processor-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -99,8 +115,22 @@ final class TopologyHarness implements AutoCloseable {
         return events().stream().map(CloudEvent::type).toList();
     }
 
+    /** Moves the log's clock by {@code duration} and pipes a sweep tick stamped with the new time. */
     void advance(final Duration duration) {
-        driver.advanceWallClockTime(duration);
+        now = now.plus(duration);
+        tick();
+    }
+
+    /** Pipes a sweep tick stamped with the current harness time. */
+    void tick() {
+        final RecordHeaders headers = new RecordHeaders();
+        headers.add(Topics.TICK_HEADER, new byte[] {'1'});
+        commands.pipeInput(new TestRecord<>(Topics.TICK_KEY, new byte[0], headers, now));
+    }
+
+    /** The current time of the command log. */
+    Instant now() {
+        return now;
     }
 
     OtpReply request(final String purpose) {
@@ -109,9 +139,11 @@ final class TopologyHarness implements AutoCloseable {
 
     OtpRequested requestCommand(final String purpose, final IdempotencyKey idempotency) {
         final String commandId = id();
+        final byte[] entropy = new byte[32];
+        random.nextBytes(entropy);
         return new OtpRequested(commandId, TENANT, USER, purpose, Channel.EMAIL, "en", CLIENT, START,
                 commandAead.seal(EMAIL.getBytes(StandardCharsets.UTF_8), commandId.getBytes(StandardCharsets.UTF_8)),
-                idempotency);
+                commandAead.seal(entropy, commandId.getBytes(StandardCharsets.UTF_8)), idempotency);
     }
 
     OtpIssued requestAndReadIssued(final String purpose) {
@@ -123,12 +155,23 @@ final class TopologyHarness implements AutoCloseable {
         return openSecret(requestAndReadIssued(purpose)).code();
     }
 
-    OtpReply verify(final String purpose, final String code) {
+    /** A request that must be answered with a new code. */
+    IssuedReply issue(final String purpose) {
+        return as(IssuedReply.class, request(purpose));
+    }
+
+    VerifyReply verify(final String purpose, final String code) {
         return verify(purpose, null, code);
     }
 
-    OtpReply verify(final String purpose, final String otpId, final String code) {
-        return send(verifyCommand(purpose, otpId, code, null));
+    VerifyReply verify(final String purpose, final String otpId, final String code) {
+        return as(VerifyReply.class, send(verifyCommand(purpose, otpId, code, null)));
+    }
+
+    /** {@code reply} as a {@code type}, failing the test when it is another kind of answer. */
+    static <T extends OtpReply> T as(final Class<T> type, final OtpReply reply) {
+        assertThat(reply).isInstanceOf(type);
+        return type.cast(reply);
     }
 
     OtpVerifyAttempted verifyCommand(final String purpose, final String otpId, final String code,
@@ -148,7 +191,7 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     OtpReply send(final OtpCommand command) {
-        commands.pipeInput(KEY, serialize(command));
+        commands.pipeInput(new TestRecord<>(KEY, serialize(command), now));
         final OtpReply reply = replies.readValue();
         assertThat(reply.commandId()).isEqualTo(command.commandId());
         return reply;

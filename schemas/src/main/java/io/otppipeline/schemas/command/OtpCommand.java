@@ -34,9 +34,30 @@ public sealed interface OtpCommand permits OtpRequested, OtpVerifyAttempted, Otp
     /** What the caller told us about the end user's client; may be {@code null}. */
     ClientInfo client();
 
-    /** When the API accepted the request (informational; decisions use the processor's clock). */
+    /**
+     * When the API accepted the request (informational: decisions use the command record's broker timestamp,
+     * {@code LogAppendTime}, never this field).
+     */
     Instant sentAt();
 
     /** The caller's idempotency key and request fingerprint, or {@code null} when none was sent. */
     IdempotencyKey idempotency();
+
+    /** Calls the {@code visitor} method for this command's type; the compiler checks every type is handled. */
+    <R> R accept(Visitor<R> visitor);
+
+    /**
+     * One method per command type.
+     *
+     * @param <R> what the visit returns
+     */
+    interface Visitor<R> {
+        R request(OtpRequested command);
+
+        R verify(OtpVerifyAttempted command);
+
+        R consume(OtpConsumeRequested command);
+
+        R unlock(UserUnlockRequested command);
+    }
 }

@@ -17,4 +17,9 @@ import java.time.Instant;
 public record OtpConsumeRequested(String commandId, String tenantId, String userId, String otpId,
                                   ClientInfo client, Instant sentAt, IdempotencyKey idempotency)
         implements OtpCommand {
+
+    @Override
+    public <R> R accept(final Visitor<R> visitor) {
+        return visitor.consume(this);
+    }
 }

@@ -16,10 +16,18 @@ import java.time.Instant;
  * @param sentAt when the API accepted the request
  * @param destination the e-mail address or E.164 number, sealed with the command keyring
  *     (associated data: {@code commandId})
+ * @param entropy 32 random bytes drawn by otp-api for this command, sealed with the command keyring
+ *     (associated data: {@code commandId}); the processor derives the otpId and the code from them, so that
+ *     taking the decision again yields the same answer (docs/DESIGN-NOTES.md, "Deterministic decisions")
  * @param idempotency the caller's idempotency key, or {@code null}
  */
 public record OtpRequested(String commandId, String tenantId, String userId, String purpose, Channel channel,
                            String locale, ClientInfo client, Instant sentAt, SealedBox destination,
-                           IdempotencyKey idempotency)
+                           SealedBox entropy, IdempotencyKey idempotency)
         implements OtpCommand {
+
+    @Override
+    public <R> R accept(final Visitor<R> visitor) {
+        return visitor.request(this);
+    }
 }

@@ -20,4 +20,9 @@ import java.time.Instant;
 public record OtpVerifyAttempted(String commandId, String tenantId, String userId, String purpose, String otpId,
                                  ClientInfo client, Instant sentAt, SealedBox code,
                                  IdempotencyKey idempotency) implements OtpCommand {
+
+    @Override
+    public <R> R accept(final Visitor<R> visitor) {
+        return visitor.verify(this);
+    }
 }

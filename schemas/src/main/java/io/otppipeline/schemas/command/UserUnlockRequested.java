@@ -16,4 +16,9 @@ import java.time.Instant;
 public record UserUnlockRequested(String commandId, String tenantId, String userId, String actor,
                                   ClientInfo client, Instant sentAt, IdempotencyKey idempotency)
         implements OtpCommand {
+
+    @Override
+    public <R> R accept(final Visitor<R> visitor) {
+        return visitor.unlock(this);
+    }
 }

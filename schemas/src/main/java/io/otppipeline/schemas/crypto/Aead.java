@@ -1,6 +1,7 @@
 package io.otppipeline.schemas.crypto;
 
 import java.security.GeneralSecurityException;
+import java.security.InvalidAlgorithmParameterException;
 import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Cipher;
@@ -15,7 +16,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class Aead {
 
     private static final String TRANSFORMATION = "AES/GCM/NoPadding";
-    private static final int NONCE_BYTES = 12;
+    /** Length of an AES-GCM nonce, in bytes (96 bits, NIST SP 800-38D section 8.2). */
+    public static final int NONCE_BYTES = 12;
     private static final int TAG_BITS = 128;
 
     /**
@@ -43,6 +45,23 @@ public final class Aead {
     public SealedBox seal(final byte[] plaintext, final byte[] associatedData) {
         final byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
+        return seal(plaintext, associatedData, nonce);
+    }
+
+    /**
+     * Encrypts {@code plaintext} under the active key with a nonce chosen by the caller, for a decision that must
+     * produce the same bytes when it is taken again (docs/DESIGN-NOTES.md, "Deterministic decisions"). GCM's only
+     * requirement is that one key never seals two different plaintexts under one nonce: derive the nonce from
+     * secret, per-message entropy <em>and</em> the plaintext (NIST SP 800-38D section 8.2.2 allows any construction
+     * that keeps nonces unique), never from a counter shared by several writers.
+     *
+     * @param nonce exactly 12 bytes
+     * @throws IllegalArgumentException if the nonce is not 12 bytes long
+     */
+    public SealedBox seal(final byte[] plaintext, final byte[] associatedData, final byte[] nonce) {
+        if (nonce.length != NONCE_BYTES) {
+            throw new IllegalArgumentException("an AES-GCM nonce is " + NONCE_BYTES + " bytes");
+        }
         final String kid = keyring.active();
         try {
             final Cipher cipher = cipher(Cipher.ENCRYPT_MODE, kid, nonce, associatedData);
@@ -71,8 +90,18 @@ public final class Aead {
 
     private Cipher cipher(final int mode, final String kid, final byte[] nonce, final byte[] associatedData)
             throws GeneralSecurityException {
-        final Cipher cipher = CIPHERS.get();
-        cipher.init(mode, new SecretKeySpec(keyring.key(kid), "AES"), new GCMParameterSpec(TAG_BITS, nonce));
+        final SecretKeySpec key = new SecretKeySpec(keyring.key(kid), "AES");
+        final GCMParameterSpec spec = new GCMParameterSpec(TAG_BITS, nonce);
+        Cipher cipher = CIPHERS.get();
+        try {
+            cipher.init(mode, key, spec);
+        } catch (InvalidAlgorithmParameterException e) {
+            // The JDK refuses to encrypt twice in a row under one key and nonce on the same instance. That happens
+            // only when a deterministic decision is taken again (the same plaintext, the same bytes out); a fresh
+            // instance does it.
+            cipher = newCipher();
+            cipher.init(mode, key, spec);
+        }
         cipher.updateAAD(associatedData);
         return cipher;
     }

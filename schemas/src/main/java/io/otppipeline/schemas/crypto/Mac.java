@@ -60,6 +60,16 @@ public final class Mac {
         }
     }
 
+    /**
+     * The raw 32-byte HMAC-SHA-256 tag of {@code parts} (same encoding as {@link #sign}), for deriving values
+     * such as a code from secret entropy.
+     *
+     * @throws IllegalArgumentException if {@code kid} is not in the keyring
+     */
+    public byte[] tag(final String kid, final String... parts) {
+        return raw(kid, parts);
+    }
+
     private byte[] raw(final String kid, final String... parts) {
         try {
             final javax.crypto.Mac mac = MACS.get();

@@ -38,8 +38,20 @@ public record CloudEvent(String specversion, String id, String source, String ty
      */
     public static CloudEvent of(final String source, final String type, final String tenantId, final String userId,
                                 final Instant time, final Object data) {
-        return new CloudEvent(SPEC_VERSION, UUID.randomUUID().toString(), source, type, userId,
-                time.truncatedTo(ChronoUnit.MILLIS),
+        return of(UUID.randomUUID().toString(), source, type, tenantId, userId, time, data);
+    }
+
+    /**
+     * A new event with a given id: the processor derives ids from what caused the event (command id and
+     * position, or the code that expired), so that a decision taken again after an aborted transaction emits
+     * the same ids and consumers deduplicate them.
+     *
+     * @param id event id (a UUID string)
+     * @param time event time, truncated to milliseconds
+     */
+    public static CloudEvent of(final String id, final String source, final String type, final String tenantId,
+                                final String userId, final Instant time, final Object data) {
+        return new CloudEvent(SPEC_VERSION, id, source, type, userId, time.truncatedTo(ChronoUnit.MILLIS),
                 "application/json", tenantId, Json.mapper().valueToTree(data));
     }
 }

@@ -15,7 +15,7 @@ public final class EventTypes {
     public static final String REQUEST_REFUSED = "otp.request.refused";
     /** The second phase of a two-phase purpose was decided. Data: {@link ConsumeCompletedData}. */
     public static final String CONSUME_COMPLETED = "otp.consume.completed";
-    /** The expiry sweep removed a code whose lifetime had passed. Data: {@link OtpExpiredData}. */
+    /** A code's lifetime passed (reported once, by the sweep or a command; event time = the expiry). Data: {@link OtpExpiredData}. */
     public static final String OTP_EXPIRED = "otp.expired";
     /** Too many failed verifications locked the user. Data: {@link LockoutStartedData}. */
     public static final String LOCKOUT_STARTED = "otp.lockout.started";

@@ -26,9 +26,23 @@ public final class Topics {
     private static final long ONE_HOUR_MS = 3600L * 1000;
     private static final int PARTITIONS = 6;
 
-    /** OtpRequested and OtpVerifyAttempted commands, keyed {@code tenantId:userId}; the API's only output. */
+    /**
+     * Header on a sweep tick: a record the processor's ticker writes to every partition of {@link #COMMANDS}
+     * (key {@link #TICK_KEY}, empty value) so that the expiry sweep runs at a position and time recorded in the
+     * command log (docs/DESIGN-NOTES.md, "Deterministic decisions").
+     */
+    public static final String TICK_HEADER = "otp-tick";
+    /** Key of sweep ticks on {@link #COMMANDS}; no user key looks like it (user keys hold a colon). */
+    public static final String TICK_KEY = "~tick";
+
+    /**
+     * Commands keyed {@code tenantId:userId} (the API's only output) and sweep ticks. The broker stamps each
+     * record with its append time ({@code message.timestamp.type=LogAppendTime}): that timestamp is the clock
+     * of every decision.
+     */
     public static final Topic<String, OtpCommand> COMMANDS = new Topic<>("otp.commands.v1",
-            Serdes.String(), JsonSerde.of(OtpCommand.class), PARTITIONS, retention(SEVEN_DAYS_MS));
+            Serdes.String(), JsonSerde.of(OtpCommand.class), PARTITIONS, Map.of("retention.ms",
+            Long.toString(SEVEN_DAYS_MS), "cleanup.policy", "delete", "message.timestamp.type", "LogAppendTime"));
 
     /** One decision per command, keyed by command id, written to the partition the command named. */
     public static final Topic<String, OtpReply> REPLIES = new Topic<>("otp.replies.v1",

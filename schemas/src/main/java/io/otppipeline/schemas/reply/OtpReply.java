@@ -1,32 +1,66 @@
 package io.otppipeline.schemas.reply;
 
-import java.time.Instant;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
- * The processor's decision for one command, on {@code otp.replies.v1}, keyed by command id. Holds no
- * code and no raw destination.
+ * The processor's decision for one command, on {@code otp.replies.v1}, keyed by command id. One record type per
+ * kind of answer, so that the processor's dispatch and the API's HTTP mapping are checked by the compiler
+ * through {@link Visitor}; none holds a code or a raw destination.
  *
- * @param commandId id of the command answered
- * @param status the decision
- * @param otpId the code concerned, if any
- * @param expiresAt when the issued code stops being accepted (requests only)
- * @param resendAvailableAt earliest time another code may be requested (requests only)
- * @param destinationMasked masked destination, for example {@code a***e@example.com} (requests only)
- * @param attemptsRemaining wrong guesses left on the code (verifications that found a live code)
- * @param retryAfterSeconds seconds until a refused call may succeed ({@code locked}, {@code rate_limited})
+ * <p>JSON shape: an object with a {@code "type"} discriminator ({@code "issued"}, {@code "request_refused"},
+ * {@code "verified"}, {@code "consumed"}, {@code "unlocked"}, {@code "idempotency_mismatch"},
+ * {@code "rejected"}) and the fields of the record.
  */
-public record OtpReply(String commandId, ReplyStatus status, String otpId, Instant expiresAt,
-                       Instant resendAvailableAt, String destinationMasked, Integer attemptsRemaining,
-                       Long retryAfterSeconds) {
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = IssuedReply.class, name = "issued"),
+    @JsonSubTypes.Type(value = RequestRefusedReply.class, name = "request_refused"),
+    @JsonSubTypes.Type(value = VerifyReply.class, name = "verified"),
+    @JsonSubTypes.Type(value = ConsumeReply.class, name = "consumed"),
+    @JsonSubTypes.Type(value = UnlockReply.class, name = "unlocked"),
+    @JsonSubTypes.Type(value = IdempotencyMismatchReply.class, name = "idempotency_mismatch"),
+    @JsonSubTypes.Type(value = RejectedReply.class, name = "rejected")
+})
+public sealed interface OtpReply permits IssuedReply, RequestRefusedReply, VerifyReply, ConsumeReply, UnlockReply,
+        IdempotencyMismatchReply, RejectedReply {
 
-    /** A reply that carries only a status. */
-    public static OtpReply of(final String commandId, final ReplyStatus status) {
-        return new OtpReply(commandId, status, null, null, null, null, null, null);
-    }
+    /** Id of the command answered (the correlation id). */
+    String commandId();
 
-    /** This reply answering another command (an idempotent repeat gets the first decision). */
-    public OtpReply forCommand(final String otherCommandId) {
-        return new OtpReply(otherCommandId, status, otpId, expiresAt, resendAvailableAt, destinationMasked,
-                attemptsRemaining, retryAfterSeconds);
+    /**
+     * Whether this is the stored first decision for a repeated {@code Idempotency-Key}, not a decision taken
+     * for this command (HTTP header {@code Idempotent-Replayed: true}, Stripe's convention).
+     */
+    boolean replayed();
+
+    /** The decision as one status, for metrics and logs (not a JSON field unless the record declares it). */
+    ReplyStatus status();
+
+    /** This reply answering {@code otherCommandId} as a replay of the first decision ({@link #replayed()} set). */
+    OtpReply replayFor(String otherCommandId);
+
+    /** Calls the {@code visitor} method for this reply's type. */
+    <R> R accept(Visitor<R> visitor);
+
+    /**
+     * One method per reply type.
+     *
+     * @param <R> what the visit returns
+     */
+    interface Visitor<R> {
+        R issued(IssuedReply reply);
+
+        R requestRefused(RequestRefusedReply reply);
+
+        R verified(VerifyReply reply);
+
+        R consumed(ConsumeReply reply);
+
+        R unlocked(UnlockReply reply);
+
+        R idempotencyMismatch(IdempotencyMismatchReply reply);
+
+        R rejected(RejectedReply reply);
     }
 }

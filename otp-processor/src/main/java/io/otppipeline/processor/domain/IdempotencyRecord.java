@@ -1,9 +1,9 @@
-package io.otppipeline.processor;
+package io.otppipeline.processor.domain;
 
 import io.otppipeline.schemas.reply.OtpReply;
 
 /**
- * The first decision taken for an idempotency key, value of the {@link OtpTopology#IDEMPOTENCY_STORE}.
+ * The first decision taken for an idempotency key, value of the idempotency store ({@code otp-idempotency}).
  *
  * @param requestHash fingerprint of the first request (see {@link io.otppipeline.schemas.command.IdempotencyKey})
  * @param reply the first reply (holds no code)

@@ -1,4 +1,4 @@
-package io.otppipeline.processor;
+package io.otppipeline.processor.domain;
 
 import java.util.List;
 

@@ -1,11 +1,13 @@
-package io.otppipeline.processor;
+package io.otppipeline.processor.domain;
 
 import io.otppipeline.schemas.config.Settings;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Every rule the processor enforces (ARCHITECTURE section 5): {@link PurposeRules} for any purpose, overrides
+ * Every rule the processor enforces (docs/ARCHITECTURE.md section 5): {@link PurposeRules} for any purpose, overrides
  * for named purposes, the user-wide {@link LockoutRules}, idempotency and the expiry sweep.
  *
  * @param defaults rules of a purpose without overrides ({@code otp.*})
@@ -14,8 +16,9 @@ import java.util.Map;
  * @param lockout user lockout
  * @param idempotencyTtlSeconds {@code otp.idempotency.ttl.seconds}: how long an idempotency key is
  *     remembered, in seconds; default 86400 (Stripe keeps keys 24 hours)
- * @param sweepIntervalMs {@code otp.sweep.interval.ms}: wall-clock period of the expiry sweep, in
- *     milliseconds; default 1000
+ * @param sweepIntervalMs {@code otp.sweep.interval.ms}: how often each processor instance writes a sweep tick to
+ *     every commands partition, in milliseconds; default 1000. Only event freshness depends on it: no answer
+ *     depends on the sweep (docs/DESIGN-NOTES.md, "Expiry")
  */
 public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes, LockoutRules lockout,
                        long idempotencyTtlSeconds, long sweepIntervalMs) {
@@ -28,12 +31,12 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
             Map.of(PASSWORD_RESET, PurposeRules.DEFAULTS.withTwoPhase(true)), LockoutRules.DEFAULTS, 86_400, 1000);
 
     /**
-     * Defensive copy and bounds.
+     * Defensive, sorted copy and bounds.
      *
      * @throws IllegalArgumentException if the idempotency TTL or sweep interval is not positive
      */
     public OtpRules {
-        purposes = Map.copyOf(purposes);
+        purposes = Collections.unmodifiableSortedMap(new TreeMap<>(purposes)); // sorted: no hash order anywhere
         if (idempotencyTtlSeconds < 1 || sweepIntervalMs < 1) {
             throw new IllegalArgumentException("otp.idempotency.ttl.seconds and otp.sweep.interval.ms must be positive");
         }
@@ -80,6 +83,7 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
                 .reduce(Math.max(defaults.sendWindowMs(), defaults.resendCooldownMs()), Math::max);
     }
 
+    /** {@link #idempotencyTtlSeconds()} in milliseconds. */
     long idempotencyTtlMs() {
         return idempotencyTtlSeconds * 1000L;
     }

@@ -1,4 +1,4 @@
-package io.otppipeline.processor;
+package io.otppipeline.processor.domain;
 
 /**
  * One code sent to the user, remembered for the send limit and the resend cooldown.

@@ -1,9 +1,9 @@
-package io.otppipeline.processor;
+package io.otppipeline.processor.domain;
 
 import io.otppipeline.schemas.config.Settings;
 
 /**
- * The rules of one purpose (ARCHITECTURE section 5). Settings keys, relative to a prefix ({@code otp.} for
+ * The rules of one purpose (docs/ARCHITECTURE.md section 5). Settings keys, relative to a prefix ({@code otp.} for
  * the defaults, {@code otp.purpose.<name>.} for one purpose; per-purpose keys belong in the properties file,
  * because environment names cannot tell {@code password_reset} from {@code password.reset}):
  *

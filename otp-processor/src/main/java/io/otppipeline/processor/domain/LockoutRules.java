@@ -1,9 +1,9 @@
-package io.otppipeline.processor;
+package io.otppipeline.processor.domain;
 
 import io.otppipeline.schemas.config.Settings;
 
 /**
- * User lockout across all of a user's codes (ARCHITECTURE section 5; seeds 000/002; OWASP Authentication
+ * User lockout across all of a user's codes (docs/ARCHITECTURE.md section 5; seeds 000/002; OWASP Authentication
  * cheat sheet "account lockout"; NIST SP 800-63B section 5.2.2 rate limiting). Settings keys in brackets.
  *
  * @param maxFailures {@code otp.lockout.max.failures}: failed verifications inside the window that lock the

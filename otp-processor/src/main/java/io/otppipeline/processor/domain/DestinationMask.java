@@ -1,4 +1,4 @@
-package io.otppipeline.processor;
+package io.otppipeline.processor.domain;
 
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.crypto.Mac;

@@ -1,4 +1,4 @@
-package io.otppipeline.processor;
+package io.otppipeline.processor.domain;
 
 import io.otppipeline.schemas.command.Channel;
 
@@ -15,24 +15,37 @@ import io.otppipeline.schemas.command.Channel;
  * @param failedAttempts wrong guesses so far
  * @param approved whether the right code was given and the code is reserved for one consume (two-phase
  *     purposes only)
+ * @param expired whether its lifetime has passed and {@code otp.expired} was emitted; an expired code is kept,
+ *     answering {@code expired}, for one more lifetime ({@link UserState#settle}), then forgotten
  */
 public record PendingOtp(String otpId, String codeMac, String macKid, Channel channel, String destinationMasked,
-                         long issuedAtMs, long expiresAtMs, int failedAttempts, boolean approved) {
+                         long issuedAtMs, long expiresAtMs, int failedAttempts, boolean approved, boolean expired) {
 
     /** Whether the lifetime has passed at {@code nowMs} (epoch milliseconds). */
     public boolean expiredAt(final long nowMs) {
         return nowMs >= expiresAtMs;
     }
 
+    /** When an expired code is forgotten, epoch milliseconds: one more lifetime after it expired. */
+    long forgottenAtMs() {
+        return expiresAtMs + (expiresAtMs - issuedAtMs);
+    }
+
     /** This code with one more wrong guess. */
-    public PendingOtp withFailedAttempt() {
+    PendingOtp withFailedAttempt() {
         return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAtMs,
-                failedAttempts + 1, approved);
+                failedAttempts + 1, approved, expired);
     }
 
     /** This code approved and reserved for its consume. */
-    public PendingOtp asApproved() {
+    PendingOtp asApproved() {
         return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAtMs,
-                failedAttempts, true);
+                failedAttempts, true, expired);
+    }
+
+    /** This code past its lifetime. */
+    PendingOtp asExpired() {
+        return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAtMs,
+                failedAttempts, approved, true);
     }
 }

@@ -1,0 +1,156 @@
+package io.otppipeline.api;
+
+import io.otppipeline.schemas.reply.ConsumeReply;
+import io.otppipeline.schemas.reply.IdempotencyMismatchReply;
+import io.otppipeline.schemas.reply.IssuedReply;
+import io.otppipeline.schemas.reply.OtpReply;
+import io.otppipeline.schemas.reply.RejectedReply;
+import io.otppipeline.schemas.reply.RequestRefusedReply;
+import io.otppipeline.schemas.reply.ReplyStatus;
+import io.otppipeline.schemas.reply.UnlockReply;
+import io.otppipeline.schemas.reply.VerifyReply;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The HTTP answer to each kind of decision (docs/API.md): one method per reply type of {@link OtpReply}, so the
+ * compiler checks that every decision has an answer. A replayed decision (a repeated {@code Idempotency-Key})
+ * carries {@code Idempotent-Replayed: true} and {@code "replayed": true} (Stripe's convention): callers must not
+ * open a second session on a replayed approval.
+ *
+ * <table>
+ *   <caption>Statuses</caption>
+ *   <tr><td>issued</td><td>201</td></tr>
+ *   <tr><td>request refused: rate_limited / locked</td><td>429 / 423, {@code Retry-After} in seconds</td></tr>
+ *   <tr><td>verification (any outcome)</td><td>200; {@code Retry-After} with {@code locked}</td></tr>
+ *   <tr><td>consume: consumed / conflict</td><td>200 / 409</td></tr>
+ *   <tr><td>unlock</td><td>200</td></tr>
+ *   <tr><td>idempotency key reused with another request</td><td>422</td></tr>
+ *   <tr><td>rejected by the pipeline (dead-lettered)</td><td>500</td></tr>
+ * </table>
+ */
+final class ReplyAnswers implements OtpReply.Visitor<HttpAnswer> {
+
+    /** Header set on replayed decisions. */
+    static final String REPLAYED_HEADER = "Idempotent-Replayed";
+
+    /** The one instance (stateless). */
+    static final ReplyAnswers INSTANCE = new ReplyAnswers();
+
+    /**
+     * {@code 201} body of {@code POST /v1/otp}.
+     *
+     * @param status always {@code pending}
+     * @param otpId id of the new code
+     * @param expiresAt end of the code's lifetime (RFC 3339)
+     * @param resendAvailableAt earliest time another code may be requested (RFC 3339)
+     * @param destinationMasked masked destination
+     * @param replayed {@code true} for a replayed decision, else absent
+     */
+    record Created(String status, String otpId, Instant expiresAt, Instant resendAvailableAt,
+                   String destinationMasked, Boolean replayed) {
+    }
+
+    /**
+     * {@code 200} body of {@code POST /v1/otp/verify}.
+     *
+     * @param status {@code approved}, {@code denied}, {@code expired}, {@code max_attempts}, {@code not_found}
+     *     or {@code locked}
+     * @param otpId the code concerned, if one was found
+     * @param attemptsRemaining wrong guesses left, if a live code was found
+     * @param retryAfterSeconds seconds until the lock ends, for {@code locked}
+     * @param replayed {@code true} for a replayed decision, else absent
+     */
+    record Verified(String status, String otpId, Integer attemptsRemaining, Long retryAfterSeconds,
+                    Boolean replayed) {
+    }
+
+    /**
+     * {@code 200} body of {@code POST /v1/otp/{otpId}/consume} and {@code POST /v1/users/{userId}/unlock}.
+     *
+     * @param status {@code consumed} or {@code unlocked}
+     * @param otpId the consumed code (consume only)
+     * @param replayed {@code true} for a replayed decision, else absent
+     */
+    record Done(String status, String otpId, Boolean replayed) {
+    }
+
+    private ReplyAnswers() {
+    }
+
+    /** The answer to {@code reply}. */
+    static HttpAnswer of(final OtpReply reply) {
+        return reply.accept(INSTANCE);
+    }
+
+    @Override
+    public HttpAnswer issued(final IssuedReply r) {
+        return answer(201, r, new Created(r.status().wireName(), r.otpId(), r.expiresAt(), r.resendAvailableAt(),
+                r.destinationMasked(), flag(r)), Map.of());
+    }
+
+    @Override
+    public HttpAnswer requestRefused(final RequestRefusedReply r) {
+        final boolean locked = r.status() == ReplyStatus.LOCKED;
+        final Problem problem = locked
+                ? Problem.of(423, "locked", "User is locked out", "Retry after " + r.retryAfterSeconds() + " seconds.")
+                : Problem.of(429, "rate-limited", "Too many codes requested",
+                        "Retry after " + r.retryAfterSeconds() + " seconds.");
+        return answer(problem.status(), r, problem, Map.of("Retry-After", Long.toString(r.retryAfterSeconds())));
+    }
+
+    @Override
+    public HttpAnswer verified(final VerifyReply r) {
+        final Map<String, String> headers = r.retryAfterSeconds() == null ? Map.of()
+                : Map.of("Retry-After", Long.toString(r.retryAfterSeconds()));
+        return answer(200, r, new Verified(r.status().wireName(), r.otpId(), r.attemptsRemaining(),
+                r.retryAfterSeconds(), flag(r)), headers);
+    }
+
+    @Override
+    public HttpAnswer consumed(final ConsumeReply r) {
+        if (r.consumed()) {
+            return answer(200, r, new Done(r.status().wireName(), r.otpId(), flag(r)), Map.of());
+        }
+        return answer(409, r, Problem.of(409, "not-consumable", "Code cannot be consumed",
+                "The code is not an approved code of a two-phase purpose: not approved yet, already consumed, "
+                        + "expired or unknown."), Map.of());
+    }
+
+    @Override
+    public HttpAnswer unlocked(final UnlockReply r) {
+        return answer(200, r, new Done(r.status().wireName(), null, flag(r)), Map.of());
+    }
+
+    @Override
+    public HttpAnswer idempotencyMismatch(final IdempotencyMismatchReply r) {
+        return HttpAnswer.of(idempotencyMismatch());
+    }
+
+    @Override
+    public HttpAnswer rejected(final RejectedReply r) {
+        return new HttpAnswer(500, Map.of(), Problem.of(500, "command-rejected", "Command could not be processed",
+                "The pipeline refused the command; it was kept on the dead-letter topic."));
+    }
+
+    /** {@code 422}: the Idempotency-Key came before with another request. */
+    static ProblemException idempotencyMismatch() {
+        return new ProblemException(Problem.of(422, "idempotency-key-reused", "Idempotency key reused",
+                "This Idempotency-Key was used with a different request; use a new key for a new request."));
+    }
+
+    private static HttpAnswer answer(final int status, final OtpReply reply, final Object body,
+                                     final Map<String, String> headers) {
+        if (!reply.replayed()) {
+            return new HttpAnswer(status, headers, body);
+        }
+        final Map<String, String> all = new HashMap<>(headers);
+        all.put(REPLAYED_HEADER, "true");
+        return new HttpAnswer(status, all, body);
+    }
+
+    private static Boolean flag(final OtpReply reply) {
+        return reply.replayed() ? Boolean.TRUE : null;
+    }
+}

@@ -1,0 +1,309 @@
+package io.otppipeline.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.otppipeline.schemas.Json;
+import io.otppipeline.schemas.command.OtpCommand;
+import io.otppipeline.schemas.command.OtpConsumeRequested;
+import io.otppipeline.schemas.command.OtpRequested;
+import io.otppipeline.schemas.crypto.Aead;
+import io.otppipeline.schemas.crypto.Keyring;
+import io.otppipeline.schemas.reply.ConsumeReply;
+import io.otppipeline.schemas.reply.IdempotencyMismatchReply;
+import io.otppipeline.schemas.reply.IssuedReply;
+import io.otppipeline.schemas.reply.OtpReply;
+import io.otppipeline.schemas.reply.RejectedReply;
+import io.otppipeline.schemas.reply.ReplyStatus;
+import io.otppipeline.schemas.reply.RequestRefusedReply;
+import io.otppipeline.schemas.reply.UnlockReply;
+import io.otppipeline.schemas.reply.VerifyReply;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every HTTP status otp-api can answer, through the real HTTP server with a stand-in {@link CommandBus} in place of
+ * Kafka: the decision each test needs is what the bus answers, so the mapping from decisions (and from transport
+ * failures and HTTP errors) to status codes, headers and bodies is tested without a broker.
+ */
+class ApiHttpMappingTest {
+
+    private static final String CREATE = "{\"userId\":\"alice\",\"channel\":\"email\","
+            + "\"destination\":\"alice@example.com\",\"purpose\":\"login\"}";
+    private static final String OTP_ID = "0b8e5b1e-2f4a-4c7e-9a51-6d1f0c3b2a11";
+    private static final String VERIFY = "{\"userId\":\"alice\",\"purpose\":\"login\",\"code\":\"123456\"}";
+
+    @TempDir
+    Path dir;
+
+    private final Keyring commandKeyring = Keyring.generate("c1");
+    private final AtomicReference<Function<OtpCommand, CompletableFuture<OtpReply>>> answer = new AtomicReference<>();
+    private final AtomicReference<OtpCommand> sent = new AtomicReference<>();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private ApiKeys.Issued key;
+    private ApiKeys.Issued admin;
+    private ApiService api;
+
+    @BeforeEach
+    void start() {
+        key = ApiKeys.issue("acme-1", "acme");
+        admin = ApiKeys.issue("acme-admin", "acme", ApiKeys.ADMIN);
+        final CommandBus bus = new CommandBus() {
+            @Override
+            public void start() {
+            }
+
+            @Override
+            public CompletableFuture<OtpReply> send(final OtpCommand command) {
+                sent.set(command);
+                return answer.get().apply(command);
+            }
+
+            @Override
+            public boolean isReady() {
+                return true;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        api = ApiService.start(new ApiConfig("unused:9092", "127.0.0.1", 0, 1000, 1024, "otp-api", (short) 1,
+                dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted"),
+                new ApiKeys(List.of(key.entry(), admin.entry())), commandKeyring, bus);
+    }
+
+    @AfterEach
+    void stop() {
+        api.close();
+    }
+
+    private void decide(final Function<String, OtpReply> reply) {
+        answer.set(c -> CompletableFuture.completedFuture(reply.apply(c.commandId())));
+    }
+
+    @Test
+    void shouldAnswer201WithCodeDetailsWhenCodeIsIssued() throws Exception {
+        decide(id -> new IssuedReply(id, "otp-1", Instant.parse("2026-12-01T10:10:00Z"),
+                Instant.parse("2026-12-01T10:01:00Z"), "a***e@example.com", false));
+
+        final HttpResponse<String> r = post("/v1/otp", CREATE, key.plaintext(), null);
+
+        assertThat(r.statusCode()).isEqualTo(201);
+        assertThat(json(r).path("status").asText()).isEqualTo("pending");
+        assertThat(json(r).path("otpId").asText()).isEqualTo("otp-1");
+        assertThat(json(r).has("replayed")).isFalse();
+        assertThat(r.headers().firstValue(ReplyAnswers.REPLAYED_HEADER)).isEmpty();
+    }
+
+    @Test
+    void shouldSealDestinationAndEntropyWhenRequestIsPublished() throws Exception {
+        decide(id -> new IssuedReply(id, "otp-1", Instant.EPOCH, Instant.EPOCH, "a***e@example.com", false));
+
+        post("/v1/otp", CREATE, key.plaintext(), null);
+
+        final OtpRequested command = (OtpRequested) sent.get();
+        final byte[] ad = command.commandId().getBytes(StandardCharsets.UTF_8);
+        final Aead aead = new Aead(commandKeyring);
+        assertThat(new String(aead.open(command.destination(), ad), StandardCharsets.UTF_8))
+                .isEqualTo("alice@example.com");
+        assertThat(aead.open(command.entropy(), ad)).hasSize(32);
+        assertThat(Json.mapper().writeValueAsString(command)).doesNotContain("alice@example.com");
+    }
+
+    @Test
+    void shouldMarkReplayWhenDecisionIsReplayed() throws Exception {
+        decide(id -> new VerifyReply("first", ReplyStatus.APPROVED, "otp-1", null, null, false).replayFor(id));
+
+        final HttpResponse<String> r = post("/v1/otp/verify", VERIFY, key.plaintext(), "key-1");
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue(ReplyAnswers.REPLAYED_HEADER)).hasValue("true");
+        assertThat(json(r).path("replayed").asBoolean()).isTrue();
+        assertThat(json(r).path("status").asText()).isEqualTo("approved");
+    }
+
+    @Test
+    void shouldAnswer429WithRetryAfterWhenRateLimited() throws Exception {
+        decide(id -> new RequestRefusedReply(id, ReplyStatus.RATE_LIMITED, 42, false));
+
+        final HttpResponse<String> r = post("/v1/otp", CREATE, key.plaintext(), null);
+
+        assertThat(r.statusCode()).isEqualTo(429);
+        assertThat(r.headers().firstValue("Retry-After")).hasValue("42");
+        assertProblem(r, "rate-limited");
+    }
+
+    @Test
+    void shouldAnswer423WithRetryAfterWhenUserIsLocked() throws Exception {
+        decide(id -> new RequestRefusedReply(id, ReplyStatus.LOCKED, 900, false));
+
+        final HttpResponse<String> r = post("/v1/otp", CREATE, key.plaintext(), null);
+
+        assertThat(r.statusCode()).isEqualTo(423);
+        assertThat(r.headers().firstValue("Retry-After")).hasValue("900");
+        assertProblem(r, "locked");
+    }
+
+    @Test
+    void shouldAnswer200WithRetryAfterWhenVerificationFindsUserLocked() throws Exception {
+        decide(id -> new VerifyReply(id, ReplyStatus.LOCKED, null, null, 120L, false));
+
+        final HttpResponse<String> r = post("/v1/otp/verify", VERIFY, key.plaintext(), null);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Retry-After")).hasValue("120");
+        assertThat(json(r).path("status").asText()).isEqualTo("locked");
+    }
+
+    @Test
+    void shouldAnswer409WhenCodeCannotBeConsumed() throws Exception {
+        decide(id -> new ConsumeReply(id, OTP_ID, false, false));
+
+        final HttpResponse<String> r = post("/v1/otp/" + OTP_ID + "/consume", "{\"userId\":\"alice\"}", key.plaintext(), null);
+
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertProblem(r, "not-consumable");
+        assertThat(((OtpConsumeRequested) sent.get()).otpId()).isEqualTo(OTP_ID);
+    }
+
+    @Test
+    void shouldAnswer200OnceWhenCodeIsConsumed() throws Exception {
+        decide(id -> new ConsumeReply(id, OTP_ID, true, false));
+
+        final HttpResponse<String> r = post("/v1/otp/" + OTP_ID + "/consume", "{\"userId\":\"alice\"}", key.plaintext(), null);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(json(r).path("status").asText()).isEqualTo("consumed");
+    }
+
+    @Test
+    void shouldAnswer422WhenIdempotencyKeyWasUsedWithAnotherRequest() throws Exception {
+        decide(IdempotencyMismatchReply::new);
+
+        final HttpResponse<String> r = post("/v1/otp/verify", VERIFY, key.plaintext(), "key-1");
+
+        assertThat(r.statusCode()).isEqualTo(422);
+        assertProblem(r, "idempotency-key-reused");
+    }
+
+    @Test
+    void shouldAnswer500WhenPipelineRejectedCommand() throws Exception {
+        decide(RejectedReply::new);
+
+        final HttpResponse<String> r = post("/v1/otp/verify", VERIFY, key.plaintext(), null);
+
+        assertThat(r.statusCode()).isEqualTo(500);
+        assertProblem(r, "command-rejected");
+    }
+
+    @Test
+    void shouldAnswer503WithRetryAfterWhenNoDecisionArrivesInTime() throws Exception {
+        answer.set(c -> CompletableFuture.failedFuture(new TimeoutException("no reply")));
+
+        final HttpResponse<String> r = post("/v1/otp/verify", VERIFY, key.plaintext(), null);
+
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Retry-After")).hasValue("1");
+        assertProblem(r, "unavailable");
+    }
+
+    @Test
+    void shouldAnswer200WhenAdminUnlocksAnd403ForOtherKeys() throws Exception {
+        decide(id -> new UnlockReply(id, false));
+
+        final HttpResponse<String> byAdmin = post("/v1/users/alice/unlock", "", admin.plaintext(), null);
+        final HttpResponse<String> byTenant = post("/v1/users/alice/unlock", "", key.plaintext(), null);
+
+        assertThat(byAdmin.statusCode()).isEqualTo(200);
+        assertThat(json(byAdmin).path("status").asText()).isEqualTo("unlocked");
+        assertThat(byTenant.statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void shouldAnswer401WhenApiKeyIsMissing() throws Exception {
+        final HttpResponse<String> r = post("/v1/otp", CREATE, "wrong", null);
+
+        assertThat(r.statusCode()).isEqualTo(401);
+        assertThat(sent.get()).isNull();
+    }
+
+    @Test
+    void shouldAnswer413WhenBodyIsTooLarge() throws Exception {
+        final HttpResponse<String> r = post("/v1/otp", "{\"userId\":\"" + "a".repeat(2000) + "\"}", key.plaintext(),
+                null);
+
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith(Problem.MEDIA_TYPE));
+        assertThat(sent.get()).isNull();
+    }
+
+    @Test
+    void shouldAnswer404AsProblemWhenPathIsUnknown() throws Exception {
+        final HttpResponse<String> r = post("/v1/nothing-here", "{}", key.plaintext(), null);
+
+        assertThat(r.statusCode()).isEqualTo(404);
+        assertProblem(r, "not-found");
+    }
+
+    @Test
+    void shouldAnswer405AsProblemWhenMethodIsNotAllowed() throws Exception {
+        final HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri("/v1/otp")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(r.statusCode()).isEqualTo(405);
+        assertProblem(r, "method-not-allowed");
+    }
+
+    @Test
+    void shouldAnswer400WithoutPublishingWhenBodyIsInvalid() throws Exception {
+        final HttpResponse<String> r = post("/v1/otp", "{\"userId\":\"alice\"}", key.plaintext(), null);
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith(Problem.MEDIA_TYPE));
+        assertThat(sent.get()).isNull();
+    }
+
+    private void assertProblem(final HttpResponse<String> r, final String type) throws IOException {
+        assertThat(r.headers().firstValue("Content-Type")).as(r.body()).hasValueSatisfying(
+                t -> assertThat(t).startsWith(Problem.MEDIA_TYPE));
+        assertThat(json(r).path("type").asText()).endsWith(type);
+        assertThat(json(r).path("status").asInt()).isEqualTo(r.statusCode());
+    }
+
+    private HttpResponse<String> post(final String path, final String body, final String apiKey,
+                                      final String idempotencyKey) throws IOException, InterruptedException {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+                .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (idempotencyKey != null) {
+            request.header(IdempotencyHeader.HEADER, idempotencyKey);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(final String path) {
+        return URI.create("http://127.0.0.1:" + api.port() + path);
+    }
+
+    private static JsonNode json(final HttpResponse<String> r) throws IOException {
+        return Json.mapper().readTree(r.body());
+    }
+}

@@ -1,0 +1,125 @@
+package io.otppipeline.processor.domain;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.otppipeline.schemas.Json;
+import io.otppipeline.schemas.command.OtpRequested;
+import io.otppipeline.schemas.crypto.SealedBox;
+import io.otppipeline.schemas.crypto.SealedBoxException;
+import io.otppipeline.schemas.delivery.DeliverySecret;
+import io.otppipeline.schemas.delivery.OtpIssued;
+import io.otppipeline.schemas.event.EventTypes;
+import io.otppipeline.schemas.event.OtpIssuedData;
+import io.otppipeline.schemas.event.OtpSupersededData;
+import io.otppipeline.schemas.event.RequestRefusedData;
+import io.otppipeline.schemas.reply.IssuedReply;
+import io.otppipeline.schemas.reply.ReplyStatus;
+import io.otppipeline.schemas.reply.RequestRefusedReply;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+
+/**
+ * The request rule: refuse while the user is locked ({@code locked}), when the send window is full or inside the
+ * resend cooldown ({@code rate_limited}, reason {@code rate_limited} or {@code cooldown}); otherwise issue a
+ * code that supersedes the user's current code for the purpose ({@code otp.superseded}, unless that one had
+ * already expired) and hand it, sealed, to the notifier. The otpId, the code and the delivery's nonce are
+ * derived from the command's entropy ({@link CodeDerivation}); only HMAC-SHA-256(otpId, code) is stored.
+ */
+final class Issuance {
+
+    /** Bytes of entropy a request must carry. */
+    static final int ENTROPY_BYTES = 32;
+
+    private final OtpRules rules;
+    private final DecisionKeys keys;
+
+    Issuance(final OtpRules rules, final DecisionKeys keys) {
+        this.rules = rules;
+        this.keys = keys;
+    }
+
+    /**
+     * @param state the user's state, settled at the decision time
+     * @throws SealedBoxException if the destination or the entropy cannot be opened, or the entropy is not 32 bytes
+     */
+    Decision request(final UserState state, final OtpRequested command, final DecisionContext ctx) {
+        final long nowMs = ctx.nowMs();
+        final PurposeRules purpose = rules.forPurpose(command.purpose());
+        if (state.lockout().lockedAt(nowMs)) {
+            return refuse(state, command, ctx, ReplyStatus.LOCKED, "locked", state.lockout().remainingMs(nowMs),
+                    purpose);
+        }
+        final long windowWait = SendLimits.windowWaitMs(state.sends(), purpose, nowMs);
+        final long cooldownWait = SendLimits.cooldownWaitMs(state.sends(), command.purpose(), purpose, nowMs);
+        if (windowWait > 0 || cooldownWait > 0) {
+            return refuse(state, command, ctx, ReplyStatus.RATE_LIMITED,
+                    windowWait >= cooldownWait ? "rate_limited" : "cooldown", Math.max(windowWait, cooldownWait),
+                    purpose);
+        }
+        return issue(state, command, purpose, ctx);
+    }
+
+    private Decision refuse(final UserState state, final OtpRequested command, final DecisionContext ctx,
+                            final ReplyStatus status, final String reason, final long waitMs,
+                            final PurposeRules purpose) {
+        final long seconds = SendLimits.seconds(waitMs);
+        ctx.emit(EventTypes.REQUEST_REFUSED, new RequestRefusedData(command.commandId(), command.purpose(),
+                command.channel().wireName(), reason, seconds,
+                SendLimits.inWindow(state.sends(), purpose, ctx.nowMs()), command.client()));
+        return new Decision(state, new RequestRefusedReply(command.commandId(), status, seconds, false),
+                ctx.events(), null, ctx.nowMs() + rules.idempotencyTtlMs());
+    }
+
+    private Decision issue(final UserState state, final OtpRequested command, final PurposeRules purpose,
+                           final DecisionContext ctx) {
+        final long nowMs = ctx.nowMs();
+        final String destination = new String(open(command.destination(), command.commandId()),
+                StandardCharsets.UTF_8);
+        final byte[] entropy = open(command.entropy(), command.commandId());
+        if (entropy.length != ENTROPY_BYTES) {
+            throw new SealedBoxException("entropy must be " + ENTROPY_BYTES + " bytes");
+        }
+        final String otpId = CodeDerivation.otpId(entropy);
+        final String code = CodeDerivation.code(keys.codeDerivation(), command.commandId(), entropy,
+                purpose.codeDigits());
+        final String masked = DestinationMask.mask(command.channel(), destination);
+        final String hash = DestinationMask.keyedHash(keys.pepper(), command.tenantId(), command.channel(),
+                destination);
+        final String kid = keys.pepper().activeKid();
+        final PendingOtp otp = new PendingOtp(otpId, keys.pepper().sign(kid, otpId, code), kid, command.channel(),
+                masked, nowMs, nowMs + purpose.lifetimeMs(), 0, false, false);
+        final Instant now = Instant.ofEpochMilli(nowMs);
+        final Instant expiresAt = Instant.ofEpochMilli(otp.expiresAtMs());
+        final PendingOtp previous = state.pending().get(command.purpose());
+        if (previous != null && !previous.expired()) {
+            ctx.emit(EventTypes.OTP_SUPERSEDED, new OtpSupersededData(previous.otpId(), otpId, command.purpose()));
+        }
+        ctx.emit(EventTypes.OTP_ISSUED, new OtpIssuedData(otpId, command.commandId(), command.purpose(),
+                command.channel().wireName(), masked, hash, expiresAt, command.client()));
+
+        final UserState next = state.withPending(command.purpose(), otp)
+                .withSend(new SendRecord(command.purpose(), nowMs));
+        final long resendWait = Math.max(SendLimits.windowWaitMs(next.sends(), purpose, nowMs),
+                SendLimits.cooldownWaitMs(next.sends(), command.purpose(), purpose, nowMs));
+        final OtpIssued delivery = new OtpIssued(otpId, command.tenantId(), command.userId(), command.purpose(),
+                command.channel(), command.locale(), now, expiresAt, masked, hash,
+                sealSecret(otpId, code, destination, entropy));
+        final IssuedReply reply = new IssuedReply(command.commandId(), otpId, expiresAt, now.plusMillis(resendWait),
+                masked, false);
+        return new Decision(next, reply, ctx.events(), delivery, nowMs + rules.idempotencyTtlMs());
+    }
+
+    private byte[] open(final SealedBox box, final String commandId) {
+        return keys.command().open(box, commandId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private SealedBox sealSecret(final String otpId, final String code, final String destination,
+                                 final byte[] entropy) {
+        try {
+            final byte[] plaintext = Json.mapper().writeValueAsBytes(new DeliverySecret(code, destination));
+            return keys.delivery().seal(plaintext, otpId.getBytes(StandardCharsets.UTF_8),
+                    CodeDerivation.deliveryNonce(entropy, plaintext));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write delivery secret", e);
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package io.otppipeline.processor.domain;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.otppipeline.schemas.event.EventTypes;
+import io.otppipeline.schemas.event.OtpExpiredData;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Everything the processor knows about one user ({@code tenantId:userId}), the value of the user state store.
+ * JSON in the changelog; never a code or a raw destination. Codes are kept in purpose order (a sorted map), so
+ * that iterating them, and the JSON written, never depend on hash order.
+ *
+ * @param pending the current code per purpose (a new code for a purpose replaces the old one), sorted by purpose
+ * @param sends codes sent inside the longest send window or cooldown, oldest first
+ * @param lockout failures and lockout across all codes (survives code regeneration)
+ */
+public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends, Lockout lockout) {
+
+    /** A state with nothing in it. */
+    public static final UserState EMPTY = new UserState(Map.of(), List.of(), Lockout.NONE);
+
+    /** Defensive copies; {@code null} fields (older changelog records) read as empty. */
+    public UserState {
+        pending = pending == null ? Collections.emptySortedMap()
+                : Collections.unmodifiableSortedMap(new TreeMap<>(pending));
+        sends = sends == null ? List.of() : List.copyOf(sends);
+        lockout = lockout == null ? Lockout.NONE : lockout;
+    }
+
+    /** The state with {@code otp} as the code of {@code purpose}. */
+    public UserState withPending(final String purpose, final PendingOtp otp) {
+        final Map<String, PendingOtp> next = new TreeMap<>(pending);
+        next.put(purpose, otp);
+        return new UserState(next, sends, lockout);
+    }
+
+    /** The state without a code for {@code purpose}. */
+    public UserState without(final String purpose) {
+        final Map<String, PendingOtp> next = new TreeMap<>(pending);
+        next.remove(purpose);
+        return new UserState(next, sends, lockout);
+    }
+
+    /** The state with one more send. */
+    UserState withSend(final SendRecord send) {
+        final List<SendRecord> next = new ArrayList<>(sends);
+        next.add(send);
+        return new UserState(pending, next, lockout);
+    }
+
+    /** The state with another lockout record. */
+    UserState withLockout(final Lockout next) {
+        return new UserState(pending, sends, next);
+    }
+
+    /**
+     * The state as of the decision time: the one place where time passes for a user. A code whose lifetime has
+     * passed is marked expired and {@code otp.expired} is emitted (event time: the moment it expired); an expired
+     * code is forgotten one lifetime later; sends leave their windows; the lockout settles
+     * ({@link Lockout#settle}).
+     *
+     * <p>Settling is monotone: settling at t1 and then at t2 ≥ t1 gives the state and the events of settling
+     * at t2 once. So the expiry sweep, which settles users whose deadline has come, can never change an
+     * answer: a command settles the state at its own time first, whether or not the sweep got there before it.
+     */
+    UserState settle(final DecisionContext ctx, final OtpRules rules) {
+        final long nowMs = ctx.nowMs();
+        final Map<String, PendingOtp> codes = new TreeMap<>();
+        for (Map.Entry<String, PendingOtp> e : pending.entrySet()) {
+            PendingOtp otp = e.getValue();
+            if (!otp.expired() && otp.expiredAt(nowMs)) {
+                ctx.emitFact(EventTypes.OTP_EXPIRED, "expired " + otp.otpId(), otp.expiresAtMs(),
+                        new OtpExpiredData(otp.otpId(), e.getKey(), otp.channel().wireName(), otp.failedAttempts(),
+                                otp.approved(), Instant.ofEpochMilli(otp.expiresAtMs())));
+                otp = otp.asExpired();
+            }
+            if (!otp.expired() || nowMs < otp.forgottenAtMs()) {
+                codes.put(e.getKey(), otp);
+            }
+        }
+        final long horizon = nowMs - rules.sendMemoryMs();
+        return new UserState(codes, sends.stream().filter(s -> s.atMs() > horizon).toList(),
+                lockout.settle(ctx, rules.lockout()));
+    }
+
+    /** The next time this state changes on its own (epoch milliseconds), or {@link Long#MAX_VALUE}. */
+    public long nextDeadlineMs(final OtpRules rules) {
+        long next = lockout.nextDeadlineMs(rules.lockout());
+        for (PendingOtp otp : pending.values()) {
+            next = Math.min(next, otp.expired() ? otp.forgottenAtMs() : otp.expiresAtMs());
+        }
+        if (!sends.isEmpty()) {
+            next = Math.min(next, sends.get(0).atMs() + rules.sendMemoryMs());
+        }
+        return next;
+    }
+
+    /** Whether nothing in this state is worth keeping (then the store entry is deleted). */
+    @JsonIgnore
+    public boolean isEmpty() {
+        return pending.isEmpty() && sends.isEmpty() && lockout.isEmpty();
+    }
+}

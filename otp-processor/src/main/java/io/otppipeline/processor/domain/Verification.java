@@ -1,0 +1,128 @@
+package io.otppipeline.processor.domain;
+
+import io.otppipeline.schemas.command.OtpConsumeRequested;
+import io.otppipeline.schemas.command.OtpVerifyAttempted;
+import io.otppipeline.schemas.event.ConsumeCompletedData;
+import io.otppipeline.schemas.event.EventTypes;
+import io.otppipeline.schemas.event.VerificationCompletedData;
+import io.otppipeline.schemas.reply.ConsumeReply;
+import io.otppipeline.schemas.reply.ReplyStatus;
+import io.otppipeline.schemas.reply.VerifyReply;
+import java.util.Map;
+
+/**
+ * The verification and consume rules (docs/ARCHITECTURE.md section 5).
+ *
+ * <ul>
+ *   <li>While the user is locked every verification answers {@code locked} with the remaining seconds and
+ *       is not compared or counted.</li>
+ *   <li>A code whose lifetime has passed answers {@code expired} until it is forgotten
+ *       ({@link UserState#settle}), then {@code not_found}.</li>
+ *   <li>A wrong code counts against the code ({@link PurposeRules#maxFailedAttempts()}, then the code is dead
+ *       and answers {@code max_attempts} even for the right code) and against the user
+ *       ({@link Lockout#recordFailure}).</li>
+ *   <li>The right code answers {@code approved}, restarts the user's failure window (not the lockout
+ *       level) and removes the code; for a two-phase purpose the code stays, reserved, until one consume,
+ *       and accepts no further verification.</li>
+ *   <li>A repeated {@code Idempotency-Key} replays a verification's answer no longer than the code it
+ *       verified lives ({@link Decision#replayUntilMs()}): a replayed {@code approved} cannot outlive the code.</li>
+ * </ul>
+ */
+final class Verification {
+
+    private final OtpRules rules;
+    private final DecisionKeys keys;
+
+    Verification(final OtpRules rules, final DecisionKeys keys) {
+        this.rules = rules;
+        this.keys = keys;
+    }
+
+    /**
+     * @param state the user's state, settled at the decision time
+     * @param typed the code the user typed, already opened
+     */
+    Decision verify(final UserState state, final OtpVerifyAttempted command, final String typed,
+                    final DecisionContext ctx) {
+        final long nowMs = ctx.nowMs();
+        final String purpose = command.purpose();
+        final PurposeRules purposeRules = rules.forPurpose(purpose);
+        final PendingOtp otp = state.pending().get(purpose);
+        final long replayUntil = Math.min(nowMs + rules.idempotencyTtlMs(),
+                otp == null ? nowMs + purposeRules.lifetimeMs() : otp.expiresAtMs());
+        if (state.lockout().lockedAt(nowMs)) {
+            return outcome(state, command, ctx, otp, ReplyStatus.LOCKED,
+                    SendLimits.seconds(state.lockout().remainingMs(nowMs)), replayUntil);
+        }
+        if (otp == null || otp.approved() || (command.otpId() != null && !command.otpId().equals(otp.otpId()))) {
+            return outcome(state, command, ctx, null, ReplyStatus.NOT_FOUND, null, replayUntil);
+        }
+        if (otp.expired()) {
+            return outcome(state, command, ctx, otp, ReplyStatus.EXPIRED, null, replayUntil);
+        }
+        if (otp.failedAttempts() >= purposeRules.maxFailedAttempts()) {
+            return outcome(state, command, ctx, otp, ReplyStatus.MAX_ATTEMPTS, null, replayUntil);
+        }
+        if (keys.pepper().verify(otp.macKid(), otp.codeMac(), otp.otpId(), typed)) {
+            final UserState kept = purposeRules.twoPhase()
+                    ? state.withPending(purpose, otp.asApproved()) : state.without(purpose);
+            return outcome(kept.withLockout(state.lockout().withSuccess()), command, ctx, otp,
+                    ReplyStatus.APPROVED, null, replayUntil);
+        }
+        final PendingOtp failed = otp.withFailedAttempt();
+        final ReplyStatus status = failed.failedAttempts() >= purposeRules.maxFailedAttempts()
+                ? ReplyStatus.MAX_ATTEMPTS : ReplyStatus.DENIED;
+        final int failuresBefore = state.lockout().failuresMs().size();
+        final Lockout lockout = state.lockout().recordFailure(ctx, rules.lockout());
+        final UserState next = state.withPending(purpose, failed).withLockout(lockout);
+        final Long lockedFor = lockout.lockedAt(nowMs) ? SendLimits.seconds(lockout.remainingMs(nowMs)) : null;
+        return outcome(next, command, ctx, failed, status, lockedFor, replayUntil, failuresBefore + 1);
+    }
+
+    private Decision outcome(final UserState next, final OtpVerifyAttempted command, final DecisionContext ctx,
+                             final PendingOtp otp, final ReplyStatus status, final Long retryAfterSeconds,
+                             final long replayUntil) {
+        return outcome(next, command, ctx, otp, status, retryAfterSeconds, replayUntil,
+                next.lockout().failuresMs().size());
+    }
+
+    /** Emits {@code otp.verification.completed} and answers. */
+    private Decision outcome(final UserState next, final OtpVerifyAttempted command, final DecisionContext ctx,
+                             final PendingOtp otp, final ReplyStatus status, final Long retryAfterSeconds,
+                             final long replayUntil, final int userFailures) {
+        final String otpId = otp == null ? null : otp.otpId();
+        final Integer failed = otp == null ? null : otp.failedAttempts();
+        final Integer remaining = otp == null || status == ReplyStatus.APPROVED || status == ReplyStatus.EXPIRED
+                ? null : Math.max(0, rules.forPurpose(command.purpose()).maxFailedAttempts() - otp.failedAttempts());
+        ctx.emit(EventTypes.VERIFICATION_COMPLETED, new VerificationCompletedData(otpId, command.commandId(),
+                command.purpose(), status.wireName(), failed, remaining, userFailures, retryAfterSeconds,
+                command.client()));
+        return new Decision(next, new VerifyReply(command.commandId(), status, otpId, remaining, retryAfterSeconds,
+                false), ctx.events(), null, replayUntil);
+    }
+
+    /** The second phase: consumes an approved code of a two-phase purpose once; anything else is a conflict. */
+    Decision consume(final UserState state, final OtpConsumeRequested command, final DecisionContext ctx) {
+        for (Map.Entry<String, PendingOtp> e : state.pending().entrySet()) { // sorted by purpose
+            final PendingOtp otp = e.getValue();
+            if (otp.otpId().equals(command.otpId())) {
+                final String conflict = otp.expired() ? "not_found"
+                        : !rules.forPurpose(e.getKey()).twoPhase() ? "not_two_phase"
+                        : !otp.approved() ? "not_approved" : null;
+                return consumed(conflict == null ? state.without(e.getKey()) : state, command, ctx, e.getKey(),
+                        conflict, Math.min(otp.expiresAtMs(), ctx.nowMs() + rules.idempotencyTtlMs()));
+            }
+        }
+        return consumed(state, command, ctx, null, "not_found",
+                ctx.nowMs() + Math.min(rules.defaults().lifetimeMs(), rules.idempotencyTtlMs()));
+    }
+
+    private static Decision consumed(final UserState next, final OtpConsumeRequested command,
+                                     final DecisionContext ctx, final String purpose, final String conflict,
+                                     final long replayUntil) {
+        ctx.emit(EventTypes.CONSUME_COMPLETED, new ConsumeCompletedData(command.otpId(), command.commandId(),
+                purpose, conflict == null ? "consumed" : "conflict", conflict, command.client()));
+        return new Decision(next, new ConsumeReply(command.commandId(), command.otpId(), conflict == null, false),
+                ctx.events(), null, replayUntil);
+    }
+}

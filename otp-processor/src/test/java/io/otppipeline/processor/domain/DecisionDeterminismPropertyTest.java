@@ -1,0 +1,345 @@
+package io.otppipeline.processor.domain;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.otppipeline.schemas.Json;
+import io.otppipeline.schemas.command.Channel;
+import io.otppipeline.schemas.command.ClientInfo;
+import io.otppipeline.schemas.command.IdempotencyKey;
+import io.otppipeline.schemas.command.OtpCommand;
+import io.otppipeline.schemas.command.OtpConsumeRequested;
+import io.otppipeline.schemas.command.OtpRequested;
+import io.otppipeline.schemas.command.OtpVerifyAttempted;
+import io.otppipeline.schemas.command.UserUnlockRequested;
+import io.otppipeline.schemas.crypto.Aead;
+import io.otppipeline.schemas.crypto.Keyring;
+import io.otppipeline.schemas.crypto.Mac;
+import io.otppipeline.schemas.delivery.DeliverySecret;
+import io.otppipeline.schemas.delivery.OtpIssued;
+import io.otppipeline.schemas.event.CloudEvent;
+import io.otppipeline.schemas.reply.OtpReply;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Properties of the pure decision core (docs/DESIGN-NOTES.md, "Deterministic decisions"), on random scripts of
+ * requests, right and wrong verifications, consumes, unlocks, idempotent retries and pauses of random length:
+ *
+ * <ul>
+ *   <li>taking the decisions again from a random committed prefix (the state read back from its JSON, as a
+ *       restored changelog gives it), on a second decision core built from the same keys, yields byte-for-byte
+ *       the same replies, events, deliveries and states: what lets otp-api answer before the commit;</li>
+ *   <li>sweeping at random positions never changes a reply, and every fact (a code expired, a lockout ended)
+ *       is reported once with the same event id whether the sweep or a command noticed it.</li>
+ * </ul>
+ */
+class DecisionDeterminismPropertyTest {
+
+    private static final String TENANT = "acme";
+    private static final String USER = "u-1";
+    private static final long START_MS = Instant.parse("2026-12-01T10:00:00Z").toEpochMilli();
+    private static final List<String> PURPOSES = List.of("login", "password_reset");
+
+    private final Keyring commandKeyring = Keyring.generate("c1");
+    private final Keyring deliveryKeyring = Keyring.generate("d1");
+    private final Keyring pepperKeyring = Keyring.generate("p1");
+
+    /** One step of a script. */
+    sealed interface Step permits Request, Verify, Consume, Unlock, Pause, Retry {
+    }
+
+    record Request(int purpose) implements Step {
+    }
+
+    record Verify(int purpose, boolean right) implements Step {
+    }
+
+    record Consume(int purpose) implements Step {
+    }
+
+    record Unlock() implements Step {
+    }
+
+    /** Time passes (milliseconds). */
+    record Pause(long ms) implements Step {
+    }
+
+    /** The previous command again, with the same idempotency key. */
+    record Retry() implements Step {
+    }
+
+    @Provide
+    Arbitrary<List<Step>> scripts() {
+        final Arbitrary<Integer> purpose = Arbitraries.integers().between(0, PURPOSES.size() - 1);
+        final Arbitrary<Step> step = Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(3, purpose.map(Request::new)),
+                net.jqwik.api.Tuple.of(6, Combinators.combine(purpose, Arbitraries.of(true, false)).as(Verify::new)),
+                net.jqwik.api.Tuple.of(1, purpose.map(Consume::new)),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(new Unlock())),
+                net.jqwik.api.Tuple.of(2, Arbitraries.just(new Retry())),
+                net.jqwik.api.Tuple.of(4, Arbitraries.oneOf(Arbitraries.longs().between(0, 90_000),
+                        Arbitraries.longs().between(90_000, 30L * 60_000), Arbitraries.longs().between(0, 26L * 3_600_000))
+                        .map(Pause::new)));
+        return step.list().ofMinSize(1).ofMaxSize(60);
+    }
+
+    @Property(tries = 150)
+    void shouldDecideIdenticallyWhenReprocessedFromAnyCommittedPrefix(@ForAll("scripts") final List<Step> script,
+                                                                        @ForAll @IntRange(min = 0, max = 60) final int cut) {
+        final List<Timed> commands = commands(script, new Random(script.hashCode()));
+        final Run first = new Run(core()).apply(commands, Map.of());
+        final int prefix = Math.min(cut, commands.size());
+        final Run committed = new Run(core()).apply(commands.subList(0, prefix), Map.of());
+
+        final Run again = committed.restoredOn(core()).apply(commands.subList(prefix, commands.size()), Map.of());
+
+        assertThat(again.outputs).isEqualTo(first.outputs.subList(prefix, first.outputs.size()));
+        assertThat(json(again.state)).isEqualTo(json(first.state));
+    }
+
+    @Property(tries = 150)
+    void shouldAnswerSameWhenSweepRunsAtRandomPositions(@ForAll("scripts") final List<Step> script,
+                                                        @ForAll final long sweepSeed) {
+        final List<Timed> commands = commands(script, new Random(script.hashCode()));
+        final Map<Integer, Long> sweeps = new HashMap<>();
+        final Random random = new Random(sweepSeed);
+        for (int i = 0; i < commands.size(); i++) {
+            final long from = i == 0 ? START_MS : commands.get(i - 1).atMs;
+            if (random.nextInt(3) == 0) {
+                sweeps.put(i, from + (long) (random.nextDouble() * (commands.get(i).atMs - from)));
+            }
+        }
+        final Run quiet = new Run(core()).apply(commands, Map.of());
+        final Run swept = new Run(core()).apply(commands, sweeps);
+
+        assertThat(swept.replies()).isEqualTo(quiet.replies());
+        final long end = commands.get(commands.size() - 1).atMs + 26L * 3_600_000;
+        assertThat(Set.copyOf(swept.settledEvents(end))).isEqualTo(Set.copyOf(quiet.settledEvents(end)));
+        assertThat(json(swept.settle(end))).isEqualTo(json(quiet.settle(end)));
+    }
+
+    @Property(tries = 50)
+    void shouldDrawEveryDigitUniformlyWhenCodesAreDerived(@ForAll @IntRange(min = 6, max = 9) final int digits) {
+        final Mac key = new Mac(pepperKeyring.derive("otp-code-v1"));
+        final Random random = new Random(digits);
+        final int[] firstDigit = new int[10];
+        for (int i = 0; i < 2000; i++) {
+            final byte[] entropy = new byte[32];
+            random.nextBytes(entropy);
+            final String code = CodeDerivation.code(key, "c-" + i, entropy, digits);
+            assertThat(code).hasSize(digits).matches("[0-9]+");
+            firstDigit[code.charAt(0) - '0']++;
+        }
+        for (int count : firstDigit) {
+            assertThat(count).as("each leading digit about 200 of 2000 times").isBetween(120, 280);
+        }
+    }
+
+    private OtpDecisions core() {
+        return new OtpDecisions(OtpRules.DEFAULTS, DecisionKeys.of(commandKeyring, deliveryKeyring, pepperKeyring));
+    }
+
+    /** A command and its record timestamp. */
+    record Timed(OtpCommand command, long atMs, boolean right, int purpose) {
+    }
+
+    /** The commands of a script; the typed code of a verification is filled in by {@link Run} (it needs the issued code). */
+    private List<Timed> commands(final List<Step> script, final Random random) {
+        final Aead aead = new Aead(commandKeyring);
+        final List<Timed> out = new ArrayList<>();
+        long now = START_MS;
+        for (Step step : script) {
+            final String id = "cmd-" + out.size();
+            final IdempotencyKey key = random.nextInt(4) == 0 ? new IdempotencyKey("k-" + out.size(), "h-" + out.size())
+                    : null;
+            final ClientInfo client = new ClientInfo("203.0.113.9", "prop");
+            if (step instanceof Pause pause) {
+                now += pause.ms();
+            } else if (step instanceof Retry && !out.isEmpty()) {
+                final Timed last = out.get(out.size() - 1);
+                out.add(new Timed(last.command(), now, last.right(), last.purpose()));
+            } else if (step instanceof Request r) {
+                final byte[] entropy = new byte[32];
+                random.nextBytes(entropy);
+                out.add(new Timed(new OtpRequested(id, TENANT, USER, PURPOSES.get(r.purpose()), Channel.EMAIL, "en",
+                        client, Instant.EPOCH, aead.seal("a@example.com".getBytes(StandardCharsets.UTF_8), ad(id)),
+                        aead.seal(entropy, ad(id)), key), now, false, r.purpose()));
+            } else if (step instanceof Verify v) {
+                out.add(new Timed(new OtpVerifyAttempted(id, TENANT, USER, PURPOSES.get(v.purpose()), null, client,
+                        Instant.EPOCH, null, key), now, v.right(), v.purpose()));
+            } else if (step instanceof Consume c) {
+                out.add(new Timed(new OtpConsumeRequested(id, TENANT, USER, null, client, Instant.EPOCH, key), now,
+                        false, c.purpose()));
+            } else if (step instanceof Unlock) {
+                out.add(new Timed(new UserUnlockRequested(id, TENANT, USER, "admin", null, Instant.EPOCH, key), now,
+                        false, 0));
+            }
+            now += 1;
+        }
+        if (out.isEmpty()) {
+            out.add(new Timed(new UserUnlockRequested("cmd-0", TENANT, USER, "admin", null, Instant.EPOCH, null),
+                    now, false, 0));
+        }
+        return out;
+    }
+
+    private static byte[] ad(final String id) {
+        return id.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The processor's loop over one user's commands, without Kafka: idempotency records, then the decision, the
+     * state kept as its changelog JSON; optional sweeps before some commands.
+     */
+    private final class Run {
+
+        private final OtpDecisions core;
+        private final Aead commandAead = new Aead(commandKeyring);
+        private final Aead deliveryAead = new Aead(deliveryKeyring);
+        final List<String> outputs = new ArrayList<>();
+        private final List<String> replies = new ArrayList<>();
+        private final Set<String> events = new HashSet<>();
+        private final Map<String, IdempotencyRecord> idempotency = new TreeMap<>();
+        private final Map<String, String> codes = new HashMap<>();
+        private final Map<String, String> otpIds = new HashMap<>();
+        UserState state = UserState.EMPTY;
+
+        Run(final OtpDecisions core) {
+            this.core = core;
+        }
+
+        /**
+         * A run on {@code other} that starts from this run's stores as a restarted processor restores them from
+         * their changelogs (read back from JSON); what the test knows of issued codes is carried over.
+         */
+        Run restoredOn(final OtpDecisions other) {
+            final Run next = new Run(other);
+            next.state = roundTrip(state);
+            idempotency.forEach((k, v) -> next.idempotency.put(k, read(json(v), IdempotencyRecord.class)));
+            next.codes.putAll(codes);
+            next.otpIds.putAll(otpIds);
+            return next;
+        }
+
+        Run apply(final List<Timed> commands, final Map<Integer, Long> sweeps) {
+            for (int i = 0; i < commands.size(); i++) {
+                if (sweeps.containsKey(i)) {
+                    record(core.sweep(state, DecisionContext.sweep(TENANT, USER, sweeps.get(i))), null);
+                }
+                decide(commands.get(i));
+            }
+            return this;
+        }
+
+        private void decide(final Timed timed) {
+            final OtpCommand command = withCode(timed);
+            final IdempotencyKey key = command.idempotency();
+            final IdempotencyRecord first = key == null ? null : idempotency.get(key.key());
+            if (first != null && first.expiresAtMs() > timed.atMs()) {
+                final OtpReply reply = OtpDecisions.replay(first, command);
+                replies.add(json(reply));
+                outputs.add(json(reply));
+                return;
+            }
+            final Decision decision = core.decide(state, command, DecisionContext.of(command, timed.atMs()));
+            if (key != null) {
+                idempotency.put(key.key(), new IdempotencyRecord(key.requestHash(), decision.reply(),
+                        decision.replayUntilMs()));
+            }
+            record(decision, decision.reply());
+        }
+
+        private void record(final Decision decision, final OtpReply reply) {
+            state = roundTrip(decision.state());
+            decision.events().forEach(e -> events.add(json(e)));
+            if (reply != null) {
+                replies.add(json(reply));
+                outputs.add(json(reply) + json(decision.events()) + json(decision.delivery()) + json(state));
+            }
+            final OtpIssued delivery = decision.delivery();
+            if (delivery != null) {
+                codes.put(delivery.purpose(), open(delivery).code());
+                otpIds.put(delivery.purpose(), delivery.otpId());
+            }
+        }
+
+        /** Fills in the typed code (right or wrong) and the otpId of a consume from what was issued. */
+        private OtpCommand withCode(final Timed timed) {
+            if (timed.command() instanceof OtpVerifyAttempted v && v.code() == null) {
+                final String issued = codes.getOrDefault(v.purpose(), "000000");
+                final String typed = timed.right() ? issued : (issued.charAt(0) == '0' ? "1" : "0") + issued.substring(1);
+                return new OtpVerifyAttempted(v.commandId(), v.tenantId(), v.userId(), v.purpose(), v.otpId(),
+                        v.client(), v.sentAt(), commandAead.seal(typed.getBytes(StandardCharsets.UTF_8),
+                        ad(v.commandId())), v.idempotency());
+            }
+            if (timed.command() instanceof OtpConsumeRequested c && c.otpId() == null) {
+                return new OtpConsumeRequested(c.commandId(), c.tenantId(), c.userId(),
+                        otpIds.getOrDefault(PURPOSES.get(timed.purpose()), "none"), c.client(), c.sentAt(),
+                        c.idempotency());
+            }
+            return timed.command();
+        }
+
+        List<String> replies() {
+            return replies.stream().map(r -> r.replaceAll("\"commandId\":\"[^\"]*\"", "")).toList();
+        }
+
+        UserState settle(final long atMs) {
+            return core.sweep(state, DecisionContext.sweep(TENANT, USER, atMs)).state();
+        }
+
+        /** Every event emitted, plus what a final sweep at {@code atMs} would report. */
+        Set<String> settledEvents(final long atMs) {
+            final Set<String> all = new HashSet<>(events);
+            core.sweep(state, DecisionContext.sweep(TENANT, USER, atMs)).events().forEach(e -> all.add(json(e)));
+            return all;
+        }
+
+        private DeliverySecret open(final OtpIssued issued) {
+            try {
+                return Json.mapper().readValue(deliveryAead.open(issued.secret(),
+                        issued.otpId().getBytes(StandardCharsets.UTF_8)), DeliverySecret.class);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    }
+
+    private static UserState roundTrip(final UserState state) {
+        return read(json(state), UserState.class);
+    }
+
+    private static <T> T read(final String json, final Class<T> type) {
+        try {
+            return Json.mapper().readValue(json, type);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String json(final Object value) {
+        try {
+            return Json.mapper().writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package io.otppipeline.schemas.reply;
+
+/**
+ * A request for a code was refused.
+ *
+ * @param commandId id of the request answered
+ * @param status {@link ReplyStatus#RATE_LIMITED} (send limit or resend cooldown) or {@link ReplyStatus#LOCKED}
+ * @param retryAfterSeconds whole seconds until the same request may succeed, at least 1
+ * @param replayed see {@link OtpReply#replayed()}
+ */
+public record RequestRefusedReply(String commandId, ReplyStatus status, long retryAfterSeconds, boolean replayed)
+        implements OtpReply {
+
+    /**
+     * Checks the status.
+     *
+     * @throws IllegalArgumentException for a status other than {@code rate_limited} or {@code locked}
+     */
+    public RequestRefusedReply {
+        if (status != ReplyStatus.RATE_LIMITED && status != ReplyStatus.LOCKED) {
+            throw new IllegalArgumentException("a refused request is rate_limited or locked");
+        }
+    }
+
+    @Override
+    public RequestRefusedReply replayFor(final String otherCommandId) {
+        return new RequestRefusedReply(otherCommandId, status, retryAfterSeconds, true);
+    }
+
+    @Override
+    public <R> R accept(final Visitor<R> visitor) {
+        return visitor.requestRefused(this);
+    }
+}
