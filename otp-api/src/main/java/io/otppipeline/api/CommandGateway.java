@@ -35,7 +35,7 @@ final class CommandGateway implements CommandBus {
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0"); // one command per request: send it now (batches form under load)
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(timeoutMs, 1000) + 1000));
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(timeoutMs, 1000)));
         this.producer = new KafkaProducer<>(p, Topics.COMMANDS.keySerde().serializer(),

@@ -44,7 +44,9 @@ final class ReplyListener implements AutoCloseable {
     /** @param isolation {@code read_uncommitted} or {@code read_committed} */
     ReplyListener(final String bootstrapServers, final String groupId, final String isolation) {
         final Properties p = PollingLoop.readCommittedConsumer(bootstrapServers, groupId, "latest");
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+        // the broker answers a waiting fetch as soon as a reply is appended, so a long wait costs no latency;
+        // a short one made this thread poll a hundred times a second for nothing
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         consumer = new KafkaConsumer<>(p, Topics.REPLIES.keySerde().deserializer(),
                 Topics.REPLIES.valueSerde().deserializer());

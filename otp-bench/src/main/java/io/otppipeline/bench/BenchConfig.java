@@ -19,7 +19,8 @@ import java.util.List;
  * @param commitIntervalsMs the processor's {@code commit.interval.ms} values swept, in milliseconds
  * @param shippedCommitIntervalMs the interval every other run uses (the shipped default), in milliseconds
  * @param sweepVerifications verifications per sweep point on path (a)
- * @param sweepRate HTTP rate per sweep point, in requests per second
+ * @param sweepRate HTTP rate per sweep point, in requests per second; half of it is the rate of the sweep's
+ *     issuance run, which measures how long a code takes to reach the committed delivery topic
  * @param stateUsers users of the in-process state-size measurement
  * @param poolSize connections of the row-lock design's pool; default from HikariCP's pool-sizing rule
  *     {@code cores * 2 + 1} ("About Pool Sizing", HikariCP wiki)
@@ -46,14 +47,14 @@ public record BenchConfig(int users, int hotUsers, int verifications, int hotVer
     public static BenchConfig full(final Path dataDir, final Path out) {
         final int pool = recommendedPoolSize();
         return new BenchConfig(100_000, 10, 100_000, 20_000, 0.3, List.of(250, 500, 1000), 15,
-                List.of(10L, 20L, 50L, 100L), 50, 30_000, 500, 100_000, pool, pool * 4, 1000, 3000, 42, false,
+                List.of(50L, 100L, 200L, 500L), 200, 30_000, 500, 100_000, pool, pool * 4, 1000, 3000, 42, false,
                 dataDir, out);
     }
 
     /** A run small enough for the test suite: proves every figure is produced, in about 1.5 minutes. */
     public static BenchConfig tiny(final Path dataDir, final Path out) {
         final int pool = recommendedPoolSize();
-        return new BenchConfig(300, 3, 300, 150, 0.3, List.of(50), 2, List.of(20L, 50L), 50, 200, 50, 200, pool,
+        return new BenchConfig(300, 3, 300, 150, 0.3, List.of(50), 2, List.of(100L, 200L), 200, 200, 50, 200, pool,
                 pool * 2, 200, 20, 42, false, dataDir, out);
     }
 }

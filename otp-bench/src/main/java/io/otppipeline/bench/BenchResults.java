@@ -25,7 +25,10 @@ public record BenchResults(String startedAt, Machine machine, BenchConfig config
      * @param commitIntervalMs {@code commit.interval.ms}, in milliseconds
      * @param core path (a), uniform verifications as fast as they go
      * @param http path (b), uniform verifications at the sweep's fixed rate
+     * @param delivery issuance on path (a) at half the sweep's rate, open loop: latency = scheduled send to the
+     *     delivery record readable read_committed (a code is sent only after its transaction commits, so this is
+     *     what the commit interval now costs a user)
      */
-    public record SweepPoint(long commitIntervalMs, RunResult core, RunResult http) {
+    public record SweepPoint(long commitIntervalMs, RunResult core, RunResult http, RunResult delivery) {
     }
 }

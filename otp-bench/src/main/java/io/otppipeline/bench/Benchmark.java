@@ -217,7 +217,11 @@ final class Benchmark {
             final RunResult overHttp = measure("b-http", label, STREAMS, c.sweepRate(), () -> http.run(
                     env.apiUrl() + "/v1/otp/verify", i -> verifyBody(httpOps.get(i), streams.codes()), c.sweepRate(),
                     c.httpSeconds()));
-            points.add(new BenchResults.SweepPoint(interval, core, overHttp));
+            final int issueRate = Math.max(1, c.sweepRate() / 2);
+            final List<String> fresh = Ops.users("d" + interval + "-", issueRate * c.httpSeconds());
+            final RunResult delivery = measure("a-core", "issuance to delivery, commit.interval.ms=" + interval,
+                    STREAMS, issueRate, () -> streams.issuePaced(fresh, issueRate, CORE_TIMEOUT));
+            points.add(new BenchResults.SweepPoint(interval, core, overHttp, delivery));
         }
         return points;
     }

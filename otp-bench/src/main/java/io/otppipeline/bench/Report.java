@@ -111,14 +111,15 @@ final class Report {
     }
 
     private static void sweep(final StringBuilder out, final List<BenchResults.SweepPoint> sweep) {
-        out.append("### commit.interval.ms sweep (uniform verifications)\n\n");
-        out.append("| commit.interval.ms | path a ops/s | path a p50 | path a p99 | path b offered/s | path b p50 | path b p99 | path b p99.9 | processor CPU % (b) |\n");
-        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        out.append("### commit.interval.ms sweep (uniform verifications; issuance to the committed delivery topic)\n\n");
+        out.append("| commit.interval.ms | path a ops/s | path a p50 | path a p99 | path b offered/s | path b p50 | path b p99 | path b p99.9 | processor CPU % (b) | issuance/s | to delivery p50 | to delivery p99 |\n");
+        out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (BenchResults.SweepPoint p : sweep) {
             final ProcessUsage u = p.http().processes().get("otp-processor");
-            out.append(String.format(Locale.ROOT, "| %d | %.0f | %.1f | %.1f | %d | %.1f | %.1f | %.1f | %.0f |%n",
+            out.append(String.format(Locale.ROOT, "| %d | %.0f | %.1f | %.1f | %d | %.1f | %.1f | %.1f | %.0f | %d | %.1f | %.1f |%n",
                     p.commitIntervalMs(), p.core().throughput(), p.core().p50Ms(), p.core().p99Ms(), p.http().rate(),
-                    p.http().p50Ms(), p.http().p99Ms(), p.http().p999Ms(), u == null ? 0 : u.cpuPercent()));
+                    p.http().p50Ms(), p.http().p99Ms(), p.http().p999Ms(), u == null ? 0 : u.cpuPercent(),
+                    p.delivery().rate(), p.delivery().p50Ms(), p.delivery().p99Ms()));
         }
         out.append('\n');
     }

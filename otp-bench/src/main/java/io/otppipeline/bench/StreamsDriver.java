@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -119,14 +120,27 @@ final class StreamsDriver implements AutoCloseable {
      * @return the run's measurement; latency = command sent to delivery record read
      */
     Measurement issue(final List<String> users, final Duration timeout) throws InterruptedException {
-        return run(users.size(), i -> {
-            final String id = commandId();
-            final byte[] entropy = new byte[32];
-            ENTROPY.nextBytes(entropy);
-            return new OtpRequested(id, tenant, users.get(i), Ops.PURPOSE, Channel.EMAIL, null, null, Instant.now(),
-                    seal(Ops.destination(users.get(i)), id), commandAead.seal(entropy,
-                    id.getBytes(StandardCharsets.UTF_8)), null);
-        }, true, timeout);
+        return run(users.size(), i -> request(users.get(i)), true, timeout, 0);
+    }
+
+    private OtpRequested request(final String user) {
+        final String id = commandId();
+        final byte[] entropy = new byte[32];
+        ENTROPY.nextBytes(entropy);
+        return new OtpRequested(id, tenant, user, Ops.PURPOSE, Channel.EMAIL, null, null, Instant.now(),
+                seal(Ops.destination(user), id), commandAead.seal(entropy, id.getBytes(StandardCharsets.UTF_8)), null);
+    }
+
+    /**
+     * Requests one code per user at a fixed rate, open loop (request i is due at start + i / rate, and its latency
+     * counts from then), and waits until each is on {@code otp.delivery.v1}, read_committed.
+     *
+     * @param ratePerSecond requests per second
+     * @return the run's measurement; latency = scheduled send to delivery record read
+     */
+    Measurement issuePaced(final List<String> users, final int ratePerSecond, final Duration timeout)
+            throws InterruptedException {
+        return run(users.size(), i -> request(users.get(i)), true, timeout, ratePerSecond);
     }
 
     /**
@@ -140,19 +154,25 @@ final class StreamsDriver implements AutoCloseable {
             final Ops.Verify op = ops.get(i);
             return new OtpVerifyAttempted(id, tenant, op.userId(), Ops.PURPOSE, null, null, Instant.now(),
                     seal(op.code(codes), id), null);
-        }, false, timeout);
+        }, false, timeout, 0);
     }
 
+    /** @param ratePerSecond 0 for as fast as the window allows, else the open-loop rate in commands per second */
     private Measurement run(final int n, final IntFunction<OtpCommand> build, final boolean untilDelivery,
-                            final Duration timeout) throws InterruptedException {
+                            final Duration timeout, final int ratePerSecond) throws InterruptedException {
         final Measurement m = new Measurement();
         current = m;
         halfIssued.clear();
         done = new CountDownLatch(n);
+        final long first = System.nanoTime();
         for (int i = 0; i < n; i++) {
+            final long due = ratePerSecond == 0 ? 0 : first + i * 1_000_000_000L / ratePerSecond;
+            while (ratePerSecond > 0 && System.nanoTime() < due) {
+                LockSupport.parkNanos(due - System.nanoTime());
+            }
             window.acquire();
             final OtpCommand command = build.apply(i);
-            final long start = System.nanoTime();
+            final long start = ratePerSecond == 0 ? System.nanoTime() : due;
             m.started(start);
             pending.put(command.commandId(), new Pending(start, untilDelivery));
             producer.send(new ProducerRecord<>(Topics.COMMANDS.name(),

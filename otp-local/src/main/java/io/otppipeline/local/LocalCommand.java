@@ -64,7 +64,7 @@ final class LocalCommand implements Callable<Integer> {
             + "per-purpose rules such as otp.purpose.login.resend.cooldown.seconds=30 (see README).")
     Path configFile;
 
-    @Option(names = "--commit-interval-ms", defaultValue = "100",
+    @Option(names = "--commit-interval-ms", defaultValue = "200",
             description = "Processor transaction commit interval in milliseconds (default: ${DEFAULT-VALUE}).")
     long commitIntervalMs;
 

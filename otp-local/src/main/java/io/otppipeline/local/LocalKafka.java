@@ -90,7 +90,11 @@ public final class LocalKafka implements AutoCloseable {
                 Map.entry("default.replication.factor", "1"),
                 Map.entry("share.coordinator.state.topic.replication.factor", "1"),
                 Map.entry("share.coordinator.state.topic.min.isr", "1"),
-                Map.entry("group.initial.rebalance.delay.ms", "0")));
+                Map.entry("group.initial.rebalance.delay.ms", "0"),
+                // a produce that reaches a partition while the previous transaction's markers are being written is
+                // retried by the broker after this many milliseconds (default 20): the first reply after each
+                // processor commit waited for it (docs/BENCHMARKS.md)
+                Map.entry("add.partitions.to.txn.retry.backoff.ms", "2")));
         final Path config = dir.resolve("server.properties");
         try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
             p.store(w, "written by ./otp local on every start");

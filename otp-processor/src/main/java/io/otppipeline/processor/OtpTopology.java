@@ -7,6 +7,7 @@ import io.otppipeline.schemas.kafka.JsonSerde;
 import io.otppipeline.schemas.kafka.Topics;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -46,19 +47,30 @@ public final class OtpTopology {
     private OtpTopology() {
     }
 
-    /** The topology; {@code decisions} holds the rules and keys. */
+    /** The topology with RocksDB stores; {@code decisions} holds the rules and keys. */
     public static Topology build(final OtpDecisions decisions) {
+        return build(decisions, false);
+    }
+
+    /**
+     * The topology; {@code decisions} holds the rules and keys.
+     *
+     * @param inMemoryStores keep the three stores in the heap instead of RocksDB (both are changelog-backed;
+     *     in memory, a restarted instance restores them from the changelogs: fine while the active users' state
+     *     fits the heap, about 400 bytes per user active in the last 15 minutes, docs/BENCHMARKS.md)
+     */
+    public static Topology build(final OtpDecisions decisions, final boolean inMemoryStores) {
         final Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.COMMANDS.name());
         topology.addProcessor(PARSER, CommandParser::new, SOURCE);
         topology.addProcessor(DECISIONS, () -> new OtpCommandProcessor(decisions), PARSER);
         topology.addProcessor(SWEEP, () -> new ExpirySweep(decisions), PARSER);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(USER_STATE_STORE),
+        topology.addStateStore(Stores.keyValueStoreBuilder(store(USER_STATE_STORE, inMemoryStores),
                 Serdes.String(), JsonSerde.of(UserState.class)), DECISIONS, SWEEP);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDEMPOTENCY_STORE),
+        topology.addStateStore(Stores.keyValueStoreBuilder(store(IDEMPOTENCY_STORE, inMemoryStores),
                 Serdes.String(), JsonSerde.of(IdempotencyRecord.class)), DECISIONS, SWEEP);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRY_INDEX_STORE),
+        topology.addStateStore(Stores.keyValueStoreBuilder(store(EXPIRY_INDEX_STORE, inMemoryStores),
                 Serdes.String(), Serdes.String()), DECISIONS, SWEEP);
 
         topology.addSink(REPLIES_SINK, Topics.REPLIES.name(), Serdes.String().serializer(), RoutedReply.SERIALIZER,
@@ -70,5 +82,9 @@ public final class OtpTopology {
         topology.addSink(COMMANDS_DLQ_SINK, Topics.COMMANDS_DLQ.name(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), PARSER, DECISIONS);
         return topology;
+    }
+
+    private static KeyValueBytesStoreSupplier store(final String name, final boolean inMemory) {
+        return inMemory ? Stores.inMemoryKeyValueStore(name) : Stores.persistentKeyValueStore(name);
     }
 }

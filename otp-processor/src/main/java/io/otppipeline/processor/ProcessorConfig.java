@@ -16,20 +16,22 @@ import org.apache.kafka.streams.StreamsConfig;
  *     default {@code otp-processor}
  * @param stateDir {@code processor.state.dir}: RocksDB directory; default {@code <tmp>/otp-processor}
  * @param commitIntervalMs {@code processor.commit.interval.ms}: transaction commit interval in milliseconds;
- *     default 100. Replies are read before the commit (docs/DESIGN-NOTES.md, "Replies before the commit"), so
+ *     default 200. Replies are read before the commit (docs/DESIGN-NOTES.md, "Replies before the commit"), so
  *     the interval trades throughput against how fresh the events, deliveries and changelogs are, not HTTP
  *     latency; docs/BENCHMARKS.md has the sweep that chose it
  * @param replicationFactor {@code kafka.replication.factor}: for topics and internal changelogs; default 1
  * @param commandKeyring {@code secrets.command.keyring.file}: required
  * @param deliveryKeyring {@code secrets.delivery.keyring.file}: required
  * @param pepperKeyring {@code secrets.pepper.keyring.file}: required
+ * @param inMemoryStores {@code processor.state.store}: {@code rocksdb} (default) or {@code in_memory}; both are
+ *     backed by changelogs, in memory the stores live in the heap and are restored from the changelogs on start
  * @param rules the {@link OtpRules}
  * @param streamsOverrides {@code processor.streams.<name>}: any further Kafka Streams or client setting, passed
  *     through as {@code <name>} (for example {@code processor.streams.session.timeout.ms}); empty by default
  */
 public record ProcessorConfig(String bootstrapServers, String applicationId, Path stateDir, long commitIntervalMs,
                               short replicationFactor, Path commandKeyring, Path deliveryKeyring, Path pepperKeyring,
-                              OtpRules rules, Map<String, String> streamsOverrides) {
+                              boolean inMemoryStores, OtpRules rules, Map<String, String> streamsOverrides) {
 
     private static final String STREAMS_PREFIX = "processor.streams.";
 
@@ -48,18 +50,26 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
                 s.required("kafka.bootstrap.servers"),
                 s.string("processor.application.id", "otp-processor"),
                 Path.of(s.string("processor.state.dir", System.getProperty("java.io.tmpdir") + "/otp-processor")),
-                s.number("processor.commit.interval.ms", 100),
+                s.number("processor.commit.interval.ms", 200),
                 (short) s.number("kafka.replication.factor", 1),
                 s.path("secrets.command.keyring.file"),
                 s.path("secrets.delivery.keyring.file"),
                 s.path("secrets.pepper.keyring.file"),
+                storeType(s.string("processor.state.store", "rocksdb")),
                 OtpRules.from(s),
                 s.passThrough(STREAMS_PREFIX));
     }
 
+    private static boolean storeType(final String value) {
+        if (!"rocksdb".equals(value) && !"in_memory".equals(value)) {
+            throw new IllegalStateException("processor.state.store must be rocksdb or in_memory");
+        }
+        return "in_memory".equals(value);
+    }
+
     /**
      * Kafka Streams properties: exactly_once_v2, the commit interval, the state directory, and for the reply
-     * path the Streams producer's {@code linger.ms=1} (Streams would use 100) and {@code poll.ms} no longer than
+     * path the Streams producer's {@code linger.ms=0} (Streams would use 100) and {@code poll.ms} no longer than
      * the commit interval; every {@code processor.streams.*} setting overrides these.
      */
     public Properties streamsProperties() {
@@ -72,7 +82,7 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(replicationFactor));
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
         p.put("processing.exception.handler.global.enabled", "true");
-        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "1");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0");
         p.put(StreamsConfig.POLL_MS_CONFIG, Long.toString(Math.min(commitIntervalMs, 100)));
         p.putAll(streamsOverrides);
         return p;

@@ -34,7 +34,8 @@ public final class ProcessorService implements AutoCloseable {
         final OtpDecisions decisions = new OtpDecisions(config.rules(), DecisionKeys.of(
                 Keyring.load(config.commandKeyring()), Keyring.load(config.deliveryKeyring()),
                 Keyring.load(config.pepperKeyring())));
-        final KafkaStreams streams = new KafkaStreams(OtpTopology.build(decisions), config.streamsProperties());
+        final KafkaStreams streams = new KafkaStreams(OtpTopology.build(decisions, config.inMemoryStores()),
+                config.streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;

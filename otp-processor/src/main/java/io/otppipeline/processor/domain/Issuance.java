@@ -45,27 +45,36 @@ final class Issuance {
         final long nowMs = ctx.nowMs();
         final PurposeRules purpose = rules.forPurpose(command.purpose());
         if (state.lockout().lockedAt(nowMs)) {
-            return refuse(state, command, ctx, ReplyStatus.LOCKED, "locked", state.lockout().remainingMs(nowMs),
-                    purpose);
+            return refuse(state, command, ctx, new Refusal(ReplyStatus.LOCKED, "locked",
+                    state.lockout().remainingMs(nowMs)));
         }
         final long windowWait = SendLimits.windowWaitMs(state.sends(), purpose, nowMs);
         final long cooldownWait = SendLimits.cooldownWaitMs(state.sends(), command.purpose(), purpose, nowMs);
         if (windowWait > 0 || cooldownWait > 0) {
-            return refuse(state, command, ctx, ReplyStatus.RATE_LIMITED,
-                    windowWait >= cooldownWait ? "rate_limited" : "cooldown", Math.max(windowWait, cooldownWait),
-                    purpose);
+            return refuse(state, command, ctx, new Refusal(ReplyStatus.RATE_LIMITED,
+                    windowWait >= cooldownWait ? "rate_limited" : "cooldown", Math.max(windowWait, cooldownWait)));
         }
         return issue(state, command, purpose, ctx);
     }
 
+    /**
+     * Why a request is refused.
+     *
+     * @param status {@code locked} or {@code rate_limited}
+     * @param reason the event's reason: {@code locked}, {@code rate_limited} or {@code cooldown}
+     * @param waitMs milliseconds until the same request may succeed
+     */
+    private record Refusal(ReplyStatus status, String reason, long waitMs) {
+    }
+
     private Decision refuse(final UserState state, final OtpRequested command, final DecisionContext ctx,
-                            final ReplyStatus status, final String reason, final long waitMs,
-                            final PurposeRules purpose) {
-        final long seconds = SendLimits.seconds(waitMs);
+                            final Refusal refusal) {
+        final long seconds = SendLimits.seconds(refusal.waitMs());
         ctx.emit(EventTypes.REQUEST_REFUSED, new RequestRefusedData(command.commandId(), command.purpose(),
-                command.channel().wireName(), reason, seconds,
-                SendLimits.inWindow(state.sends(), purpose, ctx.nowMs()), command.client()));
-        return new Decision(state, new RequestRefusedReply(command.commandId(), status, seconds, false),
+                command.channel().wireName(), refusal.reason(), seconds,
+                SendLimits.inWindow(state.sends(), rules.forPurpose(command.purpose()), ctx.nowMs()),
+                command.client()));
+        return new Decision(state, new RequestRefusedReply(command.commandId(), refusal.status(), seconds, false),
                 ctx.events(), null, ctx.nowMs() + rules.idempotencyTtlMs());
     }
 

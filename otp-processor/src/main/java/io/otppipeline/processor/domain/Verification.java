@@ -48,57 +48,70 @@ final class Verification {
         final String purpose = command.purpose();
         final PurposeRules purposeRules = rules.forPurpose(purpose);
         final PendingOtp otp = state.pending().get(purpose);
-        final long replayUntil = Math.min(nowMs + rules.idempotencyTtlMs(),
-                otp == null ? nowMs + purposeRules.lifetimeMs() : otp.expiresAtMs());
+        final Attempt attempt = new Attempt(command, ctx, Math.min(nowMs + rules.idempotencyTtlMs(),
+                otp == null ? nowMs + purposeRules.lifetimeMs() : otp.expiresAtMs()));
         if (state.lockout().lockedAt(nowMs)) {
-            return outcome(state, command, ctx, otp, ReplyStatus.LOCKED,
-                    SendLimits.seconds(state.lockout().remainingMs(nowMs)), replayUntil);
+            return attempt.answer(state, otp, ReplyStatus.LOCKED,
+                    SendLimits.seconds(state.lockout().remainingMs(nowMs)));
         }
         if (otp == null || otp.approved() || (command.otpId() != null && !command.otpId().equals(otp.otpId()))) {
-            return outcome(state, command, ctx, null, ReplyStatus.NOT_FOUND, null, replayUntil);
+            return attempt.answer(state, null, ReplyStatus.NOT_FOUND, null);
         }
         if (otp.expired()) {
-            return outcome(state, command, ctx, otp, ReplyStatus.EXPIRED, null, replayUntil);
+            return attempt.answer(state, otp, ReplyStatus.EXPIRED, null);
         }
         if (otp.failedAttempts() >= purposeRules.maxFailedAttempts()) {
-            return outcome(state, command, ctx, otp, ReplyStatus.MAX_ATTEMPTS, null, replayUntil);
+            return attempt.answer(state, otp, ReplyStatus.MAX_ATTEMPTS, null);
         }
         if (keys.pepper().verify(otp.macKid(), otp.codeMac(), otp.otpId(), typed)) {
             final UserState kept = purposeRules.twoPhase()
                     ? state.withPending(purpose, otp.asApproved()) : state.without(purpose);
-            return outcome(kept.withLockout(state.lockout().withSuccess()), command, ctx, otp,
-                    ReplyStatus.APPROVED, null, replayUntil);
+            return attempt.answer(kept.withLockout(state.lockout().withSuccess()), otp, ReplyStatus.APPROVED, null);
         }
         final PendingOtp failed = otp.withFailedAttempt();
         final ReplyStatus status = failed.failedAttempts() >= purposeRules.maxFailedAttempts()
                 ? ReplyStatus.MAX_ATTEMPTS : ReplyStatus.DENIED;
-        final int failuresBefore = state.lockout().failuresMs().size();
         final Lockout lockout = state.lockout().recordFailure(ctx, rules.lockout());
-        final UserState next = state.withPending(purpose, failed).withLockout(lockout);
         final Long lockedFor = lockout.lockedAt(nowMs) ? SendLimits.seconds(lockout.remainingMs(nowMs)) : null;
-        return outcome(next, command, ctx, failed, status, lockedFor, replayUntil, failuresBefore + 1);
+        // a failure that starts a lockout empties the window: the event reports the count that tipped it
+        return attempt.answer(state.withPending(purpose, failed).withLockout(lockout), failed, status, lockedFor,
+                state.lockout().failuresMs().size() + 1);
     }
 
-    private Decision outcome(final UserState next, final OtpVerifyAttempted command, final DecisionContext ctx,
-                             final PendingOtp otp, final ReplyStatus status, final Long retryAfterSeconds,
-                             final long replayUntil) {
-        return outcome(next, command, ctx, otp, status, retryAfterSeconds, replayUntil,
-                next.lockout().failuresMs().size());
-    }
+    /**
+     * One verification being answered: the command, its context and until when its answer may be replayed
+     * (epoch milliseconds: no longer than the code it concerned lives).
+     */
+    private final class Attempt {
 
-    /** Emits {@code otp.verification.completed} and answers. */
-    private Decision outcome(final UserState next, final OtpVerifyAttempted command, final DecisionContext ctx,
-                             final PendingOtp otp, final ReplyStatus status, final Long retryAfterSeconds,
-                             final long replayUntil, final int userFailures) {
-        final String otpId = otp == null ? null : otp.otpId();
-        final Integer failed = otp == null ? null : otp.failedAttempts();
-        final Integer remaining = otp == null || status == ReplyStatus.APPROVED || status == ReplyStatus.EXPIRED
-                ? null : Math.max(0, rules.forPurpose(command.purpose()).maxFailedAttempts() - otp.failedAttempts());
-        ctx.emit(EventTypes.VERIFICATION_COMPLETED, new VerificationCompletedData(otpId, command.commandId(),
-                command.purpose(), status.wireName(), failed, remaining, userFailures, retryAfterSeconds,
-                command.client()));
-        return new Decision(next, new VerifyReply(command.commandId(), status, otpId, remaining, retryAfterSeconds,
-                false), ctx.events(), null, replayUntil);
+        private final OtpVerifyAttempted command;
+        private final DecisionContext ctx;
+        private final long replayUntilMs;
+
+        Attempt(final OtpVerifyAttempted command, final DecisionContext ctx, final long replayUntilMs) {
+            this.command = command;
+            this.ctx = ctx;
+            this.replayUntilMs = replayUntilMs;
+        }
+
+        Decision answer(final UserState next, final PendingOtp otp, final ReplyStatus status,
+                        final Long retryAfterSeconds) {
+            return answer(next, otp, status, retryAfterSeconds, next.lockout().failuresMs().size());
+        }
+
+        /** Emits {@code otp.verification.completed} and answers. */
+        Decision answer(final UserState next, final PendingOtp otp, final ReplyStatus status,
+                        final Long retryAfterSeconds, final int userFailures) {
+            final String otpId = otp == null ? null : otp.otpId();
+            final Integer failed = otp == null ? null : otp.failedAttempts();
+            final Integer remaining = otp == null || status == ReplyStatus.APPROVED || status == ReplyStatus.EXPIRED
+                    ? null : Math.max(0, rules.forPurpose(command.purpose()).maxFailedAttempts() - otp.failedAttempts());
+            ctx.emit(EventTypes.VERIFICATION_COMPLETED, new VerificationCompletedData(otpId, command.commandId(),
+                    command.purpose(), status.wireName(), failed, remaining, userFailures, retryAfterSeconds,
+                    command.client()));
+            return new Decision(next, new VerifyReply(command.commandId(), status, otpId, remaining,
+                    retryAfterSeconds, false), ctx.events(), null, replayUntilMs);
+        }
     }
 
     /** The second phase: consumes an approved code of a two-phase purpose once; anything else is a conflict. */
