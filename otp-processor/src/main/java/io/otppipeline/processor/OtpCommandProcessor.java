@@ -67,7 +67,7 @@ final class OtpCommandProcessor implements Processor<String, OtpCommand, String,
             return;
         }
         users.put(record.key(), before, decision.state());
-        if (idempotency != null) {
+        if (idempotency != null && decision.replayUntilMs() > nowMs) { // a key for a lapsed code replays nothing
             users.remember(record.key(), idempotency.key(), new IdempotencyRecord(idempotency.requestHash(),
                     decision.reply(), decision.replayUntilMs()));
         }
