@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,11 +36,11 @@ final class ReplyListener implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ReplyListener.class);
 
-    private final KafkaConsumer<String, OtpReply> consumer;
+    private final KafkaConsumer<String, byte[]> consumer;
     private final Map<String, CompletableFuture<OtpReply>> waiting = new ConcurrentHashMap<>();
     private final AtomicReference<List<Integer>> assigned = new AtomicReference<>(List.of());
     private final AtomicInteger nextPartition = new AtomicInteger();
-    private final PollingLoop<String, OtpReply> loop;
+    private final PollingLoop<String, byte[]> loop;
 
     /** @param isolation {@code read_uncommitted} or {@code read_committed} */
     ReplyListener(final String bootstrapServers, final String groupId, final String isolation) {
@@ -48,8 +49,8 @@ final class ReplyListener implements AutoCloseable {
         // a short one made this thread poll a hundred times a second for nothing
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        consumer = new KafkaConsumer<>(p, Topics.REPLIES.keySerde().deserializer(),
-                Topics.REPLIES.valueSerde().deserializer());
+        // values are read as bytes and parsed per record: one unreadable record must not stop the listener
+        consumer = new KafkaConsumer<>(p, Topics.REPLIES.keySerde().deserializer(), new ByteArrayDeserializer());
         loop = new PollingLoop<>("otp-api-replies", consumer,
                 kafka -> kafka.subscribe(List.of(Topics.REPLIES.name()), new Rebalance()), this::complete);
     }
@@ -88,15 +89,34 @@ final class ReplyListener implements AutoCloseable {
         return loop.isAlive() && !assigned.get().isEmpty();
     }
 
-    private void complete(final ConsumerRecords<String, OtpReply> records) {
-        for (ConsumerRecord<String, OtpReply> record : records) {
-            if (record.value() == null) {
+    private void complete(final ConsumerRecords<String, byte[]> records) {
+        for (ConsumerRecord<String, byte[]> record : records) {
+            final OtpReply reply = read(record);
+            if (reply == null) {
                 continue;
             }
             final CompletableFuture<OtpReply> future = waiting.remove(record.key()); // the first copy wins
             if (future != null) {
-                future.complete(record.value());
+                future.complete(reply);
             }
+        }
+    }
+
+    /**
+     * The reply in {@code record}, or {@code null} for an empty or unreadable record, which is skipped with a
+     * warning naming its position (never its content): nothing the processor wrote is unreadable, so such a
+     * record answers no request, and stopping the listener for it would stop every answer.
+     */
+    private static OtpReply read(final ConsumerRecord<String, byte[]> record) {
+        if (record.value() == null) {
+            return null;
+        }
+        try {
+            return Topics.REPLIES.valueSerde().deserializer().deserialize(record.topic(), record.value());
+        } catch (RuntimeException e) {
+            LOG.warn("skipped an unreadable record on {}-{} at offset {} ({})", record.topic(), record.partition(),
+                    record.offset(), e.getClass().getSimpleName());
+            return null;
         }
     }
 

@@ -28,7 +28,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,6 +118,28 @@ class PipelineEndToEndIT {
 
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+    }
+
+    @Test
+    void shouldKeepAnsweringWhenReplyTopicHoldsUnreadableRecords() throws Exception {
+        final Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                fixture.infra.bootstrapServers());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            for (int partition = 0; partition < Topics.REPLIES.partitions(); partition++) {
+                producer.send(new ProducerRecord<>(Topics.REPLIES.name(), partition,
+                        "garbage".getBytes(StandardCharsets.UTF_8), "{\"type\":\"nonsense\"".getBytes(
+                        StandardCharsets.UTF_8))).get();
+                producer.send(new ProducerRecord<>(Topics.REPLIES.name(), partition, null, null)).get();
+            }
+        }
+
+        final String user = "after-garbage";
+        final HttpResponse<String> verify = fixture.post("/v1/otp/verify",
+                "{\"userId\":\"" + user + "\",\"purpose\":\"login\",\"code\":\"123456\"}");
+
+        assertThat(verify.statusCode()).as(verify.body()).isEqualTo(200);
+        assertThat(fixture.get("/readyz").statusCode()).isEqualTo(200);
     }
 
     @Test
