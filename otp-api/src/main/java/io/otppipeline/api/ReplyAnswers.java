@@ -135,7 +135,7 @@ final class ReplyAnswers implements OtpReply.Visitor<HttpAnswer> {
     }
 
     /** {@code 422}: the Idempotency-Key came before with another request. */
-    static ProblemException idempotencyMismatch() {
+    private static ProblemException idempotencyMismatch() {
         return new ProblemException(Problem.of(422, "idempotency-key-reused", "Idempotency key reused",
                 "This Idempotency-Key was used with a different request; use a new key for a new request."));
     }

@@ -33,6 +33,15 @@ final class CodeDerivation {
 
     private static final long WORDS = 1L << 32;
 
+    /** One digest per thread: {@code MessageDigest.getInstance} walks the provider list on every call (as in {@code Mac}). */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
+        }
+    });
+
     private CodeDerivation() {
     }
 
@@ -89,16 +98,13 @@ final class CodeDerivation {
     }
 
     private static byte[] sha256(final String label, final byte[]... parts) {
-        try {
-            final MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(label.getBytes(StandardCharsets.US_ASCII));
-            digest.update((byte) 0);
-            for (byte[] part : parts) {
-                digest.update(part);
-            }
-            return digest.digest();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
+        final MessageDigest digest = SHA256.get();
+        digest.reset();
+        digest.update(label.getBytes(StandardCharsets.US_ASCII));
+        digest.update((byte) 0);
+        for (byte[] part : parts) {
+            digest.update(part);
         }
+        return digest.digest();
     }
 }
