@@ -7,7 +7,8 @@ import io.otppipeline.schemas.command.ClientInfo;
  *
  * @param userId the tenant's user id (1 to 128 printable characters)
  * @param channel {@code email} or {@code sms}
- * @param destination e-mail address (at most 254 characters) or E.164 number ({@code +} and 7 to 15 digits)
+ * @param destination e-mail address (at most 254 characters) or international phone number; otp-api
+ *     normalises it (E.164, lower-case ASCII domain) before anything counts or seals it
  * @param purpose lower snake case, for example {@code login}, {@code step_up}, {@code password_reset}
  * @param locale optional BCP 47 language tag for the message
  * @param client optional end-user client {@code {ip, userAgent}}

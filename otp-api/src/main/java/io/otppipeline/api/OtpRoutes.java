@@ -46,8 +46,7 @@ final class OtpRoutes {
     /** {@code POST /v1/otp}. */
     void createOtp(final Context ctx) {
         final String tenant = authenticate(ctx).tenant();
-        final CreateOtpRequest body = JsonBody.read(ctx, CreateOtpRequest.class);
-        RequestValidator.check(body);
+        final CreateOtpRequest body = RequestValidator.checked(JsonBody.read(ctx, CreateOtpRequest.class));
         final IdempotencyKey key = idempotency.read(ctx, "request", tenant, body);
         final String commandId = UUID.randomUUID().toString();
         final byte[] entropy = new byte[32];

@@ -2,14 +2,16 @@ package io.otppipeline.api;
 
 import io.otppipeline.api.Problem.FieldError;
 import io.otppipeline.schemas.command.ClientInfo;
+import io.otppipeline.schemas.command.Destinations;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
  * Field rules of the two POST bodies. Messages name the field and the rule, never the value.
  *
- * <p>Sources: E.164 (ITU-T) for phone numbers, RFC 5321 section 4.5.3.1 for the 254-character address
+ * <p>Sources: E.164 (ITU-T) and Google's libphonenumber for phone numbers, IDNA (RFC 5891) for domains, RFC 5321 section 4.5.3.1 for the 254-character address
  * limit, RFC 5646 for language tags.
  */
 final class RequestValidator {
@@ -17,7 +19,8 @@ final class RequestValidator {
     private static final Pattern USER_ID = Pattern.compile("^[\\p{Graph}]{1,128}$");
     private static final Pattern PURPOSE = Pattern.compile("^[a-z][a-z0-9_]{0,31}$");
     private static final Pattern EMAIL = Pattern.compile("^(?=.{3,254}$)[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
-    private static final Pattern E164 = Pattern.compile("^\\+[1-9][0-9]{6,14}$");
+    /** An international number as people write it; libphonenumber then decides whether it is valid. */
+    private static final Pattern PHONE = Pattern.compile("^\\+[0-9 ()./-]{6,30}$");
     private static final Pattern LOCALE = Pattern.compile("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$");
     private static final Pattern IP = Pattern.compile("^[0-9A-Fa-f:.]{2,45}$");
     private static final Pattern CODE = Pattern.compile("^[0-9]{6,9}$");
@@ -27,24 +30,45 @@ final class RequestValidator {
     private RequestValidator() {
     }
 
-    /** @throws ProblemException 400 listing every invalid field */
-    static void check(final CreateOtpRequest r) {
+    /**
+     * Checks the body and returns it with its destination in normal form ({@link Destinations}): an SMS number
+     * in E.164 as Google's libphonenumber writes it (spaces, dashes and parentheses allowed on input; numbers
+     * libphonenumber does not know as valid refused), an e-mail address with its domain in lower-case ASCII.
+     *
+     * @throws ProblemException 400 listing every invalid field
+     */
+    static CreateOtpRequest checked(final CreateOtpRequest r) {
         final List<FieldError> errors = new ArrayList<>();
         require(errors, "userId", r.userId(), USER_ID, "must be 1 to 128 printable characters without spaces");
         require(errors, "purpose", r.purpose(), PURPOSE, "must be lower snake case, at most 32 characters");
+        String destination = null;
         if (r.channel() == null) {
             errors.add(new FieldError("channel", "is required"));
         } else if ("email".equals(r.channel())) {
-            require(errors, "destination", r.destination(), EMAIL,
-                    "must be an e-mail address of at most 254 characters");
+            final String message = "must be an e-mail address of at most 254 characters";
+            if (require(errors, "destination", r.destination(), EMAIL, message)) {
+                destination = normalized(errors, Destinations.normalizeEmail(r.destination()), message);
+            }
         } else if ("sms".equals(r.channel())) {
-            require(errors, "destination", r.destination(), E164, "must be an E.164 number such as +14155550123");
+            final String message = "must be a valid phone number in international form, such as +14155550123";
+            if (require(errors, "destination", r.destination(), PHONE, message)) {
+                destination = normalized(errors, Destinations.normalizePhone(r.destination()), message);
+            }
         } else {
             errors.add(new FieldError("channel", "must be email or sms"));
         }
         optional(errors, "locale", r.locale(), LOCALE, "must be a BCP 47 language tag such as en or pt-BR");
         client(errors, r.client());
         throwIfAny(errors);
+        return new CreateOtpRequest(r.userId(), r.channel(), destination, r.purpose(), r.locale(), r.client());
+    }
+
+    private static String normalized(final List<FieldError> errors, final Optional<String> value,
+                                     final String message) {
+        if (value.isEmpty()) {
+            errors.add(new FieldError("destination", message));
+        }
+        return value.orElse(null);
     }
 
     /** @throws ProblemException 400 listing every invalid field */
@@ -84,13 +108,17 @@ final class RequestValidator {
         }
     }
 
-    private static void require(final List<FieldError> errors, final String field, final String value,
-                                final Pattern rule, final String message) {
+    /** @return whether the value is present and matches */
+    private static boolean require(final List<FieldError> errors, final String field, final String value,
+                                   final Pattern rule, final String message) {
         if (value == null || value.isEmpty()) {
             errors.add(new FieldError(field, "is required"));
+            return false;
         } else if (!rule.matcher(value).matches()) {
             errors.add(new FieldError(field, message));
+            return false;
         }
+        return true;
     }
 
     private static void optional(final List<FieldError> errors, final String field, final String value,

@@ -12,7 +12,7 @@ class RequestValidatorTest {
 
     @Test
     void shouldAcceptWhenEmailRequestIsComplete() {
-        assertThatCode(() -> RequestValidator.check(new CreateOtpRequest("alice", "email", "alice@example.com",
+        assertThatCode(() -> RequestValidator.checked(new CreateOtpRequest("alice", "email", "alice@example.com",
                 "login", "pt-BR", new ClientInfo("2001:db8::1", "agent")))).doesNotThrowAnyException();
     }
 
@@ -58,8 +58,35 @@ class RequestValidatorTest {
                 .extracting(Problem.FieldError::field).containsExactly("otpId");
     }
 
+    @Test
+    void shouldWriteE164WhenSmsNumberIsSpelledWithSpacesAndDashes() {
+        final CreateOtpRequest spelled = new CreateOtpRequest("alice", "sms", "+44 20-7946 (0958)", "login", null,
+                null);
+
+        assertThat(RequestValidator.checked(spelled).destination()).isEqualTo("+442079460958");
+    }
+
+    @Test
+    void shouldRefuseWhenSmsNumberIsNotAValidNumberOfItsCountry() {
+        // +44 20 is London: eight more digits, not three
+        final Problem problem = problemOf(new CreateOtpRequest("alice", "sms", "+44207", "login", null, null));
+
+        assertThat(problem.errors()).extracting(Problem.FieldError::field).containsExactly("destination");
+        assertThat(problemOf(new CreateOtpRequest("alice", "sms", "+999 1234 5678", "login", null, null)).errors())
+                .as("unassigned country calling code").extracting(Problem.FieldError::field)
+                .containsExactly("destination");
+    }
+
+    @Test
+    void shouldLowerCaseAndPunycodeDomainWhenEmailDomainIsInternational() {
+        final CreateOtpRequest request = new CreateOtpRequest("alice", "email", "Alice@B\u00FCcher.Example",
+                "login", null, null);
+
+        assertThat(RequestValidator.checked(request).destination()).isEqualTo("Alice@xn--bcher-kva.example");
+    }
+
     private static Problem problemOf(final CreateOtpRequest request) {
-        return catchThrowableOfType(ProblemException.class, () -> RequestValidator.check(request)).problem();
+        return catchThrowableOfType(ProblemException.class, () -> RequestValidator.checked(request)).problem();
     }
 
     private static Problem problemOf(final VerifyOtpRequest request) {

@@ -3,6 +3,8 @@ package io.otppipeline.bench;
 import io.otppipeline.processor.domain.DecisionKeys;
 import io.otppipeline.processor.domain.OtpDecisions;
 import io.otppipeline.processor.domain.OtpRules;
+import io.otppipeline.processor.gate.SendGate;
+import io.otppipeline.processor.gate.SendGatePolicy;
 import io.otppipeline.processor.OtpTopology;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
@@ -85,9 +87,10 @@ final class StateSize {
         props.put("processing.exception.handler.global.enabled", "true");
         final Instant start = Instant.parse("2026-11-20T10:00:00Z");
         final Keyring pepper = Keyring.generate("p1");
+        final Mac pepperMac = new Mac(pepper);
         try (TopologyTestDriver driver = new TopologyTestDriver(OtpTopology.build(new OtpDecisions(OtpRules.DEFAULTS,
-                new DecisionKeys(commandAead, deliveryAead, new Mac(pepper), new Mac(pepper.derive("otp-code-v1"))))),
-                props, start)) {
+                new DecisionKeys(commandAead, deliveryAead, pepperMac, new Mac(pepper.derive("otp-code-v1")))),
+                new SendGate(SendGatePolicy.DEFAULTS, pepperMac)), props, start)) {
             final TestInputTopic<String, OtpCommand> commands = driver.createInputTopic(Topics.COMMANDS.name(),
                     Serdes.String().serializer(), Topics.COMMANDS.valueSerde().serializer());
             final TestOutputTopic<String, OtpIssued> delivery = driver.createOutputTopic(Topics.DELIVERY.name(),

@@ -3,6 +3,7 @@ package io.otppipeline.processor;
 import io.otppipeline.schemas.kafka.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,13 +20,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes a sweep tick (key {@link Topics#TICK_KEY}, empty value, header {@link Topics#TICK_HEADER}) to every
  * partition of {@code otp.commands.v1} once per {@code otp.sweep.interval.ms}, so that the {@link ExpirySweep}
- * runs at times the broker stamps into the log. Every processor instance ticks; extra ticks cost one record
+ * runs at times the broker stamps into the log; and to every partition of {@code otp.send-gate.v1}, where the
+ * {@link SendGateProcessor} forgets destination windows that lapsed. Every processor instance ticks; extra ticks cost one record
  * each and change nothing (sweeping twice at nearly the same time finds nothing due the second time). A lost
  * tick only delays events until the next one: no answer depends on the sweep.
  */
 final class CommandTicker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandTicker.class);
+    /** The topics ticked: the commands (expiry sweep) and the send gate's input (lapsed destination windows). */
+    private static final List<String> TICKED = List.of(Topics.COMMANDS.name(), Topics.SEND_GATE.name());
 
     private final KafkaProducer<String, byte[]> producer;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -52,11 +56,13 @@ final class CommandTicker implements AutoCloseable {
 
     private void tick() {
         try {
-            for (PartitionInfo partition : producer.partitionsFor(Topics.COMMANDS.name())) {
-                final ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.COMMANDS.name(),
-                        partition.partition(), Topics.TICK_KEY, new byte[0]);
-                record.headers().add(Topics.TICK_HEADER, "1".getBytes(StandardCharsets.US_ASCII));
-                producer.send(record);
+            for (String topic : TICKED) {
+                for (PartitionInfo partition : producer.partitionsFor(topic)) {
+                    final ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partition.partition(),
+                            Topics.TICK_KEY, new byte[0]);
+                    record.headers().add(Topics.TICK_HEADER, "1".getBytes(StandardCharsets.US_ASCII));
+                    producer.send(record);
+                }
             }
         } catch (RuntimeException e) {
             LOG.warn("sweep tick not written ({}); the next one will be", e.getClass().getSimpleName());

@@ -21,7 +21,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * Applies {@link OtpDecisions} to each command of a user, keeping the user's {@link UserState} in the
  * {@link OtpTopology#USER_STATE_STORE} store. Because the input is keyed {@code tenantId:userId}, one task sees
  * all of a user's commands one at a time, and exactly-once makes "read command, update state, emit events,
- * delivery and reply" one Kafka transaction (docs/ARCHITECTURE.md section 3).
+ * send-gate record and reply" one Kafka transaction (docs/ARCHITECTURE.md section 3).
  *
  * <p>The decision time is the command record's timestamp: the broker's append time ({@code LogAppendTime} on
  * {@code otp.commands.v1}). Nothing here reads the wall clock, so processing the same records from the same
@@ -72,8 +72,8 @@ final class OtpCommandProcessor implements Processor<String, OtpCommand, String,
                     decision.reply(), decision.replayUntilMs()));
         }
         decision.events().forEach(e -> context.forward(new Record<>(record.key(), e, nowMs), OtpTopology.EVENTS_SINK));
-        if (decision.delivery() != null) {
-            context.forward(new Record<>(record.key(), decision.delivery(), nowMs), OtpTopology.DELIVERY_SINK);
+        if (decision.gate() != null) {
+            context.forward(new Record<>(decision.gate().gateKey(), decision.gate(), nowMs), OtpTopology.GATE_SINK);
         }
         forwardReply(decision.reply(), replyPartition, nowMs);
     }

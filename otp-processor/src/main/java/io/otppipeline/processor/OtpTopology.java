@@ -3,6 +3,10 @@ package io.otppipeline.processor;
 import io.otppipeline.processor.domain.IdempotencyRecord;
 import io.otppipeline.processor.domain.OtpDecisions;
 import io.otppipeline.processor.domain.UserState;
+import io.otppipeline.processor.gate.GateWindows.CountryWindow;
+import io.otppipeline.processor.gate.GateWindows.DestinationWindow;
+import io.otppipeline.processor.gate.GateWindows.TenantWindow;
+import io.otppipeline.processor.gate.SendGate;
 import io.otppipeline.schemas.kafka.JsonSerde;
 import io.otppipeline.schemas.kafka.Topics;
 import org.apache.kafka.common.serialization.Serdes;
@@ -15,14 +19,20 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <pre>
  * otp.commands.v1 → parse-commands ─┬→ otp-decisions ──┬→ otp.replies.v1 (partition from header)
- *                                   │   [user-state,    ├→ otp.delivery.v1
+ *                                   │   [user-state,    ├→ otp.send-gate.v1 (keyed by gate key)
  *                                   │    idempotency,   ├→ otp.events.v1
  *                                   │    expiry-index]  │
  *                                   ├→ expiry-sweep ────┘  (sweep ticks; same three stores)
  *                                   └──────────────────────→ otp.commands.dlq.v1
+ *
+ * otp.send-gate.v1 → send-gate ──┬→ otp.delivery.v1 (admitted codes, keyed tenantId:userId)
+ *   [gate-destinations, gate-countries, gate-tenants, gate-lapses]  └→ otp.events.v1 (otp.delivery.suppressed,
+ *                                                                      otp.prefix.blocked)
  * </pre>
  *
- * <p>Both processors read time only from record timestamps (docs/DESIGN-NOTES.md, "Deterministic decisions").
+ * <p>The user stage decides per user; the send gate (docs/ARCHITECTURE.md section 5b) per destination, calling
+ * code and tenant, after the user stage's commit: it delays the message, never the HTTP answer. Every processor
+ * reads time only from record timestamps (docs/DESIGN-NOTES.md, "Deterministic decisions").
  */
 public final class OtpTopology {
 
@@ -35,7 +45,19 @@ public final class OtpTopology {
     /** Deadlines of user states and idempotency records, key format in {@link ExpiryIndex}, value empty. */
     public static final String EXPIRY_INDEX_STORE = "otp-expiry-index";
 
+    /** Send gate: sends per destination, key {@code tenantId|destinationHash}, value {@code DestinationWindow}. */
+    public static final String GATE_DESTINATIONS_STORE = "otp-gate-destinations";
+    /** Send gate: SMS per calling code and the breaker, key {@code tenantId|+cc}, value {@code CountryWindow}. */
+    public static final String GATE_COUNTRIES_STORE = "otp-gate-countries";
+    /** Send gate: SMS per tenant, key {@code tenantId}, value {@code TenantWindow}. */
+    public static final String GATE_TENANTS_STORE = "otp-gate-tenants";
+    /** Send gate: when each destination window lapses, key {@code <13-digit epoch ms> <destination key>}. */
+    public static final String GATE_LAPSES_STORE = "otp-gate-lapses";
+
     static final String SOURCE = "commands-source";
+    static final String GATE_SOURCE = "send-gate-source";
+    static final String GATE = "send-gate";
+    static final String GATE_SINK = "send-gate-sink";
     static final String PARSER = "parse-commands";
     static final String DECISIONS = "otp-decisions";
     static final String SWEEP = "expiry-sweep";
@@ -47,19 +69,19 @@ public final class OtpTopology {
     private OtpTopology() {
     }
 
-    /** The topology with RocksDB stores; {@code decisions} holds the rules and keys. */
-    public static Topology build(final OtpDecisions decisions) {
-        return build(decisions, false);
+    /** The topology with RocksDB stores; {@code decisions} holds the rules and keys, {@code gate} the budgets. */
+    public static Topology build(final OtpDecisions decisions, final SendGate gate) {
+        return build(decisions, gate, false);
     }
 
     /**
-     * The topology; {@code decisions} holds the rules and keys.
+     * The topology; {@code decisions} holds the rules and keys, {@code gate} the send gate's budgets.
      *
      * @param inMemoryStores keep the three stores in the heap instead of RocksDB (both are changelog-backed;
      *     in memory, a restarted instance restores them from the changelogs: fine while the active users' state
      *     fits the heap, about 400 bytes per user active in the last 15 minutes, docs/BENCHMARKS.md)
      */
-    public static Topology build(final OtpDecisions decisions, final boolean inMemoryStores) {
+    public static Topology build(final OtpDecisions decisions, final SendGate gate, final boolean inMemoryStores) {
         final Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.COMMANDS.name());
@@ -73,12 +95,26 @@ public final class OtpTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(store(EXPIRY_INDEX_STORE, inMemoryStores),
                 Serdes.String(), Serdes.String()), DECISIONS, SWEEP);
 
+        topology.addSource(GATE_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+                Topics.SEND_GATE.name());
+        topology.addProcessor(GATE, () -> new SendGateProcessor(gate), GATE_SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(store(GATE_DESTINATIONS_STORE, inMemoryStores),
+                Serdes.String(), JsonSerde.of(DestinationWindow.class)), GATE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(store(GATE_COUNTRIES_STORE, inMemoryStores),
+                Serdes.String(), JsonSerde.of(CountryWindow.class)), GATE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(store(GATE_TENANTS_STORE, inMemoryStores),
+                Serdes.String(), JsonSerde.of(TenantWindow.class)), GATE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(store(GATE_LAPSES_STORE, inMemoryStores),
+                Serdes.String(), Serdes.String()), GATE);
+
         topology.addSink(REPLIES_SINK, Topics.REPLIES.name(), Serdes.String().serializer(), RoutedReply.SERIALIZER,
                 RoutedReply.PARTITIONER, DECISIONS);
+        topology.addSink(GATE_SINK, Topics.SEND_GATE.name(), Topics.SEND_GATE.keySerde().serializer(),
+                Topics.SEND_GATE.valueSerde().serializer(), DECISIONS);
         topology.addSink(DELIVERY_SINK, Topics.DELIVERY.name(), Topics.DELIVERY.keySerde().serializer(),
-                Topics.DELIVERY.valueSerde().serializer(), DECISIONS);
+                Topics.DELIVERY.valueSerde().serializer(), GATE);
         topology.addSink(EVENTS_SINK, Topics.EVENTS.name(), Topics.EVENTS.keySerde().serializer(),
-                Topics.EVENTS.valueSerde().serializer(), DECISIONS, SWEEP);
+                Topics.EVENTS.valueSerde().serializer(), DECISIONS, SWEEP, GATE);
         topology.addSink(COMMANDS_DLQ_SINK, Topics.COMMANDS_DLQ.name(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), PARSER, DECISIONS);
         return topology;

@@ -1,6 +1,7 @@
 package io.otppipeline.processor;
 
 import io.otppipeline.processor.domain.OtpRules;
+import io.otppipeline.processor.gate.SendGatePolicy;
 import io.otppipeline.schemas.config.Settings;
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,12 +27,14 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param inMemoryStores {@code processor.state.store}: {@code rocksdb} (default) or {@code in_memory}; both are
  *     backed by changelogs, in memory the stores live in the heap and are restored from the changelogs on start
  * @param rules the {@link OtpRules}
+ * @param gate the send gate's budgets and safe list ({@link SendGatePolicy}, keys {@code otp.gate.*})
  * @param streamsOverrides {@code processor.streams.<name>}: any further Kafka Streams or client setting, passed
  *     through as {@code <name>} (for example {@code processor.streams.session.timeout.ms}); empty by default
  */
 public record ProcessorConfig(String bootstrapServers, String applicationId, Path stateDir, long commitIntervalMs,
                               short replicationFactor, Path commandKeyring, Path deliveryKeyring, Path pepperKeyring,
-                              boolean inMemoryStores, OtpRules rules, Map<String, String> streamsOverrides) {
+                              boolean inMemoryStores, OtpRules rules, SendGatePolicy gate,
+                              Map<String, String> streamsOverrides) {
 
     private static final String STREAMS_PREFIX = "processor.streams.";
 
@@ -57,6 +60,7 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
                 s.path("secrets.pepper.keyring.file"),
                 storeType(s.string("processor.state.store", "rocksdb")),
                 OtpRules.from(s),
+                SendGatePolicy.from(s),
                 s.passThrough(STREAMS_PREFIX));
     }
 

@@ -2,6 +2,7 @@ package io.otppipeline.processor;
 
 import io.otppipeline.processor.domain.DecisionKeys;
 import io.otppipeline.processor.domain.OtpDecisions;
+import io.otppipeline.processor.gate.SendGate;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.kafka.TopicAdmin;
 import java.time.Duration;
@@ -31,10 +32,11 @@ public final class ProcessorService implements AutoCloseable {
      */
     public static ProcessorService start(final ProcessorConfig config) {
         TopicAdmin.ensureTopics(config.bootstrapServers(), config.replicationFactor());
-        final OtpDecisions decisions = new OtpDecisions(config.rules(), DecisionKeys.of(
-                Keyring.load(config.commandKeyring()), Keyring.load(config.deliveryKeyring()),
-                Keyring.load(config.pepperKeyring())));
-        final KafkaStreams streams = new KafkaStreams(OtpTopology.build(decisions, config.inMemoryStores()),
+        final DecisionKeys keys = DecisionKeys.of(Keyring.load(config.commandKeyring()),
+                Keyring.load(config.deliveryKeyring()), Keyring.load(config.pepperKeyring()));
+        final OtpDecisions decisions = new OtpDecisions(config.rules(), keys);
+        final SendGate gate = new SendGate(config.gate(), keys.pepper());
+        final KafkaStreams streams = new KafkaStreams(OtpTopology.build(decisions, gate, config.inMemoryStores()),
                 config.streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);

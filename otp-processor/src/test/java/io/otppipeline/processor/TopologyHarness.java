@@ -6,6 +6,8 @@ import io.otppipeline.processor.domain.DecisionKeys;
 import io.otppipeline.processor.domain.OtpDecisions;
 import io.otppipeline.processor.domain.OtpRules;
 import io.otppipeline.processor.domain.UserState;
+import io.otppipeline.processor.gate.SendGate;
+import io.otppipeline.processor.gate.SendGatePolicy;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.ClientInfo;
@@ -79,17 +81,29 @@ final class TopologyHarness implements AutoCloseable {
     final TestOutputTopic<String, OtpReply> replies;
     final TestOutputTopic<String, OtpIssued> delivery;
     final TestOutputTopic<String, byte[]> deadLetters;
+    /** The pepper keyring's MAC: destination hashes of the send gate. */
+    final Mac pepperMac;
+    private final TestInputTopic<String, byte[]> gateInput;
     private final TestOutputTopic<String, CloudEvent> eventTopic;
 
     TopologyHarness(final OtpRules rules) {
+        this(rules, SendGatePolicy.DEFAULTS);
+    }
+
+    /** A harness whose send gate applies {@code gatePolicy}. */
+    TopologyHarness(final OtpRules rules, final SendGatePolicy gatePolicy) {
         final Keyring pepper = Keyring.generate("p1");
+        pepperMac = new Mac(pepper);
         final OtpDecisions decisions = new OtpDecisions(rules, new DecisionKeys(commandAead, deliveryAead,
-                new Mac(pepper), new Mac(pepper.derive("otp-code-v1"))));
+                pepperMac, new Mac(pepper.derive("otp-code-v1"))));
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "otp-processor-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(OtpTopology.build(decisions), props, START);
+        driver = new TopologyTestDriver(OtpTopology.build(decisions, new SendGate(gatePolicy, pepperMac)), props,
+                START);
+        gateInput = driver.createInputTopic(Topics.SEND_GATE.name(), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer());
         commands = driver.createInputTopic(Topics.COMMANDS.name(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer());
         replies = driver.createOutputTopic(Topics.REPLIES.name(), Serdes.String().deserializer(),
@@ -126,6 +140,7 @@ final class TopologyHarness implements AutoCloseable {
         final RecordHeaders headers = new RecordHeaders();
         headers.add(Topics.TICK_HEADER, new byte[] {'1'});
         commands.pipeInput(new TestRecord<>(Topics.TICK_KEY, new byte[0], headers, now));
+        gateInput.pipeInput(new TestRecord<>(Topics.TICK_KEY, new byte[0], headers, now));
     }
 
     /** The current time of the command log. */
@@ -144,6 +159,27 @@ final class TopologyHarness implements AutoCloseable {
         return new OtpRequested(commandId, TENANT, USER, purpose, Channel.EMAIL, "en", CLIENT, START,
                 commandAead.seal(EMAIL.getBytes(StandardCharsets.UTF_8), commandId.getBytes(StandardCharsets.UTF_8)),
                 commandAead.seal(entropy, commandId.getBytes(StandardCharsets.UTF_8)), idempotency);
+    }
+
+    /**
+     * A {@code login} request of {@code tenant}'s {@code user} for a code sent by {@code channel} to
+     * {@code destination} (already in normal form, as otp-api writes it).
+     */
+    OtpReply requestFor(final String tenant, final String user, final Channel channel, final String destination) {
+        final String commandId = id();
+        final byte[] entropy = new byte[32];
+        random.nextBytes(entropy);
+        return send(new OtpRequested(commandId, tenant, user, "login", channel, "en", CLIENT, START,
+                commandAead.seal(destination.getBytes(StandardCharsets.UTF_8), commandId.getBytes(StandardCharsets.UTF_8)),
+                commandAead.seal(entropy, commandId.getBytes(StandardCharsets.UTF_8)), null));
+    }
+
+    /** A {@code login} verification of {@code tenant}'s {@code user} with {@code code}. */
+    VerifyReply verifyFor(final String tenant, final String user, final String code) {
+        final String commandId = id();
+        return as(VerifyReply.class, send(new OtpVerifyAttempted(commandId, tenant, user, "login", null, CLIENT, START,
+                commandAead.seal(code.getBytes(StandardCharsets.UTF_8), commandId.getBytes(StandardCharsets.UTF_8)),
+                null)));
     }
 
     OtpIssued requestAndReadIssued(final String purpose) {
@@ -191,7 +227,8 @@ final class TopologyHarness implements AutoCloseable {
     }
 
     OtpReply send(final OtpCommand command) {
-        commands.pipeInput(new TestRecord<>(KEY, serialize(command), now));
+        commands.pipeInput(new TestRecord<>(Topics.userKey(command.tenantId(), command.userId()), serialize(command),
+                now));
         final OtpReply reply = replies.readValue();
         assertThat(reply.commandId()).isEqualTo(command.commandId());
         return reply;

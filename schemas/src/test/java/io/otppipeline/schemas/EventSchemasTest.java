@@ -18,6 +18,7 @@ import io.otppipeline.schemas.event.EventSchemas;
 import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.event.OtpIssuedData;
 import io.otppipeline.schemas.event.OtpSupersededData;
+import io.otppipeline.schemas.event.PrefixBlockedData;
 import io.otppipeline.schemas.event.VerificationCompletedData;
 import java.time.Instant;
 import java.util.Map;
@@ -52,7 +53,9 @@ EventTypes.OTP_ISSUED, new OtpIssuedData(OTP, COMMAND, "login", "email", "a***e@
             Map.entry(EventTypes.DELIVERY_FAILED, new DeliveryOutcomeData(OTP, "login", "sms", "+*********23", null, "none",
                     null, 1, 0L, "not_configured")),
             Map.entry(EventTypes.DELIVERY_SUPPRESSED, new DeliveryOutcomeData(OTP, "login", "email",
-                    "a***e@example.com", HASH, null, null, 0, null, "expired")));
+                    "a***e@example.com", HASH, null, null, 0, null, "expired")),
+            Map.entry(EventTypes.PREFIX_BLOCKED, new PrefixBlockedData("+44", "low_conversion", 50, 3, 20,
+                    NOW.plusSeconds(3600))));
 
     @Test
     void shouldAcceptEveryEventTypeWhenBuiltFromItsRecord() {

@@ -2,6 +2,9 @@ package io.otppipeline.processor.domain;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.otppipeline.schemas.Json;
+import io.otppipeline.schemas.command.Channel;
+import io.otppipeline.schemas.command.Destinations;
+import io.otppipeline.schemas.command.Destinations.PhoneRoute;
 import io.otppipeline.schemas.command.OtpRequested;
 import io.otppipeline.schemas.crypto.SealedBox;
 import io.otppipeline.schemas.crypto.SealedBoxException;
@@ -11,6 +14,7 @@ import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.event.OtpIssuedData;
 import io.otppipeline.schemas.event.OtpSupersededData;
 import io.otppipeline.schemas.event.RequestRefusedData;
+import io.otppipeline.schemas.gate.GateSend;
 import io.otppipeline.schemas.reply.IssuedReply;
 import io.otppipeline.schemas.reply.ReplyStatus;
 import io.otppipeline.schemas.reply.RequestRefusedReply;
@@ -21,7 +25,7 @@ import java.time.Instant;
  * The request rule: refuse while the user is locked ({@code locked}), when the send window is full or inside the
  * resend cooldown ({@code rate_limited}, reason {@code rate_limited} or {@code cooldown}); otherwise issue a
  * code that supersedes the user's current code for the purpose ({@code otp.superseded}, unless that one had
- * already expired) and hand it, sealed, to the notifier. The otpId, the code and the delivery's nonce are
+ * already expired) and hand it, sealed, to the send gate on its way to the notifier (docs/ARCHITECTURE.md 5b). The otpId, the code and the delivery's nonce are
  * derived from the command's entropy ({@link CodeDerivation}); only HMAC-SHA-256(otpId, code) is stored.
  */
 final class Issuance {
@@ -94,8 +98,9 @@ final class Issuance {
         final String hash = DestinationMask.keyedHash(keys.pepper(), command.tenantId(), command.channel(),
                 destination);
         final String kid = keys.pepper().activeKid();
+        final PhoneRoute route = command.channel() == Channel.SMS ? Destinations.route(destination) : null;
         final PendingOtp otp = new PendingOtp(otpId, keys.pepper().sign(kid, otpId, code), kid, command.channel(),
-                masked, nowMs, nowMs + purpose.lifetimeMs(), 0, false, false);
+                masked, nowMs, nowMs + purpose.lifetimeMs(), 0, false, false, route == null ? 0 : route.callingCode());
         final Instant now = Instant.ofEpochMilli(nowMs);
         final Instant expiresAt = Instant.ofEpochMilli(otp.expiresAtMs());
         final PendingOtp previous = state.pending().get(command.purpose());
@@ -114,7 +119,8 @@ final class Issuance {
                 sealSecret(otpId, code, destination, entropy));
         final IssuedReply reply = new IssuedReply(command.commandId(), otpId, expiresAt, now.plusMillis(resendWait),
                 masked, false);
-        return new Decision(next, reply, ctx.events(), delivery, nowMs + rules.idempotencyTtlMs());
+        return new Decision(next, reply, ctx.events(), new GateSend(delivery, route),
+                nowMs + rules.idempotencyTtlMs());
     }
 
     private byte[] open(final SealedBox box, final String commandId) {

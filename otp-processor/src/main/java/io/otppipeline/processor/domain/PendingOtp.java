@@ -17,9 +17,12 @@ import io.otppipeline.schemas.command.Channel;
  *     purposes only)
  * @param expired whether its lifetime has passed and {@code otp.expired} was emitted; an expired code is kept,
  *     answering {@code expired}, for one more lifetime ({@link UserState#settle}), then forgotten
+ * @param callingCode country calling code of an SMS destination, for the send gate's conversion breaker
+ *     ({@code GateVerified}); {@code 0} for e-mail and for codes issued before it was kept
  */
 public record PendingOtp(String otpId, String codeMac, String macKid, Channel channel, String destinationMasked,
-                         long issuedAtMs, long expiresAtMs, int failedAttempts, boolean approved, boolean expired) {
+                         long issuedAtMs, long expiresAtMs, int failedAttempts, boolean approved, boolean expired,
+                         int callingCode) {
 
     /** Whether the lifetime has passed at {@code nowMs} (epoch milliseconds). */
     public boolean expiredAt(final long nowMs) {
@@ -34,18 +37,18 @@ public record PendingOtp(String otpId, String codeMac, String macKid, Channel ch
     /** This code with one more wrong guess. */
     PendingOtp withFailedAttempt() {
         return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAtMs,
-                failedAttempts + 1, approved, expired);
+                failedAttempts + 1, approved, expired, callingCode);
     }
 
     /** This code approved and reserved for its consume. */
     PendingOtp asApproved() {
         return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAtMs,
-                failedAttempts, true, expired);
+                failedAttempts, true, expired, callingCode);
     }
 
     /** This code past its lifetime. */
     PendingOtp asExpired() {
         return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAtMs,
-                failedAttempts, approved, true);
+                failedAttempts, approved, true, callingCode);
     }
 }

@@ -5,6 +5,7 @@ import io.otppipeline.schemas.command.OtpVerifyAttempted;
 import io.otppipeline.schemas.event.ConsumeCompletedData;
 import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.event.VerificationCompletedData;
+import io.otppipeline.schemas.gate.GateVerified;
 import io.otppipeline.schemas.reply.ConsumeReply;
 import io.otppipeline.schemas.reply.ReplyStatus;
 import io.otppipeline.schemas.reply.VerifyReply;
@@ -109,8 +110,10 @@ final class Verification {
             ctx.emit(EventTypes.VERIFICATION_COMPLETED, new VerificationCompletedData(otpId, command.commandId(),
                     command.purpose(), status.wireName(), failed, remaining, userFailures, retryAfterSeconds,
                     command.client()));
+            final GateVerified converted = status == ReplyStatus.APPROVED && otp.callingCode() > 0
+                    ? new GateVerified(ctx.tenantId(), otpId, otp.callingCode(), otp.issuedAtMs()) : null;
             return new Decision(next, new VerifyReply(command.commandId(), status, otpId, remaining,
-                    retryAfterSeconds, false), ctx.events(), null, replayUntilMs);
+                    retryAfterSeconds, false), ctx.events(), converted, replayUntilMs);
         }
     }
 

@@ -17,6 +17,7 @@ import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.crypto.Mac;
 import io.otppipeline.schemas.delivery.DeliverySecret;
 import io.otppipeline.schemas.delivery.OtpIssued;
+import io.otppipeline.schemas.gate.GateSend;
 import io.otppipeline.schemas.event.CloudEvent;
 import io.otppipeline.schemas.reply.OtpReply;
 import java.io.IOException;
@@ -272,10 +273,10 @@ class DecisionDeterminismPropertyTest {
             decision.events().forEach(e -> events.add(json(e)));
             if (reply != null) {
                 replies.add(json(reply));
-                outputs.add(json(reply) + json(decision.events()) + json(decision.delivery()) + json(state));
+                outputs.add(json(reply) + json(decision.events()) + json(decision.gate()) + json(state));
             }
-            final OtpIssued delivery = decision.delivery();
-            if (delivery != null) {
+            if (decision.gate() instanceof GateSend send) {
+                final OtpIssued delivery = send.delivery();
                 codes.put(delivery.purpose(), open(delivery).code());
                 otpIds.put(delivery.purpose(), delivery.otpId());
             }

@@ -27,8 +27,17 @@ public final class EventTypes {
     public static final String DELIVERY_SENT = "otp.delivery.sent";
     /** The notifier gave up on a code. Data: {@link DeliveryOutcomeData}. */
     public static final String DELIVERY_FAILED = "otp.delivery.failed";
-    /** The notifier did not send a code on purpose (for example: expired). Data: {@link DeliveryOutcomeData}. */
+    /**
+     * A code was not sent on purpose: the send gate refused it (a budget, the country allow-list, a blocked
+     * prefix) or the notifier found it expired. Data: {@link DeliveryOutcomeData}, {@code reason} says which.
+     */
     public static final String DELIVERY_SUPPRESSED = "otp.delivery.suppressed";
+
+    /**
+     * The send gate's conversion breaker blocked SMS to a country calling code of a tenant: most codes sent there
+     * were never verified (SMS pumping). Subject: the prefix ({@code +44}). Data: {@link PrefixBlockedData}.
+     */
+    public static final String PREFIX_BLOCKED = "otp.prefix.blocked";
 
     private EventTypes() {
     }
@@ -37,6 +46,6 @@ public final class EventTypes {
     public static List<String> all() {
         return List.of(OTP_ISSUED, OTP_SUPERSEDED, REQUEST_REFUSED, VERIFICATION_COMPLETED, CONSUME_COMPLETED,
                 OTP_EXPIRED, LOCKOUT_STARTED, LOCKOUT_ENDED, USER_UNLOCKED, DELIVERY_SENT, DELIVERY_FAILED,
-                DELIVERY_SUPPRESSED);
+                DELIVERY_SUPPRESSED, PREFIX_BLOCKED);
     }
 }

@@ -3,6 +3,9 @@ package io.otppipeline.schemas.kafka;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.delivery.OtpIssued;
 import io.otppipeline.schemas.event.CloudEvent;
+import io.otppipeline.schemas.gate.GateRecord;
+import io.otppipeline.schemas.gate.GateSend;
+import io.otppipeline.schemas.gate.GateVerified;
 import io.otppipeline.schemas.reply.OtpReply;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +55,15 @@ public final class Topics {
     public static final Topic<String, OtpIssued> DELIVERY = new Topic<>("otp.delivery.v1",
             Serdes.String(), JsonSerde.of(OtpIssued.class), PARTITIONS, retention(ONE_DAY_MS));
 
+    /**
+     * Issued codes on their way through the send gate ({@link GateSend}) and verified SMS codes for its
+     * conversion breaker ({@link GateVerified}), keyed by {@link GateRecord#gateKey()}; sweep ticks (key
+     * {@link #TICK_KEY}) clear the gate's expired per-destination windows. Internal to otp-processor; restricted
+     * like {@link #DELIVERY} (codes sealed). docs/ARCHITECTURE.md section 5b.
+     */
+    public static final Topic<String, GateRecord> SEND_GATE = new Topic<>("otp.send-gate.v1",
+            Serdes.String(), JsonSerde.of(GateRecord.class), PARTITIONS, retention(ONE_DAY_MS));
+
     /** Every public event as CloudEvents 1.0 structured JSON, keyed {@code tenantId:userId}; kept forever. */
     public static final Topic<String, CloudEvent> EVENTS = new Topic<>("otp.events.v1",
             Serdes.String(), JsonSerde.of(CloudEvent.class), PARTITIONS, retention(-1));
@@ -77,7 +89,7 @@ public final class Topics {
 
     /** Every topic above, in creation order. */
     public static List<Topic<?, ?>> all() {
-        return List.of(COMMANDS, REPLIES, DELIVERY, EVENTS, COMMANDS_DLQ, DELIVERY_DLQ, DELIVERY_LEDGER);
+        return List.of(COMMANDS, REPLIES, SEND_GATE, DELIVERY, EVENTS, COMMANDS_DLQ, DELIVERY_DLQ, DELIVERY_LEDGER);
     }
 
     /** The Kafka key of every per-user record: {@code tenantId:userId}. Tenant ids never hold a colon. */

@@ -1,0 +1,202 @@
+package io.otppipeline.processor.gate;
+
+import io.otppipeline.processor.domain.DecisionContext;
+import io.otppipeline.processor.domain.DestinationMask;
+import io.otppipeline.processor.gate.GateWindows.CountryWindow;
+import io.otppipeline.processor.gate.GateWindows.DestinationWindow;
+import io.otppipeline.processor.gate.GateWindows.TenantWindow;
+import io.otppipeline.schemas.command.Channel;
+import io.otppipeline.schemas.command.Destinations.PhoneRoute;
+import io.otppipeline.schemas.crypto.Mac;
+import io.otppipeline.schemas.delivery.OtpIssued;
+import io.otppipeline.schemas.event.CloudEvent;
+import io.otppipeline.schemas.event.DeliveryOutcomeData;
+import io.otppipeline.schemas.event.EventTypes;
+import io.otppipeline.schemas.event.PrefixBlockedData;
+import io.otppipeline.schemas.gate.GateSend;
+import io.otppipeline.schemas.gate.GateVerified;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+/**
+ * The send gate's decisions (docs/ARCHITECTURE.md section 5b): between the user stage and the notifier, keyed so
+ * that one task sees every send a budget counts ({@code GateRecord#gateKey}), it passes a code to the notifier
+ * or suppresses it. Kafka-free and deterministic like the user stage: a decision reads only the gate's state,
+ * the record and the record's timestamp.
+ *
+ * <p>In order, the first that applies decides: a safe-listed destination passes and counts nothing; for SMS,
+ * a region outside the tenant's allow-list ({@value #COUNTRY_NOT_ALLOWED}), a prefix the conversion breaker
+ * blocked ({@value #PREFIX_BLOCKED}, checked, and tripped, here); for every channel the destination budget
+ * ({@value #DESTINATION_LIMIT}); for SMS the per-country hourly budget ({@value #COUNTRY_LIMIT}), the tenant's
+ * hourly ({@value #TENANT_HOURLY_LIMIT}) and daily ({@value #TENANT_DAILY_LIMIT}) budgets. A suppressed code
+ * counts toward no budget, so an attacker's refused sends do not lock out the tenant's next hour.
+ */
+public final class SendGate {
+
+    /** Reason: the number's region is not in the tenant's {@code countries} allow-list. */
+    public static final String COUNTRY_NOT_ALLOWED = "country_not_allowed";
+    /** Reason: the conversion breaker blocks the number's country calling code. */
+    public static final String PREFIX_BLOCKED = "prefix_blocked";
+    /** Reason: the destination's budget ({@code destination.max.sends} per window) is spent. */
+    public static final String DESTINATION_LIMIT = "destination_limit";
+    /** Reason: the tenant's budget for the calling code ({@code country.max.per.hour}) is spent. */
+    public static final String COUNTRY_LIMIT = "country_limit";
+    /** Reason: the tenant's hourly SMS budget is spent. */
+    public static final String TENANT_HOURLY_LIMIT = "tenant_hourly_limit";
+    /** Reason: the tenant's daily SMS budget is spent. */
+    public static final String TENANT_DAILY_LIMIT = "tenant_daily_limit";
+
+    private static final long HOUR_MS = SlidingCount.HOUR_MS;
+    private static final long DAY_MS = 24 * HOUR_MS;
+
+    private final SendGatePolicy policy;
+    private final Mac pepper;
+    /** Keyed hashes of the safe list per tenant: derived from the settings only, so caching keeps it pure. */
+    private final Map<String, Set<String>> safeHashes = new ConcurrentHashMap<>();
+
+    /**
+     * @param policy budgets and safe list
+     * @param pepper the keyring the user stage hashes destinations with ({@code DestinationMask#keyedHash}),
+     *     to recognise safe-listed destinations by hash
+     */
+    public SendGate(final SendGatePolicy policy, final Mac pepper) {
+        this.policy = policy;
+        this.pepper = pepper;
+    }
+
+    /** The rules of {@code tenantId}. */
+    public SendGateRules rules(final String tenantId) {
+        return policy.forTenant(tenantId);
+    }
+
+    /**
+     * Decides one send.
+     *
+     * @param windows the gate's state for the send's destination, calling code and tenant (empty ones when new)
+     * @param nowMs the record's timestamp, epoch milliseconds
+     */
+    public GateOutcome decide(final GateSend send, final GateWindows windows, final long nowMs) {
+        final OtpIssued delivery = send.delivery();
+        final SendGateRules rules = policy.forTenant(delivery.tenantId());
+        if (safeListed(delivery)) {
+            return new GateOutcome.Admitted(delivery, windows);
+        }
+        final DestinationWindow destination = windows.destination().since(nowMs - rules.destinationWindowMs());
+        final boolean sms = delivery.channel() == Channel.SMS;
+        final PhoneRoute route = send.route() == null ? PhoneRoute.UNKNOWN : send.route();
+        final List<CloudEvent> events = new ArrayList<>(2);
+        CountryWindow country = windows.country();
+        if (sms && !rules.allows(route.region())) {
+            return suppress(delivery, COUNTRY_NOT_ALLOWED, windows, events, nowMs);
+        }
+        if (sms && rules.breaker().enabled()) {
+            country = judge(delivery.tenantId(), route, country, rules.breaker(), events, nowMs);
+            if (nowMs < country.blockedUntilMs()) {
+                return suppress(delivery, PREFIX_BLOCKED, new GateWindows(destination, country, windows.tenant()),
+                        events, nowMs);
+            }
+        }
+        final GateWindows judged = new GateWindows(destination, country, windows.tenant());
+        if (over(destination.sentAtMs().size(), rules.destinationMaxSends())) {
+            return suppress(delivery, DESTINATION_LIMIT, judged, events, nowMs);
+        }
+        if (!sms) {
+            return new GateOutcome.Admitted(delivery, new GateWindows(destination.plus(nowMs), country,
+                    windows.tenant()));
+        }
+        final TenantWindow tenant = windows.tenant();
+        final String refusal = over(country.sends().within(nowMs, HOUR_MS, SlidingCount.MINUTE_MS),
+                rules.countryMaxPerHour()) ? COUNTRY_LIMIT
+                : over(tenant.lastHour().within(nowMs, HOUR_MS, SlidingCount.MINUTE_MS), rules.tenantMaxPerHour())
+                ? TENANT_HOURLY_LIMIT
+                : over(tenant.lastDay().within(nowMs, DAY_MS, HOUR_MS), rules.tenantMaxPerDay())
+                ? TENANT_DAILY_LIMIT : null;
+        if (refusal != null) {
+            return suppress(delivery, refusal, judged, events, nowMs);
+        }
+        final long keepCountryFrom = nowMs - Math.max(HOUR_MS, rules.breaker().windowSeconds() * 1000L);
+        return new GateOutcome.Admitted(delivery, new GateWindows(destination.plus(nowMs),
+                new CountryWindow(country.sends().plusOne(nowMs, SlidingCount.MINUTE_MS, keepCountryFrom),
+                        country.verified(), country.blockedUntilMs()),
+                new TenantWindow(tenant.lastHour().plusOne(nowMs, SlidingCount.MINUTE_MS, nowMs - HOUR_MS),
+                        tenant.lastDay().plusOne(nowMs, HOUR_MS, nowMs - DAY_MS))));
+    }
+
+    /**
+     * Counts a verified SMS code for the conversion breaker, in the minute it was sent; a code sent before what
+     * the window still holds counts nothing.
+     */
+    public CountryWindow verified(final CountryWindow window, final GateVerified verified) {
+        final long bucket = Math.floorDiv(verified.sentAtMs(), SlidingCount.MINUTE_MS) * SlidingCount.MINUTE_MS;
+        if (!window.sends().has(bucket)) {
+            return window;
+        }
+        final long keepFrom = window.sends().buckets().firstKey();
+        return new CountryWindow(window.sends(),
+                window.verified().plusOne(verified.sentAtMs(), SlidingCount.MINUTE_MS, keepFrom),
+                window.blockedUntilMs());
+    }
+
+    /**
+     * Whether a destination's window holds no send any more at {@code nowMs}: its record can be deleted.
+     */
+    public boolean lapsed(final String tenantId, final DestinationWindow window, final long nowMs) {
+        return window.since(nowMs - policy.forTenant(tenantId).destinationWindowMs()).sentAtMs().isEmpty();
+    }
+
+    /** The breaker's judgement: the country window, blocked from now (and counting afresh) if conversion is low. */
+    private CountryWindow judge(final String tenantId, final PhoneRoute route, final CountryWindow country,
+                                final SendGateRules.BreakerRules breaker, final List<CloudEvent> events,
+                                final long nowMs) {
+        if (nowMs < country.blockedUntilMs()) {
+            return country;
+        }
+        final long from = nowMs - breaker.windowSeconds() * 1000L;
+        final long settledBefore = nowMs - breaker.settleSeconds() * 1000L - SlidingCount.MINUTE_MS + 1;
+        final long sends = country.sends().between(from, settledBefore);
+        final long verified = country.verified().between(from, settledBefore);
+        if (sends < breaker.minSends() || verified * 100 >= (long) breaker.minConversionPercent() * sends) {
+            return country;
+        }
+        final long until = nowMs + breaker.blockSeconds() * 1000L;
+        events.add(CloudEvent.of(derivedId("prefix " + tenantId + " " + route.prefix() + " " + nowMs),
+                DecisionContext.SOURCE, EventTypes.PREFIX_BLOCKED, tenantId, route.prefix(),
+                Instant.ofEpochMilli(nowMs), new PrefixBlockedData(route.prefix(), "low_conversion", sends, verified,
+                        breaker.minConversionPercent(), Instant.ofEpochMilli(until))));
+        return new CountryWindow(SlidingCount.EMPTY, SlidingCount.EMPTY, until);
+    }
+
+    private boolean safeListed(final OtpIssued delivery) {
+        if (policy.safeList().isEmpty()) {
+            return false;
+        }
+        return safeHashes.computeIfAbsent(delivery.tenantId(), tenant -> policy.safeList().stream()
+                .map(d -> DestinationMask.keyedHash(pepper, tenant, d.startsWith("+") ? Channel.SMS : Channel.EMAIL, d))
+                .collect(Collectors.toUnmodifiableSet())).contains(delivery.destinationHash());
+    }
+
+    private static boolean over(final long count, final int budget) {
+        return budget > 0 && count >= budget;
+    }
+
+    private static GateOutcome suppress(final OtpIssued delivery, final String reason, final GateWindows next,
+                                        final List<CloudEvent> events, final long nowMs) {
+        events.add(CloudEvent.of(derivedId("suppressed " + delivery.otpId()), DecisionContext.SOURCE,
+                EventTypes.DELIVERY_SUPPRESSED, delivery.tenantId(), delivery.userId(), Instant.ofEpochMilli(nowMs),
+                new DeliveryOutcomeData(delivery.otpId(), delivery.purpose(), delivery.channel().wireName(),
+                        delivery.destinationMasked(), delivery.destinationHash(), "send-gate", null, 0, null, reason)));
+        return new GateOutcome.Suppressed(reason, next, events);
+    }
+
+    /** A name-based UUID (RFC 9562 version 3): the same decision taken again emits the same ids. */
+    private static String derivedId(final String name) {
+        return UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString();
+    }
+}
