@@ -1,5 +1,6 @@
 package io.otppipeline.api;
 
+import io.otppipeline.schemas.command.IpKeys;
 import io.otppipeline.schemas.config.Settings;
 import java.nio.file.Path;
 
@@ -19,10 +20,12 @@ import java.nio.file.Path;
  * @param replyIsolation {@code api.reply.isolation}: {@code read_uncommitted} (default: answer as soon as the
  *     processor decided, before its transaction commits; safe because decisions are deterministic,
  *     docs/DESIGN-NOTES.md) or {@code read_committed} (answer after the commit, one commit interval later)
+ * @param ipv6PrefixLength {@code otp.guard.ipv6.prefix.length}: bits of an IPv6 address the IP guard counts
+ *     together, the same setting as the processor's; default 64
  */
 public record ApiConfig(String bootstrapServers, String host, int port, long replyTimeoutMs, int maxBodyBytes,
                         String replyGroupId, short replicationFactor, Path apiKeysFile, Path commandKeyring,
-                        String replyIsolation) {
+                        String replyIsolation, int ipv6PrefixLength) {
 
     /**
      * Checks the isolation level.
@@ -52,6 +55,7 @@ public record ApiConfig(String bootstrapServers, String host, int port, long rep
                 (short) s.number("kafka.replication.factor", 1),
                 s.path("secrets.api.keys.file"),
                 s.path("secrets.command.keyring.file"),
-                s.string("api.reply.isolation", "read_uncommitted"));
+                s.string("api.reply.isolation", "read_uncommitted"),
+                (int) s.number("otp.guard.ipv6.prefix.length", IpKeys.DEFAULT_IPV6_PREFIX));
     }
 }

@@ -29,10 +29,12 @@ public final class ApiService implements AutoCloseable {
 
     private final Javalin app;
     private final CommandBus gateway;
+    private final IpVerdicts verdicts;
 
-    private ApiService(final Javalin app, final CommandBus gateway) {
+    private ApiService(final Javalin app, final CommandBus gateway, final IpVerdicts verdicts) {
         this.app = app;
         this.gateway = gateway;
+        this.verdicts = verdicts;
     }
 
     /**
@@ -45,20 +47,28 @@ public final class ApiService implements AutoCloseable {
         TopicAdmin.ensureTopics(config.bootstrapServers(), config.replicationFactor());
         return start(config, ApiKeys.load(config.apiKeysFile()), Keyring.load(config.commandKeyring()),
                 new CommandGateway(config.bootstrapServers(), config.replyGroupId(), config.replyTimeoutMs(),
-                        config.replyIsolation()));
+                        config.replyIsolation()),
+                new KafkaIpVerdicts(config.bootstrapServers(), config.ipv6PrefixLength()));
+    }
+
+    /** As {@link #start(ApiConfig, ApiKeys, Keyring, CommandBus, IpVerdicts)} without IP verdicts. */
+    static ApiService start(final ApiConfig config, final ApiKeys keys, final Keyring commandKeyring,
+                            final CommandBus gateway) {
+        return start(config, keys, commandKeyring, gateway, IpVerdicts.NONE);
     }
 
     /**
-     * Starts the HTTP server in front of {@code gateway} (the seam the API's unit tests use with a stand-in bus).
+     * Starts the HTTP server in front of {@code gateway} (the seam the API's unit tests use with a stand-in bus),
+     * stamping the IP guard's {@code verdicts} into code requests and verifications.
      *
      * @throws IllegalStateException if the port cannot be bound
      */
     static ApiService start(final ApiConfig config, final ApiKeys keys, final Keyring commandKeyring,
-                            final CommandBus gateway) {
+                            final CommandBus gateway, final IpVerdicts verdicts) {
         final Aead commandAead = new Aead(commandKeyring);
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         final OtpRoutes routes = new OtpRoutes(keys, commandAead, new IdempotencyHeader(commandKeyring), gateway,
-                meters);
+                verdicts, meters);
         final byte[] openApi = openApi();
         gateway.start();
         final Javalin app = Javalin.create(cfg -> {
@@ -95,7 +105,7 @@ public final class ApiService implements AutoCloseable {
             cfg.routes.error(405, ctx -> notFound(ctx, 405, "method-not-allowed", "Method not allowed"));
         }).start();
         LOG.info("otp-api listening on http://{}:{}", config.host(), app.port());
-        return new ApiService(app, gateway);
+        return new ApiService(app, gateway, verdicts);
     }
 
     private static byte[] openApi() {
@@ -136,5 +146,6 @@ public final class ApiService implements AutoCloseable {
     public void close() {
         app.stop();
         gateway.close();
+        verdicts.close();
     }
 }

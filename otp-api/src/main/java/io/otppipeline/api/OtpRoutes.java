@@ -3,7 +3,9 @@ package io.otppipeline.api;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.otppipeline.schemas.command.Channel;
+import io.otppipeline.schemas.command.ClientInfo;
 import io.otppipeline.schemas.command.IdempotencyKey;
+import io.otppipeline.schemas.command.IpActivity;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
 import io.otppipeline.schemas.command.OtpRequested;
@@ -31,15 +33,17 @@ final class OtpRoutes {
     private final Aead commandAead;
     private final IdempotencyHeader idempotency;
     private final CommandBus gateway;
+    private final IpVerdicts verdicts;
     private final MeterRegistry meters;
     private final SecureRandom random = new SecureRandom();
 
     OtpRoutes(final ApiKeys apiKeys, final Aead commandAead, final IdempotencyHeader idempotency,
-              final CommandBus gateway, final MeterRegistry meters) {
+              final CommandBus gateway, final IpVerdicts verdicts, final MeterRegistry meters) {
         this.apiKeys = apiKeys;
         this.commandAead = commandAead;
         this.idempotency = idempotency;
         this.gateway = gateway;
+        this.verdicts = verdicts;
         this.meters = meters;
     }
 
@@ -53,7 +57,8 @@ final class OtpRoutes {
         random.nextBytes(entropy);
         answer(ctx, "request", new OtpRequested(commandId, tenant, body.userId(), body.purpose(),
                 Channel.fromWire(body.channel()), body.locale(), body.client(), Instant.now(),
-                seal(body.destination().getBytes(StandardCharsets.UTF_8), commandId), seal(entropy, commandId), key));
+                seal(body.destination().getBytes(StandardCharsets.UTF_8), commandId), seal(entropy, commandId), key,
+                verdicts.find(tenant, IpActivity.REQUEST, clientIp(body.client()))));
     }
 
     /** {@code POST /v1/otp/verify}. */
@@ -65,7 +70,7 @@ final class OtpRoutes {
         final String commandId = UUID.randomUUID().toString();
         answer(ctx, "verify", new OtpVerifyAttempted(commandId, tenant, body.userId(), body.purpose(),
                 body.otpId(), body.client(), Instant.now(), seal(body.code().getBytes(StandardCharsets.UTF_8), commandId),
-                key));
+                key, verdicts.find(tenant, IpActivity.FAILURE, clientIp(body.client()))));
     }
 
     /** {@code POST /v1/otp/{otpId}/consume}: the second phase of a two-phase purpose. */
@@ -105,6 +110,10 @@ final class OtpRoutes {
             }
             return null;
         }));
+    }
+
+    private static String clientIp(final ClientInfo client) {
+        return client == null ? null : client.ip();
     }
 
     private ApiKeys.Entry authenticate(final Context ctx) {

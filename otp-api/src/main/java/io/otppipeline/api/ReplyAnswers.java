@@ -22,8 +22,10 @@ import java.util.Map;
  * <table>
  *   <caption>Statuses</caption>
  *   <tr><td>issued</td><td>201</td></tr>
- *   <tr><td>request refused: rate_limited / locked</td><td>429 / 423, {@code Retry-After} in seconds</td></tr>
- *   <tr><td>verification (any outcome)</td><td>200; {@code Retry-After} with {@code locked}</td></tr>
+ *   <tr><td>request refused: rate_limited / locked</td><td>429 / 423, {@code Retry-After} in seconds,
+ *       {@code reason}</td></tr>
+ *   <tr><td>verification refused by the IP guard</td><td>429, {@code Retry-After}, reason {@code ip_limit}</td></tr>
+ *   <tr><td>verification (any other outcome)</td><td>200; {@code Retry-After} with {@code locked}</td></tr>
  *   <tr><td>consume: consumed / conflict</td><td>200 / 409</td></tr>
  *   <tr><td>unlock</td><td>200</td></tr>
  *   <tr><td>idempotency key reused with another request</td><td>422</td></tr>
@@ -46,10 +48,12 @@ final class ReplyAnswers implements OtpReply.Visitor<HttpAnswer> {
      * @param expiresAt end of the code's lifetime (RFC 3339)
      * @param resendAvailableAt earliest time another code may be requested (RFC 3339)
      * @param destinationMasked masked destination
+     * @param challengeRequired {@code true} when the caller should challenge the end user (a CAPTCHA) before the
+     *     next request, else absent
      * @param replayed {@code true} for a replayed decision, else absent
      */
     record Created(String status, String otpId, Instant expiresAt, Instant resendAvailableAt,
-                   String destinationMasked, Boolean replayed) {
+                   String destinationMasked, Boolean challengeRequired, Boolean replayed) {
     }
 
     /**
@@ -60,10 +64,12 @@ final class ReplyAnswers implements OtpReply.Visitor<HttpAnswer> {
      * @param otpId the code concerned, if one was found
      * @param attemptsRemaining wrong guesses left, if a live code was found
      * @param retryAfterSeconds seconds until the lock ends, for {@code locked}
+     * @param challengeRequired {@code true} when the caller should challenge the end user before the next attempt,
+     *     else absent
      * @param replayed {@code true} for a replayed decision, else absent
      */
     record Verified(String status, String otpId, Integer attemptsRemaining, Long retryAfterSeconds,
-                    Boolean replayed) {
+                    Boolean challengeRequired, Boolean replayed) {
     }
 
     /**
@@ -87,25 +93,31 @@ final class ReplyAnswers implements OtpReply.Visitor<HttpAnswer> {
     @Override
     public HttpAnswer issued(final IssuedReply r) {
         return answer(201, r, new Created(r.status().wireName(), r.otpId(), r.expiresAt(), r.resendAvailableAt(),
-                r.destinationMasked(), flag(r)), Map.of());
+                r.destinationMasked(), orAbsent(r.challengeRequired()), flag(r)), Map.of());
     }
 
     @Override
     public HttpAnswer requestRefused(final RequestRefusedReply r) {
         final boolean locked = r.status() == ReplyStatus.LOCKED;
-        final Problem problem = locked
+        final Problem problem = (locked
                 ? Problem.of(423, "locked", "User is locked out", "Retry after " + r.retryAfterSeconds() + " seconds.")
                 : Problem.of(429, "rate-limited", "Too many codes requested",
-                        "Retry after " + r.retryAfterSeconds() + " seconds.");
+                        "Retry after " + r.retryAfterSeconds() + " seconds.")).withReason(r.reason(),
+                r.challengeRequired());
         return answer(problem.status(), r, problem, Map.of("Retry-After", Long.toString(r.retryAfterSeconds())));
     }
 
     @Override
     public HttpAnswer verified(final VerifyReply r) {
+        if (r.status() == ReplyStatus.RATE_LIMITED) {
+            final Problem problem = Problem.of(429, "rate-limited", "Too many wrong codes from this address",
+                    "Retry after " + r.retryAfterSeconds() + " seconds.").withReason("ip_limit", r.challengeRequired());
+            return answer(429, r, problem, Map.of("Retry-After", Long.toString(r.retryAfterSeconds())));
+        }
         final Map<String, String> headers = r.retryAfterSeconds() == null ? Map.of()
                 : Map.of("Retry-After", Long.toString(r.retryAfterSeconds()));
         return answer(200, r, new Verified(r.status().wireName(), r.otpId(), r.attemptsRemaining(),
-                r.retryAfterSeconds(), flag(r)), headers);
+                r.retryAfterSeconds(), orAbsent(r.challengeRequired()), flag(r)), headers);
     }
 
     @Override
@@ -151,6 +163,11 @@ final class ReplyAnswers implements OtpReply.Visitor<HttpAnswer> {
     }
 
     private static Boolean flag(final OtpReply reply) {
-        return reply.replayed() ? Boolean.TRUE : null;
+        return orAbsent(reply.replayed());
+    }
+
+    /** {@code true}, or {@code null} so that the member is left out of the JSON. */
+    private static Boolean orAbsent(final boolean value) {
+        return value ? Boolean.TRUE : null;
     }
 }

@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.otppipeline.schemas.Json;
+import io.otppipeline.schemas.command.IpActivity;
+import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
 import io.otppipeline.schemas.command.OtpRequested;
+import io.otppipeline.schemas.command.OtpVerifyAttempted;
 import io.otppipeline.schemas.crypto.Aead;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.reply.ConsumeReply;
@@ -27,7 +30,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -52,6 +57,8 @@ class ApiHttpMappingTest {
     Path dir;
 
     private final Keyring commandKeyring = Keyring.generate("c1");
+    /** The IP guard's verdicts the API finds, keyed as on otp.ip-verdicts.v1 (IPv4 keys are the address). */
+    private final Map<String, IpVerdict> verdicts = new ConcurrentHashMap<>();
     private final AtomicReference<Function<OtpCommand, CompletableFuture<OtpReply>>> answer = new AtomicReference<>();
     private final AtomicReference<OtpCommand> sent = new AtomicReference<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -84,8 +91,17 @@ class ApiHttpMappingTest {
             }
         };
         api = ApiService.start(new ApiConfig("unused:9092", "127.0.0.1", 0, 1000, 1024, "otp-api", (short) 1,
-                dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted"),
-                new ApiKeys(List.of(key.entry(), admin.entry())), commandKeyring, bus);
+                dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64),
+                new ApiKeys(List.of(key.entry(), admin.entry())), commandKeyring, bus, new IpVerdicts() {
+                    @Override
+                    public IpVerdict find(final String tenantId, final IpActivity kind, final String ip) {
+                        return verdicts.get(kind.key(tenantId, String.valueOf(ip)));
+                    }
+
+                    @Override
+                    public void close() {
+                    }
+                });
     }
 
     @AfterEach
@@ -100,7 +116,7 @@ class ApiHttpMappingTest {
     @Test
     void shouldAnswer201WithCodeDetailsWhenCodeIsIssued() throws Exception {
         decide(id -> new IssuedReply(id, "otp-1", Instant.parse("2026-12-01T10:10:00Z"),
-                Instant.parse("2026-12-01T10:01:00Z"), "a***e@example.com", false));
+                Instant.parse("2026-12-01T10:01:00Z"), "a***e@example.com", false, false));
 
         final HttpResponse<String> r = post("/v1/otp", CREATE, key.plaintext(), null);
 
@@ -112,8 +128,35 @@ class ApiHttpMappingTest {
     }
 
     @Test
+    void shouldStampIpVerdictIntoCommandWhenGuardHasOneForClientAddress() throws Exception {
+        final IpVerdict blocked = new IpVerdict("198.51.100.66", 2_000_000_000_000L, 2_000_000_000_000L);
+        verdicts.put(IpActivity.FAILURE.key("acme", "198.51.100.66"), blocked);
+        decide(id -> new VerifyReply(id, ReplyStatus.RATE_LIMITED, null, null, 900L, true, false));
+
+        final HttpResponse<String> r = post("/v1/otp/verify", "{\"userId\":\"alice\",\"purpose\":\"login\","
+                + "\"code\":\"123456\",\"client\":{\"ip\":\"198.51.100.66\"}}", key.plaintext(), null);
+
+        assertThat(((OtpVerifyAttempted) sent.get()).ipVerdict()).isEqualTo(blocked);
+        assertThat(r.statusCode()).isEqualTo(429);
+        assertThat(r.headers().firstValue("Retry-After")).contains("900");
+        assertThat(json(r).path("reason").asText()).isEqualTo("ip_limit");
+        assertThat(json(r).path("challengeRequired").asBoolean()).isTrue();
+    }
+
+    @Test
+    void shouldStampNoVerdictWhenRequestNamesNoClientAddress() throws Exception {
+        verdicts.put(IpActivity.REQUEST.key("acme", "198.51.100.66"), new IpVerdict("198.51.100.66", 1, 1));
+        decide(id -> new IssuedReply(id, "otp-1", Instant.EPOCH, Instant.EPOCH, "a***e@example.com", true, false));
+
+        final HttpResponse<String> r = post("/v1/otp", CREATE, key.plaintext(), null);
+
+        assertThat(((OtpRequested) sent.get()).ipVerdict()).isNull();
+        assertThat(json(r).path("challengeRequired").asBoolean()).isTrue();
+    }
+
+    @Test
     void shouldSealDestinationAndEntropyWhenRequestIsPublished() throws Exception {
-        decide(id -> new IssuedReply(id, "otp-1", Instant.EPOCH, Instant.EPOCH, "a***e@example.com", false));
+        decide(id -> new IssuedReply(id, "otp-1", Instant.EPOCH, Instant.EPOCH, "a***e@example.com", false, false));
 
         post("/v1/otp", CREATE, key.plaintext(), null);
 
@@ -128,7 +171,7 @@ class ApiHttpMappingTest {
 
     @Test
     void shouldMarkReplayWhenDecisionIsReplayed() throws Exception {
-        decide(id -> new VerifyReply("first", ReplyStatus.APPROVED, "otp-1", null, null, false).replayFor(id));
+        decide(id -> new VerifyReply("first", ReplyStatus.APPROVED, "otp-1", null, null, false, false).replayFor(id));
 
         final HttpResponse<String> r = post("/v1/otp/verify", VERIFY, key.plaintext(), "key-1");
 
@@ -140,7 +183,7 @@ class ApiHttpMappingTest {
 
     @Test
     void shouldAnswer429WithRetryAfterWhenRateLimited() throws Exception {
-        decide(id -> new RequestRefusedReply(id, ReplyStatus.RATE_LIMITED, 42, false));
+        decide(id -> new RequestRefusedReply(id, ReplyStatus.RATE_LIMITED, "cooldown", 42, false, false));
 
         final HttpResponse<String> r = post("/v1/otp", CREATE, key.plaintext(), null);
 
@@ -151,7 +194,7 @@ class ApiHttpMappingTest {
 
     @Test
     void shouldAnswer423WithRetryAfterWhenUserIsLocked() throws Exception {
-        decide(id -> new RequestRefusedReply(id, ReplyStatus.LOCKED, 900, false));
+        decide(id -> new RequestRefusedReply(id, ReplyStatus.LOCKED, "locked", 900, false, false));
 
         final HttpResponse<String> r = post("/v1/otp", CREATE, key.plaintext(), null);
 
@@ -162,7 +205,7 @@ class ApiHttpMappingTest {
 
     @Test
     void shouldAnswer200WithRetryAfterWhenVerificationFindsUserLocked() throws Exception {
-        decide(id -> new VerifyReply(id, ReplyStatus.LOCKED, null, null, 120L, false));
+        decide(id -> new VerifyReply(id, ReplyStatus.LOCKED, null, null, 120L, false, false));
 
         final HttpResponse<String> r = post("/v1/otp/verify", VERIFY, key.plaintext(), null);
 

@@ -5,7 +5,10 @@ import io.otppipeline.processor.domain.OtpDecisions;
 import io.otppipeline.processor.domain.OtpRules;
 import io.otppipeline.processor.gate.SendGate;
 import io.otppipeline.processor.gate.SendGatePolicy;
+import io.otppipeline.processor.guard.IpGuard;
+import io.otppipeline.processor.guard.IpGuardRules;
 import io.otppipeline.processor.OtpTopology;
+import io.otppipeline.processor.Stages;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.OtpCommand;
@@ -88,9 +91,10 @@ final class StateSize {
         final Instant start = Instant.parse("2026-11-20T10:00:00Z");
         final Keyring pepper = Keyring.generate("p1");
         final Mac pepperMac = new Mac(pepper);
-        try (TopologyTestDriver driver = new TopologyTestDriver(OtpTopology.build(new OtpDecisions(OtpRules.DEFAULTS,
-                new DecisionKeys(commandAead, deliveryAead, pepperMac, new Mac(pepper.derive("otp-code-v1")))),
-                new SendGate(SendGatePolicy.DEFAULTS, pepperMac)), props, start)) {
+        final Stages stages = new Stages(new OtpDecisions(OtpRules.DEFAULTS, new DecisionKeys(commandAead,
+                deliveryAead, pepperMac, new Mac(pepper.derive("otp-code-v1")))),
+                new SendGate(SendGatePolicy.DEFAULTS, pepperMac), new IpGuard(IpGuardRules.DEFAULTS));
+        try (TopologyTestDriver driver = new TopologyTestDriver(OtpTopology.build(stages), props, start)) {
             final TestInputTopic<String, OtpCommand> commands = driver.createInputTopic(Topics.COMMANDS.name(),
                     Serdes.String().serializer(), Topics.COMMANDS.valueSerde().serializer());
             final TestOutputTopic<String, OtpIssued> delivery = driver.createOutputTopic(Topics.DELIVERY.name(),

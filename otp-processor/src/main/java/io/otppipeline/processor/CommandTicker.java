@@ -20,16 +20,21 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes a sweep tick (key {@link Topics#TICK_KEY}, empty value, header {@link Topics#TICK_HEADER}) to every
  * partition of {@code otp.commands.v1} once per {@code otp.sweep.interval.ms}, so that the {@link ExpirySweep}
- * runs at times the broker stamps into the log; and to every partition of {@code otp.send-gate.v1}, where the
- * {@link SendGateProcessor} forgets destination windows that lapsed. Every processor instance ticks; extra ticks cost one record
+ * runs at times the broker stamps into the log; and to every partition of {@code otp.send-gate.v1} and
+ * {@code otp.ip-activity.v1}, where the {@link SendGateProcessor} and the {@link IpGuardProcessor} forget windows that
+ * lapsed. Every processor instance ticks; extra ticks cost one record
  * each and change nothing (sweeping twice at nearly the same time finds nothing due the second time). A lost
  * tick only delays events until the next one: no answer depends on the sweep.
  */
 final class CommandTicker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandTicker.class);
-    /** The topics ticked: the commands (expiry sweep) and the send gate's input (lapsed destination windows). */
-    private static final List<String> TICKED = List.of(Topics.COMMANDS.name(), Topics.SEND_GATE.name());
+    /**
+     * The topics ticked: the commands (expiry sweep), the send gate's input (lapsed destination windows) and the IP
+     * guard's input (lapsed address windows).
+     */
+    private static final List<String> TICKED = List.of(Topics.COMMANDS.name(), Topics.SEND_GATE.name(),
+            Topics.IP_ACTIVITY.name());
 
     private final KafkaProducer<String, byte[]> producer;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -6,7 +6,7 @@ import io.otppipeline.processor.domain.UserState;
 import io.otppipeline.processor.gate.GateWindows.CountryWindow;
 import io.otppipeline.processor.gate.GateWindows.DestinationWindow;
 import io.otppipeline.processor.gate.GateWindows.TenantWindow;
-import io.otppipeline.processor.gate.SendGate;
+import io.otppipeline.processor.guard.IpWindow;
 import io.otppipeline.schemas.kafka.JsonSerde;
 import io.otppipeline.schemas.kafka.Topics;
 import org.apache.kafka.common.serialization.Serdes;
@@ -28,6 +28,9 @@ import org.apache.kafka.streams.state.Stores;
  * otp.send-gate.v1 → send-gate ──┬→ otp.delivery.v1 (admitted codes, keyed tenantId:userId)
  *   [gate-destinations, gate-countries, gate-tenants, gate-lapses]  └→ otp.events.v1 (otp.delivery.suppressed,
  *                                                                      otp.prefix.blocked)
+ *
+ * otp.events.v1 → ip-activity → otp.ip-activity.v1 (keyed tenant|kind|address) → ip-guard → otp.ip-verdicts.v1
+ *                                                               [ip-windows, ip-lapses]      (compacted; read by otp-api)
  * </pre>
  *
  * <p>The user stage decides per user; the send gate (docs/ARCHITECTURE.md section 5b) per destination, calling
@@ -54,7 +57,18 @@ public final class OtpTopology {
     /** Send gate: when each destination window lapses, key {@code <13-digit epoch ms> <destination key>}. */
     public static final String GATE_LAPSES_STORE = "otp-gate-lapses";
 
+    /** IP guard: activity per address, key {@code tenantId|kind|addressKey}, value {@code IpWindow}. */
+    public static final String IP_WINDOWS_STORE = "otp-ip-windows";
+    /** IP guard: when each window lapses, key {@code <13-digit epoch ms> <window key>}. */
+    public static final String IP_LAPSES_STORE = "otp-ip-lapses";
+
     static final String SOURCE = "commands-source";
+    static final String EVENTS_SOURCE = "events-source";
+    static final String IP_ACTIVITY = "ip-activity";
+    static final String IP_ACTIVITY_SINK = "ip-activity-sink";
+    static final String IP_ACTIVITY_SOURCE = "ip-activity-source";
+    static final String IP_GUARD = "ip-guard";
+    static final String IP_VERDICTS_SINK = "ip-verdicts-sink";
     static final String GATE_SOURCE = "send-gate-source";
     static final String GATE = "send-gate";
     static final String GATE_SINK = "send-gate-sink";
@@ -69,19 +83,20 @@ public final class OtpTopology {
     private OtpTopology() {
     }
 
-    /** The topology with RocksDB stores; {@code decisions} holds the rules and keys, {@code gate} the budgets. */
-    public static Topology build(final OtpDecisions decisions, final SendGate gate) {
-        return build(decisions, gate, false);
+    /** The topology with RocksDB stores. */
+    public static Topology build(final Stages stages) {
+        return build(stages, false);
     }
 
     /**
-     * The topology; {@code decisions} holds the rules and keys, {@code gate} the send gate's budgets.
+     * The topology of {@code stages}.
      *
      * @param inMemoryStores keep the three stores in the heap instead of RocksDB (both are changelog-backed;
      *     in memory, a restarted instance restores them from the changelogs: fine while the active users' state
      *     fits the heap, about 400 bytes per user active in the last 15 minutes, docs/BENCHMARKS.md)
      */
-    public static Topology build(final OtpDecisions decisions, final SendGate gate, final boolean inMemoryStores) {
+    public static Topology build(final Stages stages, final boolean inMemoryStores) {
+        final OtpDecisions decisions = stages.decisions();
         final Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.COMMANDS.name());
@@ -97,7 +112,7 @@ public final class OtpTopology {
 
         topology.addSource(GATE_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
                 Topics.SEND_GATE.name());
-        topology.addProcessor(GATE, () -> new SendGateProcessor(gate), GATE_SOURCE);
+        topology.addProcessor(GATE, () -> new SendGateProcessor(stages.gate()), GATE_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(store(GATE_DESTINATIONS_STORE, inMemoryStores),
                 Serdes.String(), JsonSerde.of(DestinationWindow.class)), GATE);
         topology.addStateStore(Stores.keyValueStoreBuilder(store(GATE_COUNTRIES_STORE, inMemoryStores),
@@ -109,6 +124,22 @@ public final class OtpTopology {
 
         topology.addSink(REPLIES_SINK, Topics.REPLIES.name(), Serdes.String().serializer(), RoutedReply.SERIALIZER,
                 RoutedReply.PARTITIONER, DECISIONS);
+        topology.addSource(EVENTS_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
+                Topics.EVENTS.name());
+        topology.addProcessor(IP_ACTIVITY, () -> new IpActivityProcessor(stages.ipGuard().rules().ipv6PrefixLength()),
+                EVENTS_SOURCE);
+        topology.addSink(IP_ACTIVITY_SINK, Topics.IP_ACTIVITY.name(), Topics.IP_ACTIVITY.keySerde().serializer(),
+                Topics.IP_ACTIVITY.valueSerde().serializer(), IP_ACTIVITY);
+        topology.addSource(IP_ACTIVITY_SOURCE, Topics.IP_ACTIVITY.keySerde().deserializer(),
+                Topics.IP_ACTIVITY.valueSerde().deserializer(), Topics.IP_ACTIVITY.name());
+        topology.addProcessor(IP_GUARD, () -> new IpGuardProcessor(stages.ipGuard()), IP_ACTIVITY_SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(store(IP_WINDOWS_STORE, inMemoryStores),
+                Serdes.String(), JsonSerde.of(IpWindow.class)), IP_GUARD);
+        topology.addStateStore(Stores.keyValueStoreBuilder(store(IP_LAPSES_STORE, inMemoryStores),
+                Serdes.String(), Serdes.String()), IP_GUARD);
+        topology.addSink(IP_VERDICTS_SINK, Topics.IP_VERDICTS.name(), Topics.IP_VERDICTS.keySerde().serializer(),
+                Topics.IP_VERDICTS.valueSerde().serializer(), IP_GUARD);
+
         topology.addSink(GATE_SINK, Topics.SEND_GATE.name(), Topics.SEND_GATE.keySerde().serializer(),
                 Topics.SEND_GATE.valueSerde().serializer(), DECISIONS);
         topology.addSink(DELIVERY_SINK, Topics.DELIVERY.name(), Topics.DELIVERY.keySerde().serializer(),

@@ -2,6 +2,7 @@ package io.otppipeline.processor;
 
 import io.otppipeline.processor.domain.OtpRules;
 import io.otppipeline.processor.gate.SendGatePolicy;
+import io.otppipeline.processor.guard.IpGuardRules;
 import io.otppipeline.schemas.config.Settings;
 import java.nio.file.Path;
 import java.util.Map;
@@ -28,12 +29,14 @@ import org.apache.kafka.streams.StreamsConfig;
  *     backed by changelogs, in memory the stores live in the heap and are restored from the changelogs on start
  * @param rules the {@link OtpRules}
  * @param gate the send gate's budgets and safe list ({@link SendGatePolicy}, keys {@code otp.gate.*})
+ * @param ipGuard the IP guard's thresholds ({@link IpGuardRules}, keys {@code otp.guard.*})
  * @param streamsOverrides {@code processor.streams.<name>}: any further Kafka Streams or client setting, passed
  *     through as {@code <name>} (for example {@code processor.streams.session.timeout.ms}); empty by default
  */
 public record ProcessorConfig(String bootstrapServers, String applicationId, Path stateDir, long commitIntervalMs,
                               short replicationFactor, Path commandKeyring, Path deliveryKeyring, Path pepperKeyring,
                               boolean inMemoryStores, OtpRules rules, SendGatePolicy gate,
+                              IpGuardRules ipGuard,
                               Map<String, String> streamsOverrides) {
 
     private static final String STREAMS_PREFIX = "processor.streams.";
@@ -61,6 +64,7 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
                 storeType(s.string("processor.state.store", "rocksdb")),
                 OtpRules.from(s),
                 SendGatePolicy.from(s),
+                IpGuardRules.from(s),
                 s.passThrough(STREAMS_PREFIX));
     }
 

@@ -3,6 +3,7 @@ package io.otppipeline.processor;
 import io.otppipeline.processor.domain.DecisionKeys;
 import io.otppipeline.processor.domain.OtpDecisions;
 import io.otppipeline.processor.gate.SendGate;
+import io.otppipeline.processor.guard.IpGuard;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.kafka.TopicAdmin;
 import java.time.Duration;
@@ -34,9 +35,9 @@ public final class ProcessorService implements AutoCloseable {
         TopicAdmin.ensureTopics(config.bootstrapServers(), config.replicationFactor());
         final DecisionKeys keys = DecisionKeys.of(Keyring.load(config.commandKeyring()),
                 Keyring.load(config.deliveryKeyring()), Keyring.load(config.pepperKeyring()));
-        final OtpDecisions decisions = new OtpDecisions(config.rules(), keys);
-        final SendGate gate = new SendGate(config.gate(), keys.pepper());
-        final KafkaStreams streams = new KafkaStreams(OtpTopology.build(decisions, gate, config.inMemoryStores()),
+        final Stages stages = new Stages(new OtpDecisions(config.rules(), keys),
+                new SendGate(config.gate(), keys.pepper()), new IpGuard(config.ipGuard()));
+        final KafkaStreams streams = new KafkaStreams(OtpTopology.build(stages, config.inMemoryStores()),
                 config.streamsProperties());
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread failed; replacing it", e);

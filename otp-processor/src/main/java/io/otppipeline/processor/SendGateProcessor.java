@@ -13,15 +13,10 @@ import io.otppipeline.schemas.gate.GateRecord;
 import io.otppipeline.schemas.gate.GateSend;
 import io.otppipeline.schemas.gate.GateVerified;
 import io.otppipeline.schemas.kafka.Topics;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import org.apache.kafka.common.errors.SerializationException;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,7 +42,7 @@ final class SendGateProcessor implements Processor<String, byte[], String, Objec
     private KeyValueStore<String, DestinationWindow> destinations;
     private KeyValueStore<String, CountryWindow> countries;
     private KeyValueStore<String, TenantWindow> tenants;
-    private KeyValueStore<String, String> lapses;
+    private LapseIndex lapses;
 
     SendGateProcessor(final SendGate gate) {
         this.gate = gate;
@@ -59,7 +54,7 @@ final class SendGateProcessor implements Processor<String, byte[], String, Objec
         this.destinations = context.getStateStore(OtpTopology.GATE_DESTINATIONS_STORE);
         this.countries = context.getStateStore(OtpTopology.GATE_COUNTRIES_STORE);
         this.tenants = context.getStateStore(OtpTopology.GATE_TENANTS_STORE);
-        this.lapses = context.getStateStore(OtpTopology.GATE_LAPSES_STORE);
+        this.lapses = new LapseIndex(context.getStateStore(OtpTopology.GATE_LAPSES_STORE));
     }
 
     @Override
@@ -101,8 +96,8 @@ final class SendGateProcessor implements Processor<String, byte[], String, Objec
         final GateWindows after = outcome.next();
         if (!after.destination().equals(before.destination())) {
             destinations.put(destinationKey, after.destination());
-            lapses.put(lapseKey(after.destination().lapsesAtMs(
-                    gate.rules(delivery.tenantId()).destinationWindowSeconds() * 1000L), destinationKey), "");
+            lapses.add(after.destination().lapsesAtMs(gate.rules(delivery.tenantId()).destinationWindowSeconds() * 1000L),
+                    destinationKey);
         }
         if (sms && !after.country().equals(before.country())) {
             countries.put(countryKey, after.country());
@@ -122,13 +117,7 @@ final class SendGateProcessor implements Processor<String, byte[], String, Objec
 
     /** Deletes the destination windows whose last send left the window by {@code nowMs}. */
     private void forgetLapsed(final long nowMs) {
-        final List<KeyValue<String, String>> due = new ArrayList<>();
-        try (KeyValueIterator<String, String> it = lapses.range(lapseKey(0, ""), lapseKey(nowMs, "~"))) {
-            it.forEachRemaining(due::add);
-        }
-        for (KeyValue<String, String> entry : due) {
-            lapses.delete(entry.key);
-            final String destinationKey = entry.key.substring(14);
+        for (String destinationKey : lapses.takeDue(nowMs)) {
             final DestinationWindow window = destinations.get(destinationKey);
             final String tenantId = destinationKey.substring(0, destinationKey.indexOf('|'));
             if (window != null && gate.lapsed(tenantId, window, nowMs)) {
@@ -139,11 +128,6 @@ final class SendGateProcessor implements Processor<String, byte[], String, Objec
 
     private static String countryKey(final String tenantId, final int callingCode) {
         return tenantId + "|+" + callingCode;
-    }
-
-    /** {@code <lapse time as 13 digits> <destination key>}: byte order is time order. */
-    private static String lapseKey(final long atMs, final String destinationKey) {
-        return String.format(Locale.ROOT, "%013d %s", atMs, destinationKey);
     }
 
     private static <T> T orElse(final T value, final T fallback) {

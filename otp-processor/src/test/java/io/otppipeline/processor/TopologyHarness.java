@@ -8,10 +8,13 @@ import io.otppipeline.processor.domain.OtpRules;
 import io.otppipeline.processor.domain.UserState;
 import io.otppipeline.processor.gate.SendGate;
 import io.otppipeline.processor.gate.SendGatePolicy;
+import io.otppipeline.processor.guard.IpGuard;
+import io.otppipeline.processor.guard.IpGuardRules;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.ClientInfo;
 import io.otppipeline.schemas.command.IdempotencyKey;
+import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
 import io.otppipeline.schemas.command.OtpRequested;
@@ -84,6 +87,9 @@ final class TopologyHarness implements AutoCloseable {
     /** The pepper keyring's MAC: destination hashes of the send gate. */
     final Mac pepperMac;
     private final TestInputTopic<String, byte[]> gateInput;
+    private final TestInputTopic<String, String> ipActivityInput;
+    /** The IP guard's verdicts, keyed {@code tenant|kind|address}; {@code null} values are tombstones. */
+    final TestOutputTopic<String, IpVerdict> verdicts;
     private final TestOutputTopic<String, CloudEvent> eventTopic;
 
     TopologyHarness(final OtpRules rules) {
@@ -92,6 +98,11 @@ final class TopologyHarness implements AutoCloseable {
 
     /** A harness whose send gate applies {@code gatePolicy}. */
     TopologyHarness(final OtpRules rules, final SendGatePolicy gatePolicy) {
+        this(rules, gatePolicy, IpGuardRules.DEFAULTS);
+    }
+
+    /** A harness whose send gate applies {@code gatePolicy} and whose IP guard {@code ipRules}. */
+    TopologyHarness(final OtpRules rules, final SendGatePolicy gatePolicy, final IpGuardRules ipRules) {
         final Keyring pepper = Keyring.generate("p1");
         pepperMac = new Mac(pepper);
         final OtpDecisions decisions = new OtpDecisions(rules, new DecisionKeys(commandAead, deliveryAead,
@@ -100,8 +111,12 @@ final class TopologyHarness implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "otp-processor-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(OtpTopology.build(decisions, new SendGate(gatePolicy, pepperMac)), props,
-                START);
+        driver = new TopologyTestDriver(OtpTopology.build(new Stages(decisions, new SendGate(gatePolicy, pepperMac),
+                new IpGuard(ipRules))), props, START);
+        ipActivityInput = driver.createInputTopic(Topics.IP_ACTIVITY.name(), Serdes.String().serializer(),
+                Serdes.String().serializer());
+        verdicts = driver.createOutputTopic(Topics.IP_VERDICTS.name(), Serdes.String().deserializer(),
+                Topics.IP_VERDICTS.valueSerde().deserializer());
         gateInput = driver.createInputTopic(Topics.SEND_GATE.name(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer());
         commands = driver.createInputTopic(Topics.COMMANDS.name(), Serdes.String().serializer(),
@@ -141,6 +156,7 @@ final class TopologyHarness implements AutoCloseable {
         headers.add(Topics.TICK_HEADER, new byte[] {'1'});
         commands.pipeInput(new TestRecord<>(Topics.TICK_KEY, new byte[0], headers, now));
         gateInput.pipeInput(new TestRecord<>(Topics.TICK_KEY, new byte[0], headers, now));
+        ipActivityInput.pipeInput(new TestRecord<>(Topics.TICK_KEY, "", headers, now));
     }
 
     /** The current time of the command log. */
@@ -166,20 +182,32 @@ final class TopologyHarness implements AutoCloseable {
      * {@code destination} (already in normal form, as otp-api writes it).
      */
     OtpReply requestFor(final String tenant, final String user, final Channel channel, final String destination) {
+        return requestFrom(tenant, user, channel, destination, CLIENT, null);
+    }
+
+    /** As {@link #requestFor}, from {@code client}, stamped with {@code verdict} (or none) as otp-api would. */
+    OtpReply requestFrom(final String tenant, final String user, final Channel channel, final String destination,
+                         final ClientInfo client, final IpVerdict verdict) {
         final String commandId = id();
         final byte[] entropy = new byte[32];
         random.nextBytes(entropy);
-        return send(new OtpRequested(commandId, tenant, user, "login", channel, "en", CLIENT, START,
+        return send(new OtpRequested(commandId, tenant, user, "login", channel, "en", client, START,
                 commandAead.seal(destination.getBytes(StandardCharsets.UTF_8), commandId.getBytes(StandardCharsets.UTF_8)),
-                commandAead.seal(entropy, commandId.getBytes(StandardCharsets.UTF_8)), null));
+                commandAead.seal(entropy, commandId.getBytes(StandardCharsets.UTF_8)), null, verdict));
     }
 
     /** A {@code login} verification of {@code tenant}'s {@code user} with {@code code}. */
     VerifyReply verifyFor(final String tenant, final String user, final String code) {
+        return verifyFrom(tenant, user, code, CLIENT, null);
+    }
+
+    /** As {@link #verifyFor}, from {@code client}, stamped with {@code verdict} (or none) as otp-api would. */
+    VerifyReply verifyFrom(final String tenant, final String user, final String code, final ClientInfo client,
+                           final IpVerdict verdict) {
         final String commandId = id();
-        return as(VerifyReply.class, send(new OtpVerifyAttempted(commandId, tenant, user, "login", null, CLIENT, START,
+        return as(VerifyReply.class, send(new OtpVerifyAttempted(commandId, tenant, user, "login", null, client, START,
                 commandAead.seal(code.getBytes(StandardCharsets.UTF_8), commandId.getBytes(StandardCharsets.UTF_8)),
-                null)));
+                null, verdict)));
     }
 
     OtpIssued requestAndReadIssued(final String purpose) {

@@ -5,6 +5,7 @@ import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.Destinations;
 import io.otppipeline.schemas.command.Destinations.PhoneRoute;
+import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.command.OtpRequested;
 import io.otppipeline.schemas.crypto.SealedBox;
 import io.otppipeline.schemas.crypto.SealedBoxException;
@@ -22,7 +23,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * The request rule: refuse while the user is locked ({@code locked}), when the send window is full or inside the
+ * The request rule: refuse while the IP guard blocks the client's address ({@code rate_limited}, reason
+ * {@code ip_limit}, stamped into the command by otp-api), while the user is locked ({@code locked}), when the send window is full or inside the
  * resend cooldown ({@code rate_limited}, reason {@code rate_limited} or {@code cooldown}); otherwise issue a
  * code that supersedes the user's current code for the purpose ({@code otp.superseded}, unless that one had
  * already expired) and hand it, sealed, to the send gate on its way to the notifier (docs/ARCHITECTURE.md 5b). The otpId, the code and the delivery's nonce are
@@ -48,6 +50,11 @@ final class Issuance {
     Decision request(final UserState state, final OtpRequested command, final DecisionContext ctx) {
         final long nowMs = ctx.nowMs();
         final PurposeRules purpose = rules.forPurpose(command.purpose());
+        final IpVerdict ip = command.ipVerdict();
+        if (ip != null && ip.blockedAt(nowMs)) { // first: a blocked address learns nothing about the user
+            return refuse(state, command, ctx, new Refusal(ReplyStatus.RATE_LIMITED, "ip_limit",
+                    ip.blockedUntilMs() - nowMs));
+        }
         if (state.lockout().lockedAt(nowMs)) {
             return refuse(state, command, ctx, new Refusal(ReplyStatus.LOCKED, "locked",
                     state.lockout().remainingMs(nowMs)));
@@ -65,7 +72,8 @@ final class Issuance {
      * Why a request is refused.
      *
      * @param status {@code locked} or {@code rate_limited}
-     * @param reason the event's reason: {@code locked}, {@code rate_limited} or {@code cooldown}
+     * @param reason the event's and reply's reason: {@code locked}, {@code rate_limited}, {@code cooldown} or
+     *     {@code ip_limit}
      * @param waitMs milliseconds until the same request may succeed
      */
     private record Refusal(ReplyStatus status, String reason, long waitMs) {
@@ -78,7 +86,8 @@ final class Issuance {
                 command.channel().wireName(), refusal.reason(), seconds,
                 SendLimits.inWindow(state.sends(), rules.forPurpose(command.purpose()), ctx.nowMs()),
                 command.client()));
-        return new Decision(state, new RequestRefusedReply(command.commandId(), refusal.status(), seconds, false),
+        return new Decision(state, new RequestRefusedReply(command.commandId(), refusal.status(), refusal.reason(),
+                seconds, Challenge.required(state, command.ipVerdict(), rules.lockout(), ctx.nowMs()), false),
                 ctx.events(), null, ctx.nowMs() + rules.idempotencyTtlMs());
     }
 
@@ -118,7 +127,7 @@ final class Issuance {
                 command.channel(), command.locale(), now, expiresAt, masked, hash,
                 sealSecret(otpId, code, destination, entropy));
         final IssuedReply reply = new IssuedReply(command.commandId(), otpId, expiresAt, now.plusMillis(resendWait),
-                masked, false);
+                masked, Challenge.required(next, command.ipVerdict(), rules.lockout(), nowMs), false);
         return new Decision(next, reply, ctx.events(), new GateSend(delivery, route),
                 nowMs + rules.idempotencyTtlMs());
     }

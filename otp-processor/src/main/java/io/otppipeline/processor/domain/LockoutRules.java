@@ -14,12 +14,15 @@ import io.otppipeline.schemas.config.Settings;
  * @param maxLockSeconds {@code otp.lockout.max.seconds}: the longest lockout, in seconds; default 86400
  * @param decaySeconds {@code otp.lockout.decay.seconds}: after this many seconds without a failure the
  *     doubling starts again from the base; default 86400
+ * @param challengeAfterFailures {@code otp.lockout.challenge.after.failures}: failed verifications inside the
+ *     window after which answers carry {@code challengeRequired} (the caller's CAPTCHA, seed 001), before the
+ *     lockout itself; default 3; {@code 0} never asks
  */
 public record LockoutRules(int maxFailures, long windowSeconds, long baseLockSeconds, long maxLockSeconds,
-                           long decaySeconds) {
+                           long decaySeconds, int challengeAfterFailures) {
 
     /** The defaults named above. */
-    public static final LockoutRules DEFAULTS = new LockoutRules(5, 900, 900, 86_400, 86_400);
+    public static final LockoutRules DEFAULTS = new LockoutRules(5, 900, 900, 86_400, 86_400, 3);
 
     /**
      * Checks the bounds.
@@ -28,7 +31,7 @@ public record LockoutRules(int maxFailures, long windowSeconds, long baseLockSec
      */
     public LockoutRules {
         if (maxFailures < 1 || windowSeconds < 1 || baseLockSeconds < 1 || decaySeconds < 1
-                || maxLockSeconds < baseLockSeconds) {
+                || maxLockSeconds < baseLockSeconds || challengeAfterFailures < 0) {
             throw new IllegalArgumentException("otp.lockout.* must be positive and base <= max");
         }
     }
@@ -39,7 +42,8 @@ public record LockoutRules(int maxFailures, long windowSeconds, long baseLockSec
                 s.number("otp.lockout.window.seconds", DEFAULTS.windowSeconds()),
                 s.number("otp.lockout.base.seconds", DEFAULTS.baseLockSeconds()),
                 s.number("otp.lockout.max.seconds", DEFAULTS.maxLockSeconds()),
-                s.number("otp.lockout.decay.seconds", DEFAULTS.decaySeconds()));
+                s.number("otp.lockout.decay.seconds", DEFAULTS.decaySeconds()),
+                (int) s.number("otp.lockout.challenge.after.failures", DEFAULTS.challengeAfterFailures()));
     }
 
     /** Duration in milliseconds of a lockout at {@code level} (1 = first): base × 2^(level−1), capped. */

@@ -1,5 +1,6 @@
 package io.otppipeline.processor.domain;
 
+import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
 import io.otppipeline.schemas.command.OtpVerifyAttempted;
 import io.otppipeline.schemas.event.ConsumeCompletedData;
@@ -51,6 +52,10 @@ final class Verification {
         final PendingOtp otp = state.pending().get(purpose);
         final Attempt attempt = new Attempt(command, ctx, Math.min(nowMs + rules.idempotencyTtlMs(),
                 otp == null ? nowMs + purposeRules.lifetimeMs() : otp.expiresAtMs()));
+        final IpVerdict ip = command.ipVerdict();
+        if (ip != null && ip.blockedAt(nowMs)) { // first, and counted nowhere: nothing was checked
+            return attempt.answer(state, null, ReplyStatus.RATE_LIMITED, SendLimits.seconds(ip.blockedUntilMs() - nowMs));
+        }
         if (state.lockout().lockedAt(nowMs)) {
             return attempt.answer(state, otp, ReplyStatus.LOCKED,
                     SendLimits.seconds(state.lockout().remainingMs(nowMs)));
@@ -112,8 +117,10 @@ final class Verification {
                     command.client()));
             final GateVerified converted = status == ReplyStatus.APPROVED && otp.callingCode() > 0
                     ? new GateVerified(ctx.tenantId(), otpId, otp.callingCode(), otp.issuedAtMs()) : null;
+            final boolean challenge = status != ReplyStatus.APPROVED
+                    && Challenge.required(next, command.ipVerdict(), rules.lockout(), ctx.nowMs());
             return new Decision(next, new VerifyReply(command.commandId(), status, otpId, remaining,
-                    retryAfterSeconds, false), ctx.events(), converted, replayUntilMs);
+                    retryAfterSeconds, challenge, false), ctx.events(), converted, replayUntilMs);
         }
     }
 

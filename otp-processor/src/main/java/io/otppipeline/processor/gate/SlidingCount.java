@@ -20,9 +20,9 @@ public record SlidingCount(SortedMap<Long, Long> buckets) {
     public static final SlidingCount EMPTY = new SlidingCount(new TreeMap<>());
 
     /** One minute, in milliseconds: the bucket width of hourly windows. */
-    static final long MINUTE_MS = 60_000L;
+    public static final long MINUTE_MS = 60_000L;
     /** One hour, in milliseconds: the bucket width of daily windows. */
-    static final long HOUR_MS = 3_600_000L;
+    public static final long HOUR_MS = 3_600_000L;
 
     /** Sorted, unmodifiable copy. */
     public SlidingCount {
@@ -34,7 +34,7 @@ public record SlidingCount(SortedMap<Long, Long> buckets) {
      *
      * @param widthMs bucket width, milliseconds
      */
-    SlidingCount plusOne(final long atMs, final long widthMs, final long keepFromMs) {
+    public SlidingCount plusOne(final long atMs, final long widthMs, final long keepFromMs) {
         final TreeMap<Long, Long> next = new TreeMap<>(buckets.tailMap(keepFromMs - widthMs + 1));
         next.merge(Math.floorDiv(atMs, widthMs) * widthMs, 1L, Long::sum);
         return new SlidingCount(next);
@@ -45,19 +45,24 @@ public record SlidingCount(SortedMap<Long, Long> buckets) {
      *
      * @param widthMs bucket width, milliseconds
      */
-    long within(final long nowMs, final long windowMs, final long widthMs) {
+    public long within(final long nowMs, final long windowMs, final long widthMs) {
         return between(nowMs - windowMs - widthMs + 1, nowMs + 1);
     }
 
     /**
      * Sum of the buckets that start at or after {@code fromMs} and before {@code toMs} (epoch milliseconds).
      */
-    long between(final long fromMs, final long toMs) {
+    public long between(final long fromMs, final long toMs) {
         return fromMs >= toMs ? 0 : buckets.subMap(fromMs, toMs).values().stream().mapToLong(Long::longValue).sum();
     }
 
+    /** End of the newest bucket, epoch milliseconds; {@code 0} if there is none. */
+    public long newestEndMs(final long widthMs) {
+        return buckets.isEmpty() ? 0 : buckets.lastKey() + widthMs;
+    }
+
     /** Whether a bucket starts at {@code bucketStartMs}. */
-    boolean has(final long bucketStartMs) {
+    public boolean has(final long bucketStartMs) {
         return buckets.containsKey(bucketStartMs);
     }
 }

@@ -20,11 +20,21 @@ import java.time.Instant;
  *     (associated data: {@code commandId}); the processor derives the otpId and the code from them, so that
  *     taking the decision again yields the same answer (docs/DESIGN-NOTES.md, "Deterministic decisions")
  * @param idempotency the caller's idempotency key, or {@code null}
+ * @param ipVerdict the IP guard's verdict on {@code client.ip} when the API accepted the command, or {@code null}
+ *     when there was none (no address given, or nothing known about it)
  */
 public record OtpRequested(String commandId, String tenantId, String userId, String purpose, Channel channel,
                            String locale, ClientInfo client, Instant sentAt, SealedBox destination,
-                           SealedBox entropy, IdempotencyKey idempotency)
+                           SealedBox entropy, IdempotencyKey idempotency, IpVerdict ipVerdict)
         implements OtpCommand {
+
+    /** A command without an IP verdict. */
+    public OtpRequested(final String commandId, final String tenantId, final String userId, final String purpose,
+                        final Channel channel, final String locale, final ClientInfo client, final Instant sentAt,
+                        final SealedBox destination, final SealedBox entropy, final IdempotencyKey idempotency) {
+        this(commandId, tenantId, userId, purpose, channel, locale, client, sentAt, destination, entropy, idempotency,
+                null);
+    }
 
     @Override
     public <R> R accept(final Visitor<R> visitor) {

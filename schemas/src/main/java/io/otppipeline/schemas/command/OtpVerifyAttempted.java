@@ -16,10 +16,19 @@ import java.time.Instant;
  * @param sentAt when the API accepted the request
  * @param code the typed code, sealed with the command keyring (associated data: {@code commandId})
  * @param idempotency the caller's idempotency key, or {@code null}
+ * @param ipVerdict the IP guard's verdict on {@code client.ip} when the API accepted the command, or {@code null}
+ *     when there was none (no address given, or nothing known about it)
  */
 public record OtpVerifyAttempted(String commandId, String tenantId, String userId, String purpose, String otpId,
                                  ClientInfo client, Instant sentAt, SealedBox code,
-                                 IdempotencyKey idempotency) implements OtpCommand {
+                                 IdempotencyKey idempotency, IpVerdict ipVerdict) implements OtpCommand {
+
+    /** A command without an IP verdict. */
+    public OtpVerifyAttempted(final String commandId, final String tenantId, final String userId,
+                              final String purpose, final String otpId, final ClientInfo client, final Instant sentAt,
+                              final SealedBox code, final IdempotencyKey idempotency) {
+        this(commandId, tenantId, userId, purpose, otpId, client, sentAt, code, idempotency, null);
+    }
 
     @Override
     public <R> R accept(final Visitor<R> visitor) {

@@ -1,5 +1,6 @@
 package io.otppipeline.schemas.kafka;
 
+import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.delivery.OtpIssued;
 import io.otppipeline.schemas.event.CloudEvent;
@@ -64,6 +65,24 @@ public final class Topics {
     public static final Topic<String, GateRecord> SEND_GATE = new Topic<>("otp.send-gate.v1",
             Serdes.String(), JsonSerde.of(GateRecord.class), PARTITIONS, retention(ONE_DAY_MS));
 
+    /**
+     * The IP guard's input: one record per counted activity of an end user's address (a code request, a wrong
+     * code), keyed {@code <tenantId>|<request or failure>|<address key>}, value empty, timestamp = the decision's;
+     * sweep ticks (key {@link #TICK_KEY}) let the guard forget lapsed windows. Internal to otp-processor, written by
+     * its aggregator over {@link #EVENTS}. docs/ARCHITECTURE.md section 5b.
+     */
+    public static final Topic<String, String> IP_ACTIVITY = new Topic<>("otp.ip-activity.v1",
+            Serdes.String(), Serdes.String(), PARTITIONS, retention(ONE_DAY_MS));
+
+    /**
+     * The IP guard's verdicts ({@link IpVerdict}), keyed like {@link #IP_ACTIVITY}; compacted (the newest verdict
+     * per key is what counts), a tombstone once a verdict lapsed. otp-api reads it whole and stamps the verdict
+     * on each command. docs/ARCHITECTURE.md section 5b.
+     */
+    public static final Topic<String, IpVerdict> IP_VERDICTS = new Topic<>("otp.ip-verdicts.v1",
+            Serdes.String(), JsonSerde.of(IpVerdict.class), PARTITIONS, Map.of("cleanup.policy", "compact",
+            "min.compaction.lag.ms", "0", "segment.ms", Long.toString(ONE_HOUR_MS)));
+
     /** Every public event as CloudEvents 1.0 structured JSON, keyed {@code tenantId:userId}; kept forever. */
     public static final Topic<String, CloudEvent> EVENTS = new Topic<>("otp.events.v1",
             Serdes.String(), JsonSerde.of(CloudEvent.class), PARTITIONS, retention(-1));
@@ -89,7 +108,7 @@ public final class Topics {
 
     /** Every topic above, in creation order. */
     public static List<Topic<?, ?>> all() {
-        return List.of(COMMANDS, REPLIES, SEND_GATE, DELIVERY, EVENTS, COMMANDS_DLQ, DELIVERY_DLQ, DELIVERY_LEDGER);
+        return List.of(COMMANDS, REPLIES, SEND_GATE, DELIVERY, EVENTS, IP_ACTIVITY, IP_VERDICTS, COMMANDS_DLQ, DELIVERY_DLQ, DELIVERY_LEDGER);
     }
 
     /** The Kafka key of every per-user record: {@code tenantId:userId}. Tenant ids never hold a colon. */

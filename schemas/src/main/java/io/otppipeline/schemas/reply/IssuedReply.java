@@ -10,10 +10,12 @@ import java.time.Instant;
  * @param expiresAt when the code stops being accepted
  * @param resendAvailableAt earliest time another code may be requested for the same purpose
  * @param destinationMasked masked destination, for example {@code a***e@example.com}
+ * @param challengeRequired whether the caller should challenge the end user (a CAPTCHA, seed 001) before the
+ *     next request: the IP guard saw this address pass its lower threshold, or the user has failed verifications
  * @param replayed see {@link OtpReply#replayed()}
  */
 public record IssuedReply(String commandId, String otpId, Instant expiresAt, Instant resendAvailableAt,
-                          String destinationMasked, boolean replayed) implements OtpReply {
+                          String destinationMasked, boolean challengeRequired, boolean replayed) implements OtpReply {
 
     @Override
     public ReplyStatus status() {
@@ -22,7 +24,7 @@ public record IssuedReply(String commandId, String otpId, Instant expiresAt, Ins
 
     @Override
     public IssuedReply replayFor(final String otherCommandId) {
-        return new IssuedReply(otherCommandId, otpId, expiresAt, resendAvailableAt, destinationMasked, true);
+        return new IssuedReply(otherCommandId, otpId, expiresAt, resendAvailableAt, destinationMasked, challengeRequired, true);
     }
 
     @Override

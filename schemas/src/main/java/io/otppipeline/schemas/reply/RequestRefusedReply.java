@@ -5,10 +5,14 @@ package io.otppipeline.schemas.reply;
  *
  * @param commandId id of the request answered
  * @param status {@link ReplyStatus#RATE_LIMITED} (send limit or resend cooldown) or {@link ReplyStatus#LOCKED}
+ * @param reason why: {@code rate_limited} (the user's send window), {@code cooldown}, {@code locked} or
+ *     {@code ip_limit} (the IP guard refused the client's address)
  * @param retryAfterSeconds whole seconds until the same request may succeed, at least 1
+ * @param challengeRequired whether the caller should challenge the end user before the next request
  * @param replayed see {@link OtpReply#replayed()}
  */
-public record RequestRefusedReply(String commandId, ReplyStatus status, long retryAfterSeconds, boolean replayed)
+public record RequestRefusedReply(String commandId, ReplyStatus status, String reason, long retryAfterSeconds,
+                                  boolean challengeRequired, boolean replayed)
         implements OtpReply {
 
     /**
@@ -24,7 +28,8 @@ public record RequestRefusedReply(String commandId, ReplyStatus status, long ret
 
     @Override
     public RequestRefusedReply replayFor(final String otherCommandId) {
-        return new RequestRefusedReply(otherCommandId, status, retryAfterSeconds, true);
+        return new RequestRefusedReply(otherCommandId, status, reason, retryAfterSeconds, challengeRequired,
+                true);
     }
 
     @Override

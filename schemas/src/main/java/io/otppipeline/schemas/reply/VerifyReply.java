@@ -4,16 +4,19 @@ package io.otppipeline.schemas.reply;
  * The outcome of a verification.
  *
  * @param commandId id of the verification answered
- * @param status {@code approved}, {@code denied}, {@code expired}, {@code max_attempts}, {@code not_found} or
- *     {@code locked}
+ * @param status {@code approved}, {@code denied}, {@code expired}, {@code max_attempts}, {@code not_found},
+ *     {@code locked}, or {@code rate_limited} (the IP guard refused the client's address: nothing was checked or
+ *     counted)
  * @param otpId the code concerned, when one was found
  * @param attemptsRemaining wrong guesses left on the code, when a code that still counts was found
  * @param retryAfterSeconds seconds until the user's lockout ends, when the answer is {@code locked} or this
- *     verification started a lockout
+ *     verification started a lockout; until the address's block ends for {@code rate_limited}
+ * @param challengeRequired whether the caller should challenge the end user before the next attempt (the IP guard's
+ *     or the user's lower threshold was passed)
  * @param replayed see {@link OtpReply#replayed()}
  */
 public record VerifyReply(String commandId, ReplyStatus status, String otpId, Integer attemptsRemaining,
-                          Long retryAfterSeconds, boolean replayed) implements OtpReply {
+                          Long retryAfterSeconds, boolean challengeRequired, boolean replayed) implements OtpReply {
 
     /**
      * Checks the status.
@@ -22,7 +25,7 @@ public record VerifyReply(String commandId, ReplyStatus status, String otpId, In
      */
     public VerifyReply {
         switch (status) {
-            case APPROVED, DENIED, EXPIRED, MAX_ATTEMPTS, NOT_FOUND, LOCKED -> {
+            case APPROVED, DENIED, EXPIRED, MAX_ATTEMPTS, NOT_FOUND, LOCKED, RATE_LIMITED -> {
             }
             default -> throw new IllegalArgumentException("not a verification outcome: " + status);
         }
@@ -30,7 +33,7 @@ public record VerifyReply(String commandId, ReplyStatus status, String otpId, In
 
     @Override
     public VerifyReply replayFor(final String otherCommandId) {
-        return new VerifyReply(otherCommandId, status, otpId, attemptsRemaining, retryAfterSeconds, true);
+        return new VerifyReply(otherCommandId, status, otpId, attemptsRemaining, retryAfterSeconds, challengeRequired, true);
     }
 
     @Override

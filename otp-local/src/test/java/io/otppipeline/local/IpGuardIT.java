@@ -1,0 +1,113 @@
+package io.otppipeline.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.otppipeline.schemas.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The IP guard (docs/ARCHITECTURE.md section 5b) over HTTP on a real broker: verdicts come from the aggregator over
+ * the committed event stream, reach otp-api through {@code otp.ip-verdicts.v1} and are stamped into commands, so the
+ * guard lags the attack by design. This test measures by how much (the overshoot) and prints it; it asserts that
+ * the address is stopped, that the victims can still sign in from their own addresses, and that the overshoot stays
+ * under the documented bound (attack rate × 2 seconds: two commits of 20 ms here and the API's 500 ms poll, with a
+ * wide margin for this machine).
+ */
+class IpGuardIT {
+
+    private static final int VICTIMS = 500;
+    private static final int MAX_FAILURES = 20;
+    private static final int IN_FLIGHT = 8;
+    private static final String ATTACKER = "198.51.100.66";
+
+    @TempDir
+    static Path dir;
+
+    private static PipelineFixture fixture;
+
+    @BeforeAll
+    static void startPipeline() throws Exception {
+        fixture = PipelineFixture.start(dir, Map.of("otp.guard.ip.max.failures", Integer.toString(MAX_FAILURES)));
+    }
+
+    @AfterAll
+    static void stopPipeline() throws Exception {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void shouldStopOneAddressWhenItGuessesAcrossFiveHundredUsers() throws Exception {
+        for (int batch = 0; batch < VICTIMS / 100; batch++) {
+            final List<CompletableFuture<HttpResponse<String>>> requests = new ArrayList<>();
+            for (int i = batch * 100; i < (batch + 1) * 100; i++) {
+                requests.add(post("/v1/otp", "{\"userId\":\"victim-" + i + "\",\"channel\":\"email\","
+                        + "\"destination\":\"victim-" + i + "@example.test\",\"purpose\":\"login\","
+                        + client(victimIp(i)) + "}"));
+            }
+            requests.forEach(r -> assertThat(r.join().statusCode()).isEqualTo(201));
+        }
+
+        final long start = System.nanoTime();
+        final List<Integer> statuses = new ArrayList<>();
+        final List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
+        for (int i = 0; i < VICTIMS; i++) {
+            inFlight.add(post("/v1/otp/verify", "{\"userId\":\"victim-" + i + "\",\"purpose\":\"login\","
+                    + "\"code\":\"000000\"," + client(ATTACKER) + "}"));
+            if (inFlight.size() == IN_FLIGHT) {
+                statuses.add(inFlight.remove(0).join().statusCode());
+            }
+        }
+        inFlight.forEach(f -> statuses.add(f.join().statusCode()));
+        final double seconds = (System.nanoTime() - start) / 1e9;
+
+        final long evaluated = statuses.stream().filter(s -> s == 200).count();
+        final long refused = statuses.stream().filter(s -> s == 429).count();
+        final long overshoot = evaluated - MAX_FAILURES;
+        final double rate = VICTIMS / seconds;
+        System.out.printf("IpGuardIT: %d guesses at %.0f/s: %d evaluated, %d refused; overshoot %d over the "
+                + "threshold of %d (bound at this rate: %.0f)%n", VICTIMS, rate, evaluated, refused, overshoot,
+                MAX_FAILURES, rate * 2);
+        assertThat(evaluated + refused).isEqualTo(VICTIMS);
+        assertThat(evaluated).as("the threshold is reached before the guard acts").isGreaterThanOrEqualTo(MAX_FAILURES);
+        assertThat(overshoot).as("overshoot within attack rate × 2 s").isLessThanOrEqualTo((long) Math.ceil(rate * 2));
+        assertThat(statuses.subList(statuses.size() - 100, statuses.size())).as("stopped").containsOnly(429);
+
+        final JsonNode own = json(post("/v1/otp/verify", "{\"userId\":\"victim-0\",\"purpose\":\"login\","
+                + "\"code\":\"000000\"," + client(victimIp(0)) + "}").join());
+        assertThat(own.path("status").asText()).as("the victim's own address is not blocked").isEqualTo("denied");
+    }
+
+    private static String victimIp(final int i) {
+        return "10.0." + (i / 250) + "." + (i % 250 + 1);
+    }
+
+    private static String client(final String ip) {
+        return "\"client\":{\"ip\":\"" + ip + "\"}";
+    }
+
+    private static CompletableFuture<HttpResponse<String>> post(final String path, final String body) {
+        return fixture.postAsync(path, body, fixture.secrets.apiKey(), null);
+    }
+
+    private static JsonNode json(final HttpResponse<String> response) {
+        try {
+            return Json.mapper().readTree(response.body());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package io.otppipeline.processor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.otppipeline.schemas.Json;
+import io.otppipeline.schemas.command.IpActivity;
+import io.otppipeline.schemas.command.IpKeys;
+import io.otppipeline.schemas.event.EventTypes;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The IP guard's aggregator, off the hot path (docs/ARCHITECTURE.md section 5b): reads the public event stream
+ * ({@code otp.events.v1}, committed events only) and forwards one record per counted activity of an end user's
+ * address to {@code otp.ip-activity.v1}, keyed by tenant, kind and address key, so that one task counts each
+ * address. Counted: code requests ({@code otp.issued}, {@code otp.request.refused} except refusals by the IP guard
+ * itself, so a block does not prolong itself) and wrong codes ({@code otp.verification.completed} with outcome
+ * {@code denied} or {@code max_attempts}). Events without {@code client.ip} count nothing.
+ */
+final class IpActivityProcessor implements Processor<String, byte[], String, Object> {
+
+    private static final Set<String> WRONG_CODE = Set.of("denied", "max_attempts");
+
+    private final int ipv6PrefixLength;
+    private ProcessorContext<String, Object> context;
+
+    /** @param ipv6PrefixLength bits of an IPv6 address counted together */
+    IpActivityProcessor(final int ipv6PrefixLength) {
+        this.ipv6PrefixLength = ipv6PrefixLength;
+    }
+
+    @Override
+    public void init(final ProcessorContext<String, Object> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(final Record<String, byte[]> record) {
+        final JsonNode event;
+        try {
+            event = Json.mapper().readTree(record.value());
+        } catch (IOException e) {
+            return; // the audit service dead-letters what is not an event; there is nothing to count here
+        }
+        if (event == null) {
+            return;
+        }
+        final JsonNode data = event.path("data");
+        final IpActivity activity = switch (event.path("type").asText()) {
+            case EventTypes.OTP_ISSUED -> IpActivity.REQUEST;
+            case EventTypes.REQUEST_REFUSED -> "ip_limit".equals(data.path("reason").asText()) ? null
+                    : IpActivity.REQUEST;
+            case EventTypes.VERIFICATION_COMPLETED -> WRONG_CODE.contains(data.path("outcome").asText())
+                    ? IpActivity.FAILURE : null;
+            default -> null;
+        };
+        final Optional<String> ipKey = IpKeys.key(data.path("client").path("ip").textValue(), ipv6PrefixLength);
+        final String tenantId = event.path("tenantid").textValue();
+        if (activity != null && ipKey.isPresent() && tenantId != null) {
+            context.forward(new Record<>(activity.key(tenantId, ipKey.get()), "", record.timestamp()),
+                    OtpTopology.IP_ACTIVITY_SINK);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+package io.otppipeline.processor;
+
+import io.otppipeline.processor.domain.OtpDecisions;
+import io.otppipeline.processor.gate.SendGate;
+import io.otppipeline.processor.guard.IpGuard;
+
+/**
+ * The decisions of each stage of the processor topology ({@link OtpTopology}), each Kafka-free and deterministic.
+ *
+ * @param decisions per-user rules (docs/ARCHITECTURE.md section 5)
+ * @param gate the send gate: budgets per destination, calling code and tenant (section 5b)
+ * @param ipGuard the IP guard: verdicts per end-user address (section 5b)
+ */
+public record Stages(OtpDecisions decisions, SendGate gate, IpGuard ipGuard) {
+}
