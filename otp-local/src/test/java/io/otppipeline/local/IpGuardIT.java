@@ -23,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
  * guard lags the attack by design. This test measures by how much (the overshoot) and prints it; it asserts that
  * the address is stopped, that the victims can still sign in from their own addresses, and that the overshoot stays
  * under the documented bound (attack rate × 2 seconds: two commits of 20 ms here and the API's 500 ms poll, with a
- * wide margin for this machine).
+ * wide margin for this machine). Runs with {@code otp.lockout.scope=user_ip} and a lockout after 3 failures, for the
+ * victim-lockout test.
  */
 class IpGuardIT {
 
@@ -39,7 +40,8 @@ class IpGuardIT {
 
     @BeforeAll
     static void startPipeline() throws Exception {
-        fixture = PipelineFixture.start(dir, Map.of("otp.guard.ip.max.failures", Integer.toString(MAX_FAILURES)));
+        fixture = PipelineFixture.start(dir, Map.of("otp.guard.ip.max.failures", Integer.toString(MAX_FAILURES),
+                "otp.lockout.scope", "user_ip", "otp.lockout.max.failures", "3"));
     }
 
     @AfterAll
@@ -89,6 +91,27 @@ class IpGuardIT {
         final JsonNode own = json(post("/v1/otp/verify", "{\"userId\":\"victim-0\",\"purpose\":\"login\","
                 + "\"code\":\"000000\"," + client(victimIp(0)) + "}").join());
         assertThat(own.path("status").asText()).as("the victim's own address is not blocked").isEqualTo("denied");
+    }
+
+    @Test
+    void shouldLetVictimSignInFromOwnAddressWhenAttackerLockedItselfOutUnderUserIpScope() throws Exception {
+        final String email = "target@example.test";
+        assertThat(post("/v1/otp", "{\"userId\":\"target\",\"channel\":\"email\",\"destination\":\"" + email
+                + "\",\"purpose\":\"login\"," + client("192.0.2.50") + "}").join().statusCode()).isEqualTo(201);
+        final String code = fixture.awaitCodeMailedTo(email);
+        final String wrong = (code.charAt(0) == '0' ? "1" : "0") + code.substring(1);
+        final List<String> attacker = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            attacker.add(json(post("/v1/otp/verify", "{\"userId\":\"target\",\"purpose\":\"login\",\"code\":\""
+                    + (i < 3 ? wrong : code) + "\"," + client("198.51.100.77") + "}").join()).path("status").asText());
+        }
+
+        final JsonNode victim = json(post("/v1/otp/verify", "{\"userId\":\"target\",\"purpose\":\"login\","
+                + "\"code\":\"" + code + "\"," + client("192.0.2.50") + "}").join());
+
+        assertThat(attacker).as("locked out after 3, even with the right code").containsExactly("denied", "denied",
+                "denied", "locked");
+        assertThat(victim.path("status").asText()).isEqualTo("approved");
     }
 
     private static String victimIp(final int i) {

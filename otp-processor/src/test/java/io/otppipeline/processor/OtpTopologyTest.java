@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
 class OtpTopologyTest {
 
     private final TopologyHarness t = new TopologyHarness(new OtpRules(PurposeRules.DEFAULTS, Map.of(),
-            new LockoutRules(20, 900, 900, 86_400, 86_400, 3), 86_400, 1000));
+            new LockoutRules(20, 900, 900, 86_400, 86_400, 3, null), 86_400, 1000));
 
     @AfterEach
     void close() {

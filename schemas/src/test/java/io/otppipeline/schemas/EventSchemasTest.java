@@ -39,8 +39,8 @@ class EventSchemasTest {
                     "conflict", "not_approved", null)),
             Map.entry(EventTypes.OTP_EXPIRED, new OtpExpiredData(OTP, "login", "email", 2, false, NOW)),
             Map.entry(EventTypes.LOCKOUT_STARTED, new LockoutStartedData(COMMAND, 2, 1800L, NOW.plusSeconds(1800), 5,
-                    new ClientInfo("2001:db8::1", "agent"))),
-            Map.entry(EventTypes.LOCKOUT_ENDED, new LockoutEndedData(2, "unlocked")),
+                    new ClientInfo("2001:db8::1", "agent"), "2001:db8:0:0:0:0:0:0/64")),
+            Map.entry(EventTypes.LOCKOUT_ENDED, new LockoutEndedData(2, "unlocked", null)),
             Map.entry(EventTypes.USER_UNLOCKED, new UserUnlockedData(COMMAND, "admin-1", true, 2, null)),
             Map.entry(
 EventTypes.OTP_ISSUED, new OtpIssuedData(OTP, COMMAND, "login", "email", "a***e@example.com",

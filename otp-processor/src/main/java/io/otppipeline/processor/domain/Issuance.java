@@ -24,7 +24,8 @@ import java.time.Instant;
 
 /**
  * The request rule: refuse while the IP guard blocks the client's address ({@code rate_limited}, reason
- * {@code ip_limit}, stamped into the command by otp-api), while the user is locked ({@code locked}), when the send window is full or inside the
+ * {@code ip_limit}, stamped into the command by otp-api), while the user is locked (under {@code otp.lockout.scope=user_ip}: for
+ * this client's address) ({@code locked}), when the send window is full or inside the
  * resend cooldown ({@code rate_limited}, reason {@code rate_limited} or {@code cooldown}); otherwise issue a
  * code that supersedes the user's current code for the purpose ({@code otp.superseded}, unless that one had
  * already expired) and hand it, sealed, to the send gate on its way to the notifier (docs/ARCHITECTURE.md 5b). The otpId, the code and the delivery's nonce are
@@ -55,9 +56,10 @@ final class Issuance {
             return refuse(state, command, ctx, new Refusal(ReplyStatus.RATE_LIMITED, "ip_limit",
                     ip.blockedUntilMs() - nowMs));
         }
-        if (state.lockout().lockedAt(nowMs)) {
+        final String address = rules.lockout().addressKey(command.client());
+        if (state.lockedAt(address, nowMs)) {
             return refuse(state, command, ctx, new Refusal(ReplyStatus.LOCKED, "locked",
-                    state.lockout().remainingMs(nowMs)));
+                    state.lockRemainingMs(address, nowMs)));
         }
         final long windowWait = SendLimits.windowWaitMs(state.sends(), purpose, nowMs);
         final long cooldownWait = SendLimits.cooldownWaitMs(state.sends(), command.purpose(), purpose, nowMs);

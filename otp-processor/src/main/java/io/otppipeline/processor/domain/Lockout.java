@@ -14,7 +14,9 @@ import java.util.List;
  * its events live here: a failure that fills the window starts a lockout ({@code otp.lockout.started}); time
  * ends it ({@code otp.lockout.ended}, reason {@code expired}); an administrator lifts it
  * ({@code otp.user.unlocked}, and {@code otp.lockout.ended} with reason {@code unlocked}). Limits in
- * {@link LockoutRules}.
+ * {@link LockoutRules}. A user has one record for the whole user and, under {@code otp.lockout.scope=user_ip},
+ * one more per address that failed ({@link UserState#addressLockouts()}); the events of an address's record name
+ * the address.
  *
  * @param failuresMs times of failed verifications inside the failure window, epoch milliseconds, oldest first
  * @param level lockouts in a row so far (0 = never or decayed); the next lockout lasts base × 2^level
@@ -45,12 +47,14 @@ public record Lockout(List<Long> failuresMs, int level, long lockedUntilMs, long
      * This record at the decision time: failures older than the window forgotten, an elapsed lockout ended
      * ({@code otp.lockout.ended}, event time = when it ended), the level reset after
      * {@link LockoutRules#decaySeconds()} without failures. Monotone in time, like {@link UserState#settle}.
+     *
+     * @param address the address key of a record for one address, or {@code null} for the whole user
      */
-    Lockout settle(final DecisionContext ctx, final LockoutRules rules) {
+    Lockout settle(final DecisionContext ctx, final LockoutRules rules, final String address) {
         final long nowMs = ctx.nowMs();
         if (lockedUntilMs > 0 && !lockedAt(nowMs)) {
-            ctx.emitFact(EventTypes.LOCKOUT_ENDED, "lockout-ended " + lockedUntilMs, lockedUntilMs,
-                    new LockoutEndedData(level, "expired"));
+            ctx.emitFact(EventTypes.LOCKOUT_ENDED, "lockout-ended " + (address == null ? "" : address + " ")
+                    + lockedUntilMs, lockedUntilMs, new LockoutEndedData(level, "expired", address));
         }
         final List<Long> recent = failuresMs.stream().filter(t -> t > nowMs - rules.windowMs()).toList();
         final long until = lockedAt(nowMs) ? lockedUntilMs : 0;
@@ -61,8 +65,10 @@ public record Lockout(List<Long> failuresMs, int level, long lockedUntilMs, long
     /**
      * One more failed verification at the decision time; when the window is full the user is locked for
      * base × 2^level (capped) and {@code otp.lockout.started} is emitted.
+     *
+     * @param address the address key of a record for one address, or {@code null} for the whole user
      */
-    Lockout recordFailure(final DecisionContext ctx, final LockoutRules rules) {
+    Lockout recordFailure(final DecisionContext ctx, final LockoutRules rules, final String address) {
         final long nowMs = ctx.nowMs();
         final List<Long> failures = new ArrayList<>(failuresMs);
         failures.add(nowMs);
@@ -72,7 +78,7 @@ public record Lockout(List<Long> failuresMs, int level, long lockedUntilMs, long
         final Lockout locked = new Lockout(List.of(), level + 1, nowMs + rules.lockMs(level + 1), nowMs);
         final long lockMs = locked.lockedUntilMs() - nowMs;
         ctx.emit(EventTypes.LOCKOUT_STARTED, new LockoutStartedData(ctx.commandId(), locked.level(), lockMs / 1000,
-                Instant.ofEpochMilli(locked.lockedUntilMs()), rules.maxFailures(), ctx.client()));
+                Instant.ofEpochMilli(locked.lockedUntilMs()), rules.maxFailures(), ctx.client(), address));
         return locked;
     }
 
@@ -92,7 +98,7 @@ public record Lockout(List<Long> failuresMs, int level, long lockedUntilMs, long
         ctx.emit(EventTypes.USER_UNLOCKED, new UserUnlockedData(ctx.commandId(), actor, wasLocked, level,
                 ctx.client()));
         if (wasLocked) {
-            ctx.emit(EventTypes.LOCKOUT_ENDED, new LockoutEndedData(level, "unlocked"));
+            ctx.emit(EventTypes.LOCKOUT_ENDED, new LockoutEndedData(level, "unlocked", null));
         }
         return new Lockout(List.of(), level, 0, lastFailureMs);
     }

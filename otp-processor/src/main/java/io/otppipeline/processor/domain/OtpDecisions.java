@@ -79,7 +79,7 @@ public final class OtpDecisions {
 
             @Override
             public Decision unlock(final UserUnlockRequested c) {
-                return new Decision(settled.withLockout(settled.lockout().unlock(ctx, c.actor())),
+                return new Decision(settled.withLockout(settled.lockout().unlock(ctx, c.actor())).withoutAddressLockouts(),
                         new UnlockReply(c.commandId(), false), ctx.events(), null,
                         ctx.nowMs() + rules.idempotencyTtlMs());
             }

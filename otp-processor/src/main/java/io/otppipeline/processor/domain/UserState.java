@@ -18,11 +18,14 @@ import java.util.TreeMap;
  * @param pending the current code per purpose (a new code for a purpose replaces the old one), sorted by purpose
  * @param sends codes sent inside the longest send window or cooldown, oldest first
  * @param lockout failures and lockout across all codes (survives code regeneration)
+ * @param addressLockouts under {@code otp.lockout.scope=user_ip}: failures and lockout per address key the
+ *     failures came from, sorted by address; empty under scope {@code user}
  */
-public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends, Lockout lockout) {
+public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends, Lockout lockout,
+                        Map<String, Lockout> addressLockouts) {
 
     /** A state with nothing in it. */
-    public static final UserState EMPTY = new UserState(Map.of(), List.of(), Lockout.NONE);
+    public static final UserState EMPTY = new UserState(Map.of(), List.of(), Lockout.NONE, Map.of());
 
     /** Defensive copies; {@code null} fields (older changelog records) read as empty. */
     public UserState {
@@ -30,32 +33,70 @@ public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends,
                 : Collections.unmodifiableSortedMap(new TreeMap<>(pending));
         sends = sends == null ? List.of() : List.copyOf(sends);
         lockout = lockout == null ? Lockout.NONE : lockout;
+        addressLockouts = addressLockouts == null ? Collections.emptySortedMap()
+                : Collections.unmodifiableSortedMap(new TreeMap<>(addressLockouts));
+    }
+
+    /** The lockout record of {@code address} ({@link Lockout#NONE} if it has none). */
+    Lockout addressLockout(final String address) {
+        return addressLockouts.getOrDefault(address, Lockout.NONE);
+    }
+
+    /** The state with {@code next} as the record of {@code address}; an empty record is dropped. */
+    UserState withAddressLockout(final String address, final Lockout next) {
+        final Map<String, Lockout> all = new TreeMap<>(addressLockouts);
+        if (next.isEmpty()) {
+            all.remove(address);
+        } else {
+            all.put(address, next);
+        }
+        return new UserState(pending, sends, lockout, all);
+    }
+
+    /**
+     * Whether a client at {@code address} is locked out at {@code nowMs}: the whole user is, or (scope
+     * {@code user_ip}) that address is.
+     *
+     * @param address the client's address key, or {@code null} under scope {@code user}
+     */
+    boolean lockedAt(final String address, final long nowMs) {
+        return lockout.lockedAt(nowMs) || (address != null && addressLockout(address).lockedAt(nowMs));
+    }
+
+    /** Milliseconds until neither the user's nor {@code address}'s lockout holds (0 if none does). */
+    long lockRemainingMs(final String address, final long nowMs) {
+        return Math.max(lockout.remainingMs(nowMs), address == null ? 0 : addressLockout(address).remainingMs(nowMs));
     }
 
     /** The state with {@code otp} as the code of {@code purpose}. */
     public UserState withPending(final String purpose, final PendingOtp otp) {
         final Map<String, PendingOtp> next = new TreeMap<>(pending);
         next.put(purpose, otp);
-        return new UserState(next, sends, lockout);
+        return new UserState(next, sends, lockout, addressLockouts);
     }
 
     /** The state without a code for {@code purpose}. */
     public UserState without(final String purpose) {
         final Map<String, PendingOtp> next = new TreeMap<>(pending);
         next.remove(purpose);
-        return new UserState(next, sends, lockout);
+        return new UserState(next, sends, lockout, addressLockouts);
     }
 
     /** The state with one more send. */
     UserState withSend(final SendRecord send) {
         final List<SendRecord> next = new ArrayList<>(sends);
         next.add(send);
-        return new UserState(pending, next, lockout);
+        return new UserState(pending, next, lockout, addressLockouts);
     }
 
     /** The state with another lockout record. */
     UserState withLockout(final Lockout next) {
-        return new UserState(pending, sends, next);
+        return new UserState(pending, sends, next, addressLockouts);
+    }
+
+    /** The state without any address's lockout record (an administrator's unlock). */
+    UserState withoutAddressLockouts() {
+        return new UserState(pending, sends, lockout, Map.of());
     }
 
     /**
@@ -84,13 +125,23 @@ public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends,
             }
         }
         final long horizon = nowMs - rules.sendMemoryMs();
+        final Map<String, Lockout> byAddress = new TreeMap<>();
+        for (Map.Entry<String, Lockout> e : addressLockouts.entrySet()) {
+            final Lockout settled = e.getValue().settle(ctx, rules.lockout(), e.getKey());
+            if (!settled.isEmpty()) {
+                byAddress.put(e.getKey(), settled);
+            }
+        }
         return new UserState(codes, sends.stream().filter(s -> s.atMs() > horizon).toList(),
-                lockout.settle(ctx, rules.lockout()));
+                lockout.settle(ctx, rules.lockout().userWide(), null), byAddress);
     }
 
     /** The next time this state changes on its own (epoch milliseconds), or {@link Long#MAX_VALUE}. */
     public long nextDeadlineMs(final OtpRules rules) {
         long next = lockout.nextDeadlineMs(rules.lockout());
+        for (Lockout byAddress : addressLockouts.values()) {
+            next = Math.min(next, byAddress.nextDeadlineMs(rules.lockout()));
+        }
         for (PendingOtp otp : pending.values()) {
             next = Math.min(next, otp.expired() ? otp.forgottenAtMs() : otp.expiresAtMs());
         }
@@ -103,6 +154,6 @@ public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends,
     /** Whether nothing in this state is worth keeping (then the store entry is deleted). */
     @JsonIgnore
     public boolean isEmpty() {
-        return pending.isEmpty() && sends.isEmpty() && lockout.isEmpty();
+        return pending.isEmpty() && sends.isEmpty() && lockout.isEmpty() && addressLockouts.isEmpty();
     }
 }

@@ -56,9 +56,10 @@ final class Verification {
         if (ip != null && ip.blockedAt(nowMs)) { // first, and counted nowhere: nothing was checked
             return attempt.answer(state, null, ReplyStatus.RATE_LIMITED, SendLimits.seconds(ip.blockedUntilMs() - nowMs));
         }
-        if (state.lockout().lockedAt(nowMs)) {
+        final String address = rules.lockout().addressKey(command.client());
+        if (state.lockedAt(address, nowMs)) {
             return attempt.answer(state, otp, ReplyStatus.LOCKED,
-                    SendLimits.seconds(state.lockout().remainingMs(nowMs)));
+                    SendLimits.seconds(state.lockRemainingMs(address, nowMs)));
         }
         if (otp == null || otp.approved() || (command.otpId() != null && !command.otpId().equals(otp.otpId()))) {
             return attempt.answer(state, null, ReplyStatus.NOT_FOUND, null);
@@ -72,16 +73,25 @@ final class Verification {
         if (keys.pepper().verify(otp.macKid(), otp.codeMac(), otp.otpId(), typed)) {
             final UserState kept = purposeRules.twoPhase()
                     ? state.withPending(purpose, otp.asApproved()) : state.without(purpose);
-            return attempt.answer(kept.withLockout(state.lockout().withSuccess()), otp, ReplyStatus.APPROVED, null);
+            UserState next = kept.withLockout(state.lockout().withSuccess());
+            if (address != null) {
+                next = next.withAddressLockout(address, state.addressLockout(address).withSuccess());
+            }
+            return attempt.answer(next, otp, ReplyStatus.APPROVED, null);
         }
         final PendingOtp failed = otp.withFailedAttempt();
         final ReplyStatus status = failed.failedAttempts() >= purposeRules.maxFailedAttempts()
                 ? ReplyStatus.MAX_ATTEMPTS : ReplyStatus.DENIED;
-        final Lockout lockout = state.lockout().recordFailure(ctx, rules.lockout());
-        final Long lockedFor = lockout.lockedAt(nowMs) ? SendLimits.seconds(lockout.remainingMs(nowMs)) : null;
+        UserState next = state.withPending(purpose, failed)
+                .withLockout(state.lockout().recordFailure(ctx, rules.lockout().userWide(), null));
+        if (address != null) { // scope user_ip: this address's own, lower threshold
+            next = next.withAddressLockout(address,
+                    state.addressLockout(address).recordFailure(ctx, rules.lockout(), address));
+        }
+        final Long lockedFor = next.lockedAt(address, nowMs)
+                ? SendLimits.seconds(next.lockRemainingMs(address, nowMs)) : null;
         // a failure that starts a lockout empties the window: the event reports the count that tipped it
-        return attempt.answer(state.withPending(purpose, failed).withLockout(lockout), failed, status, lockedFor,
-                state.lockout().failuresMs().size() + 1);
+        return attempt.answer(next, failed, status, lockedFor, state.lockout().failuresMs().size() + 1);
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.ClientInfo;
+import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.command.IdempotencyKey;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
@@ -58,6 +59,9 @@ class DecisionDeterminismPropertyTest {
     private static final String USER = "u-1";
     private static final long START_MS = Instant.parse("2026-12-01T10:00:00Z").toEpochMilli();
     private static final List<String> PURPOSES = List.of("login", "password_reset");
+    /** Client addresses of the scripts: two IPv4, and two IPv6 of one /64. */
+    private static final List<String> ADDRESSES = List.of("203.0.113.9", "198.51.100.66", "2001:db8:1:2::1",
+            "2001:db8:1:2::2");
 
     private final Keyring commandKeyring = Keyring.generate("c1");
     private final Keyring deliveryKeyring = Keyring.generate("d1");
@@ -104,13 +108,14 @@ class DecisionDeterminismPropertyTest {
 
     @Property(tries = 150)
     void shouldDecideIdenticallyWhenReprocessedFromAnyCommittedPrefix(@ForAll("scripts") final List<Step> script,
-                                                                        @ForAll @IntRange(min = 0, max = 60) final int cut) {
+                                                                        @ForAll @IntRange(min = 0, max = 60) final int cut,
+                                                                        @ForAll final boolean byAddress) {
         final List<Timed> commands = commands(script, new Random(script.hashCode()));
-        final Run first = new Run(core()).apply(commands, Map.of());
+        final Run first = new Run(core(byAddress)).apply(commands, Map.of());
         final int prefix = Math.min(cut, commands.size());
-        final Run committed = new Run(core()).apply(commands.subList(0, prefix), Map.of());
+        final Run committed = new Run(core(byAddress)).apply(commands.subList(0, prefix), Map.of());
 
-        final Run again = committed.restoredOn(core()).apply(commands.subList(prefix, commands.size()), Map.of());
+        final Run again = committed.restoredOn(core(byAddress)).apply(commands.subList(prefix, commands.size()), Map.of());
 
         assertThat(again.outputs).isEqualTo(first.outputs.subList(prefix, first.outputs.size()));
         assertThat(json(again.state)).isEqualTo(json(first.state));
@@ -118,7 +123,7 @@ class DecisionDeterminismPropertyTest {
 
     @Property(tries = 150)
     void shouldAnswerSameWhenSweepRunsAtRandomPositions(@ForAll("scripts") final List<Step> script,
-                                                        @ForAll final long sweepSeed) {
+                                                        @ForAll final long sweepSeed, @ForAll final boolean byAddress) {
         final List<Timed> commands = commands(script, new Random(script.hashCode()));
         final Map<Integer, Long> sweeps = new HashMap<>();
         final Random random = new Random(sweepSeed);
@@ -128,8 +133,8 @@ class DecisionDeterminismPropertyTest {
                 sweeps.put(i, from + (long) (random.nextDouble() * (commands.get(i).atMs - from)));
             }
         }
-        final Run quiet = new Run(core()).apply(commands, Map.of());
-        final Run swept = new Run(core()).apply(commands, sweeps);
+        final Run quiet = new Run(core(byAddress)).apply(commands, Map.of());
+        final Run swept = new Run(core(byAddress)).apply(commands, sweeps);
 
         assertThat(swept.replies()).isEqualTo(quiet.replies());
         final long end = commands.get(commands.size() - 1).atMs + 26L * 3_600_000;
@@ -154,8 +159,15 @@ class DecisionDeterminismPropertyTest {
         }
     }
 
-    private OtpDecisions core() {
-        return new OtpDecisions(OtpRules.DEFAULTS, DecisionKeys.of(commandKeyring, deliveryKeyring, pepperKeyring));
+    /**
+     * The decision core with the default rules, or with {@code otp.lockout.scope=user_ip} (a user-wide threshold of
+     * 8) when {@code byAddress}.
+     */
+    private OtpDecisions core(final boolean byAddress) {
+        final OtpRules rules = !byAddress ? OtpRules.DEFAULTS : new OtpRules(OtpRules.DEFAULTS.defaults(),
+                OtpRules.DEFAULTS.purposes(), new LockoutRules(5, 900, 900, 86_400, 86_400, 3,
+                        new LockoutRules.AddressScope(8, 64)), 86_400, 1000);
+        return new OtpDecisions(rules, DecisionKeys.of(commandKeyring, deliveryKeyring, pepperKeyring));
     }
 
     /** A command and its record timestamp. */
@@ -171,7 +183,11 @@ class DecisionDeterminismPropertyTest {
             final String id = "cmd-" + out.size();
             final IdempotencyKey key = random.nextInt(4) == 0 ? new IdempotencyKey("k-" + out.size(), "h-" + out.size())
                     : null;
-            final ClientInfo client = new ClientInfo("203.0.113.9", "prop");
+            final String ip = ADDRESSES.get(random.nextInt(ADDRESSES.size()));
+            final ClientInfo client = new ClientInfo(ip, "prop");
+            // sometimes an IP guard verdict, as otp-api stamps it: blocked and/or asking for a challenge for a while
+            final IpVerdict verdict = random.nextInt(6) != 0 ? null : new IpVerdict(ip,
+                    random.nextBoolean() ? now + random.nextInt(600_000) : 0, now + random.nextInt(600_000));
             if (step instanceof Pause pause) {
                 now += pause.ms();
             } else if (step instanceof Retry && !out.isEmpty()) {
@@ -182,10 +198,10 @@ class DecisionDeterminismPropertyTest {
                 random.nextBytes(entropy);
                 out.add(new Timed(new OtpRequested(id, TENANT, USER, PURPOSES.get(r.purpose()), Channel.EMAIL, "en",
                         client, Instant.EPOCH, aead.seal("a@example.com".getBytes(StandardCharsets.UTF_8), ad(id)),
-                        aead.seal(entropy, ad(id)), key), now, false, r.purpose()));
+                        aead.seal(entropy, ad(id)), key, verdict), now, false, r.purpose()));
             } else if (step instanceof Verify v) {
                 out.add(new Timed(new OtpVerifyAttempted(id, TENANT, USER, PURPOSES.get(v.purpose()), null, client,
-                        Instant.EPOCH, null, key), now, v.right(), v.purpose()));
+                        Instant.EPOCH, null, key, verdict), now, v.right(), v.purpose()));
             } else if (step instanceof Consume c) {
                 out.add(new Timed(new OtpConsumeRequested(id, TENANT, USER, null, client, Instant.EPOCH, key), now,
                         false, c.purpose()));
@@ -289,7 +305,7 @@ class DecisionDeterminismPropertyTest {
                 final String typed = timed.right() ? issued : (issued.charAt(0) == '0' ? "1" : "0") + issued.substring(1);
                 return new OtpVerifyAttempted(v.commandId(), v.tenantId(), v.userId(), v.purpose(), v.otpId(),
                         v.client(), v.sentAt(), commandAead.seal(typed.getBytes(StandardCharsets.UTF_8),
-                        ad(v.commandId())), v.idempotency());
+                        ad(v.commandId())), v.idempotency(), v.ipVerdict());
             }
             if (timed.command() instanceof OtpConsumeRequested c && c.otpId() == null) {
                 return new OtpConsumeRequested(c.commandId(), c.tenantId(), c.userId(),

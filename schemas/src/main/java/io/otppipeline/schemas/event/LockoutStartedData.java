@@ -12,7 +12,9 @@ import java.time.Instant;
  * @param lockedUntil when the lockout ends
  * @param failures failed verifications inside the window that triggered it
  * @param client end user's client of the last failure, if the caller sent it
+ * @param address under {@code otp.lockout.scope=user_ip}: the address key ({@code IpKeys}) whose failures locked
+ *     the user for that address only; absent for a lockout of the whole user
  */
 public record LockoutStartedData(String commandId, Integer level, Long lockSeconds, Instant lockedUntil,
-                                 Integer failures, ClientInfo client) {
+                                 Integer failures, ClientInfo client, String address) {
 }
