@@ -9,7 +9,9 @@ import io.otppipeline.processor.gate.GateWindows.TenantWindow;
 import io.otppipeline.processor.guard.IpWindow;
 import io.otppipeline.schemas.kafka.JsonSerde;
 import io.otppipeline.schemas.kafka.Topics;
+import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.Stores;
@@ -124,8 +126,9 @@ public final class OtpTopology {
 
         topology.addSink(REPLIES_SINK, Topics.REPLIES.name(), Serdes.String().serializer(), RoutedReply.SERIALIZER,
                 RoutedReply.PARTITIONER, DECISIONS);
-        topology.addSource(EVENTS_SOURCE, Serdes.String().deserializer(), Serdes.ByteArray().deserializer(),
-                Topics.EVENTS.name());
+        // the events topic is kept forever: a new deployment starts the aggregator an hour back, not at the beginning
+        topology.addSource(AutoOffsetReset.byDuration(Duration.ofHours(1)), EVENTS_SOURCE,
+                Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.EVENTS.name());
         topology.addProcessor(IP_ACTIVITY, () -> new IpActivityProcessor(stages.ipGuard().rules().ipv6PrefixLength()),
                 EVENTS_SOURCE);
         topology.addSink(IP_ACTIVITY_SINK, Topics.IP_ACTIVITY.name(), Topics.IP_ACTIVITY.keySerde().serializer(),
