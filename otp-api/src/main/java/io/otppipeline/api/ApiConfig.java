@@ -22,10 +22,12 @@ import java.nio.file.Path;
  *     docs/DESIGN-NOTES.md) or {@code read_committed} (answer after the commit, one commit interval later)
  * @param ipv6PrefixLength {@code otp.guard.ipv6.prefix.length}: bits of an IPv6 address the IP guard counts
  *     together, the same setting as the processor's; default 64
+ * @param totpIssuer {@code api.totp.issuer}: the service name authenticator apps show next to the account (the
+ *     Key Uri Format's issuer); default {@code otp-pipeline}
  */
 public record ApiConfig(String bootstrapServers, String host, int port, long replyTimeoutMs, int maxBodyBytes,
                         String replyGroupId, short replicationFactor, Path apiKeysFile, Path commandKeyring,
-                        String replyIsolation, int ipv6PrefixLength) {
+                        String replyIsolation, int ipv6PrefixLength, String totpIssuer) {
 
     /**
      * Checks the isolation level.
@@ -56,6 +58,7 @@ public record ApiConfig(String bootstrapServers, String host, int port, long rep
                 s.path("secrets.api.keys.file"),
                 s.path("secrets.command.keyring.file"),
                 s.string("api.reply.isolation", "read_uncommitted"),
-                (int) s.number("otp.guard.ipv6.prefix.length", IpKeys.DEFAULT_IPV6_PREFIX));
+                (int) s.number("otp.guard.ipv6.prefix.length", IpKeys.DEFAULT_IPV6_PREFIX),
+                s.string("api.totp.issuer", "otp-pipeline"));
     }
 }

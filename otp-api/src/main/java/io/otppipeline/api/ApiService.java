@@ -5,6 +5,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.otppipeline.schemas.command.FactorType;
 import io.otppipeline.schemas.crypto.Aead;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.kafka.TopicAdmin;
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * otp-api as a running service: the HTTP server (Javalin on Jetty 12) and its Kafka request-reply gateway.
  *
  * <p>Routes: {@code POST /v1/otp}, {@code POST /v1/otp/verify}, {@code POST /v1/otp/{otpId}/consume},
- * {@code POST /v1/users/{userId}/unlock} (admin scope), {@code GET /healthz} (liveness),
+ * {@code POST /v1/users/{userId}/unlock} (admin scope), the authenticator factors ({@code POST
+ * /v1/users/{userId}/factors/totp|hotp}, {@code POST .../factors/{factorId}/confirm}, {@code DELETE
+ * .../factors/{factorId}}, {@code POST /v1/factors/verify}), {@code GET /healthz} (liveness),
  * {@code GET /readyz} (a reply partition is assigned, so Kafka is reachable), {@code GET /metrics}
  * (Prometheus), {@code GET /openapi.yaml} (this API's OpenAPI 3.1 document, kept in
  * {@code otp-api/src/main/resources/openapi.yaml}). Every error is RFC 9457 {@code application/problem+json}.
@@ -68,7 +71,7 @@ public final class ApiService implements AutoCloseable {
         final Aead commandAead = new Aead(commandKeyring);
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         final OtpRoutes routes = new OtpRoutes(keys, commandAead, new IdempotencyHeader(commandKeyring), gateway,
-                verdicts, meters);
+                verdicts, meters, config.totpIssuer());
         final byte[] openApi = openApi();
         gateway.start();
         final Javalin app = Javalin.create(cfg -> {
@@ -81,6 +84,11 @@ public final class ApiService implements AutoCloseable {
             cfg.routes.post("/v1/otp/verify", routes::verifyOtp);
             cfg.routes.post("/v1/otp/{otpId}/consume", routes::consumeOtp);
             cfg.routes.post("/v1/users/{userId}/unlock", routes::unlockUser);
+            cfg.routes.post("/v1/users/{userId}/factors/totp", ctx -> routes.enrolFactor(ctx, FactorType.TOTP));
+            cfg.routes.post("/v1/users/{userId}/factors/hotp", ctx -> routes.enrolFactor(ctx, FactorType.HOTP));
+            cfg.routes.post("/v1/users/{userId}/factors/{factorId}/confirm", routes::confirmFactor);
+            cfg.routes.delete("/v1/users/{userId}/factors/{factorId}", routes::deleteFactor);
+            cfg.routes.post("/v1/factors/verify", routes::verifyFactor);
             cfg.routes.get("/healthz", ctx -> Responses.json(ctx, 200, Map.of("status", "ok")));
             cfg.routes.get("/readyz", ctx -> ready(ctx, gateway));
             cfg.routes.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));

@@ -4,6 +4,11 @@ import io.javalin.http.Context;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.ClientInfo;
+import io.otppipeline.schemas.command.FactorConfirmRequested;
+import io.otppipeline.schemas.command.FactorDeleteRequested;
+import io.otppipeline.schemas.command.FactorEnrolRequested;
+import io.otppipeline.schemas.command.FactorType;
+import io.otppipeline.schemas.command.FactorVerifyAttempted;
 import io.otppipeline.schemas.command.IdempotencyKey;
 import io.otppipeline.schemas.command.IpActivity;
 import io.otppipeline.schemas.command.OtpCommand;
@@ -13,6 +18,8 @@ import io.otppipeline.schemas.command.OtpVerifyAttempted;
 import io.otppipeline.schemas.command.UserUnlockRequested;
 import io.otppipeline.schemas.crypto.Aead;
 import io.otppipeline.schemas.crypto.SealedBox;
+import io.otppipeline.schemas.reply.FactorEnrolledReply;
+import io.otppipeline.schemas.reply.OtpReply;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -20,6 +27,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Handlers of the {@code /v1} routes: authenticate, validate, read the {@code Idempotency-Key}, seal the secret
@@ -35,16 +43,20 @@ final class OtpRoutes {
     private final CommandBus gateway;
     private final IpVerdicts verdicts;
     private final MeterRegistry meters;
+    private final String issuer;
     private final SecureRandom random = new SecureRandom();
+    /** Bytes of an authenticator secret: 160 bits (RFC 4226 section 4, requirement R6). */
+    private static final int FACTOR_SECRET_BYTES = 20;
 
     OtpRoutes(final ApiKeys apiKeys, final Aead commandAead, final IdempotencyHeader idempotency,
-              final CommandBus gateway, final IpVerdicts verdicts, final MeterRegistry meters) {
+              final CommandBus gateway, final IpVerdicts verdicts, final MeterRegistry meters, final String issuer) {
         this.apiKeys = apiKeys;
         this.commandAead = commandAead;
         this.idempotency = idempotency;
         this.gateway = gateway;
         this.verdicts = verdicts;
         this.meters = meters;
+        this.issuer = issuer;
     }
 
     /** {@code POST /v1/otp}. */
@@ -98,12 +110,76 @@ final class OtpRoutes {
                 caller.id(), null, Instant.now(), key));
     }
 
+    /** {@code POST /v1/users/{userId}/factors/totp} and {@code .../hotp}: enrols an authenticator app. */
+    void enrolFactor(final Context ctx, final FactorType type) {
+        final String tenant = authenticate(ctx).tenant();
+        final String userId = ctx.pathParam("userId");
+        RequestValidator.checkFactorPath(userId, null);
+        final FactorRequests.Enrol body = ctx.body().isBlank() ? new FactorRequests.Enrol(null)
+                : JsonBody.read(ctx, FactorRequests.Enrol.class);
+        RequestValidator.checkClient(body.client());
+        final IdempotencyKey key = idempotency.read(ctx, "enrol", tenant, Map.of("userId", userId,
+                "type", type.wireName()));
+        final String commandId = UUID.randomUUID().toString();
+        final byte[] secret = new byte[FACTOR_SECRET_BYTES];
+        random.nextBytes(secret);
+        answer(ctx, "enrol", new FactorEnrolRequested(commandId, tenant, userId, type, body.client(), Instant.now(),
+                seal(secret, commandId), key), reply -> reply instanceof FactorEnrolledReply enrolled
+                && !enrolled.replayed()
+                ? new HttpAnswer(201, Map.of(), FactorEnrollment.body(enrolled, issuer, userId, secret))
+                : ReplyAnswers.of(reply));
+    }
+
+    /** {@code POST /v1/users/{userId}/factors/{factorId}/confirm}: the first code from the app. */
+    void confirmFactor(final Context ctx) {
+        final String tenant = authenticate(ctx).tenant();
+        final String userId = ctx.pathParam("userId");
+        final String factorId = ctx.pathParam("factorId");
+        final FactorRequests.Confirm body = JsonBody.read(ctx, FactorRequests.Confirm.class);
+        RequestValidator.checkFactorPath(userId, factorId);
+        RequestValidator.checkFactorCode(userId, factorId, body.code(), body.client());
+        final IdempotencyKey key = idempotency.read(ctx, "confirm", tenant, Map.of("userId", userId,
+                "factorId", factorId, "body", body));
+        final String commandId = UUID.randomUUID().toString();
+        answer(ctx, "confirm", new FactorConfirmRequested(commandId, tenant, userId, factorId, body.client(),
+                Instant.now(), seal(body.code().getBytes(StandardCharsets.UTF_8), commandId), key));
+    }
+
+    /** {@code POST /v1/factors/verify}: a code from the user's authenticator app. */
+    void verifyFactor(final Context ctx) {
+        final String tenant = authenticate(ctx).tenant();
+        final FactorRequests.Verify body = JsonBody.read(ctx, FactorRequests.Verify.class);
+        RequestValidator.checkFactorCode(body.userId(), body.factorId(), body.code(), body.client());
+        final IdempotencyKey key = idempotency.read(ctx, "verify-factor", tenant, body);
+        final String commandId = UUID.randomUUID().toString();
+        answer(ctx, "verify-factor", new FactorVerifyAttempted(commandId, tenant, body.userId(), body.factorId(),
+                body.client(), Instant.now(), seal(body.code().getBytes(StandardCharsets.UTF_8), commandId), key,
+                verdicts.find(tenant, IpActivity.FAILURE, clientIp(body.client()))));
+    }
+
+    /** {@code DELETE /v1/users/{userId}/factors/{factorId}}. */
+    void deleteFactor(final Context ctx) {
+        final String tenant = authenticate(ctx).tenant();
+        final String userId = ctx.pathParam("userId");
+        final String factorId = ctx.pathParam("factorId");
+        RequestValidator.checkFactorPath(userId, factorId);
+        final IdempotencyKey key = idempotency.read(ctx, "delete-factor", tenant, Map.of("userId", userId,
+                "factorId", factorId));
+        answer(ctx, "delete-factor", new FactorDeleteRequested(UUID.randomUUID().toString(), tenant, userId, factorId,
+                null, Instant.now(), key));
+    }
+
     private void answer(final Context ctx, final String operation, final OtpCommand command) {
+        answer(ctx, operation, command, ReplyAnswers::of);
+    }
+
+    private void answer(final Context ctx, final String operation, final OtpCommand command,
+                        final Function<OtpReply, HttpAnswer> toHttp) {
         ctx.future(() -> gateway.send(command).handle((r, error) -> {
             if (error == null) {
                 meters.counter("otp.api.decisions", "operation", operation, "status", r.status().wireName())
                         .increment();
-                Responses.write(ctx, ReplyAnswers.of(r));
+                Responses.write(ctx, toHttp.apply(r));
             } else {
                 meters.counter("otp.api.decisions", "operation", operation, "status", "unavailable").increment();
                 Responses.problem(ctx, unavailable(error));

@@ -1,6 +1,10 @@
 package io.otppipeline.api;
 
 import io.otppipeline.schemas.reply.ConsumeReply;
+import io.otppipeline.schemas.reply.FactorCheckReply;
+import io.otppipeline.schemas.reply.FactorDeletedReply;
+import io.otppipeline.schemas.reply.FactorEnrolledReply;
+import io.otppipeline.schemas.reply.FactorRefusedReply;
 import io.otppipeline.schemas.reply.IdempotencyMismatchReply;
 import io.otppipeline.schemas.reply.IssuedReply;
 import io.otppipeline.schemas.reply.OtpReply;
@@ -67,9 +71,15 @@ final class ReplyAnswers implements OtpReply.Visitor<HttpAnswer> {
      * @param challengeRequired {@code true} when the caller should challenge the end user before the next attempt,
      *     else absent
      * @param replayed {@code true} for a replayed decision, else absent
+     * @param factorId for an authenticator code: the factor that matched or was named, else absent
      */
     record Verified(String status, String otpId, Integer attemptsRemaining, Long retryAfterSeconds,
-                    Boolean challengeRequired, Boolean replayed) {
+                    Boolean challengeRequired, Boolean replayed, String factorId) {
+
+        Verified(final String status, final String otpId, final Integer attemptsRemaining,
+                 final Long retryAfterSeconds, final Boolean challengeRequired, final Boolean replayed) {
+            this(status, otpId, attemptsRemaining, retryAfterSeconds, challengeRequired, replayed, null);
+        }
     }
 
     /**
@@ -144,6 +154,71 @@ final class ReplyAnswers implements OtpReply.Visitor<HttpAnswer> {
     public HttpAnswer rejected(final RejectedReply r) {
         return new HttpAnswer(500, Map.of(), Problem.of(500, "command-rejected", "Command could not be processed",
                 "The pipeline refused the command; it was kept on the dead-letter topic."));
+    }
+
+    /**
+     * The enrolment's {@code 201} without the secret. otp-api answers a first enrolment itself, adding the
+     * {@code otpauth://} URI and QR image of the secret it drew ({@code FactorEnrollment}); a <em>replayed</em>
+     * enrolment is {@code 409}: the secret is shown once, and this instance never saw the first one.
+     */
+    @Override
+    public HttpAnswer factorEnrolled(final FactorEnrolledReply r) {
+        if (r.replayed()) {
+            return answer(409, r, Problem.of(409, "factor-secret-shown-once", "Factor already enrolled",
+                    "This Idempotency-Key enrolled factor " + r.factorId() + "; its secret is shown only in the "
+                            + "first answer. Confirm it with a code, or delete it and enrol again."), Map.of());
+        }
+        return answer(201, r, new FactorBody(r.status().wireName(), r.factorId(), r.type().wireName(), null, null,
+                null, null), Map.of());
+    }
+
+    @Override
+    public HttpAnswer factorChecked(final FactorCheckReply r) {
+        if (r.status() == ReplyStatus.RATE_LIMITED) {
+            final Problem problem = Problem.of(429, "rate-limited", "Too many wrong codes from this address",
+                    "Retry after " + r.retryAfterSeconds() + " seconds.").withReason("ip_limit", r.challengeRequired());
+            return answer(429, r, problem, Map.of("Retry-After", Long.toString(r.retryAfterSeconds())));
+        }
+        final Map<String, String> headers = r.retryAfterSeconds() == null ? Map.of()
+                : Map.of("Retry-After", Long.toString(r.retryAfterSeconds()));
+        return answer(200, r, new Verified(r.status().wireName(), null, null, r.retryAfterSeconds(),
+                orAbsent(r.challengeRequired()), flag(r), r.factorId()), headers);
+    }
+
+    @Override
+    public HttpAnswer factorDeleted(final FactorDeletedReply r) {
+        if (r.status() == ReplyStatus.NOT_FOUND) {
+            return answer(404, r, Problem.of(404, "factor-not-found", "No such factor",
+                    "The user has no factor " + r.factorId() + "."), Map.of());
+        }
+        return answer(200, r, new Done(r.status().wireName(), null, flag(r)), Map.of());
+    }
+
+    @Override
+    public HttpAnswer factorRefused(final FactorRefusedReply r) {
+        return answer(409, r, Problem.of(409, "factor-limit", "Too many factors",
+                "The user already holds the most factors allowed (otp.factor.max.per.user); delete one first."),
+                Map.of());
+    }
+
+    /**
+     * {@code 201} body of an enrolment ({@code POST /v1/users/{userId}/factors/totp} or {@code .../hotp}).
+     *
+     * @param status always {@code unverified}: the first code from the app confirms it
+     * @param factorId id of the new factor
+     * @param type {@code totp} or {@code hotp}
+     * @param otpauthUri the Key Uri Format URI holding the secret; shown in this answer only
+     * @param qrPngBase64 the URI as a QR code, PNG, base64
+     * @param secret the secret in base32 (RFC 4648), for manual entry; shown in this answer only
+     * @param replayed absent
+     */
+    record FactorBody(String status, String factorId, String type, String otpauthUri, String qrPngBase64,
+                      String secret, Boolean replayed) {
+
+        @Override
+        public String toString() {
+            return "FactorBody[factorId=" + factorId + ", type=" + type + "]";
+        }
     }
 
     /** {@code 422}: the Idempotency-Key came before with another request. */

@@ -24,6 +24,7 @@ final class RequestValidator {
     private static final Pattern LOCALE = Pattern.compile("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$");
     private static final Pattern IP = Pattern.compile("^[0-9A-Fa-f:.]{2,45}$");
     private static final Pattern CODE = Pattern.compile("^[0-9]{6,9}$");
+    private static final Pattern FACTOR_CODE = Pattern.compile("^([0-9]{6}|[0-9]{8})$");
     private static final Pattern UUID = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
     private static final int MAX_USER_AGENT = 512;
 
@@ -88,6 +89,34 @@ final class RequestValidator {
         require(errors, "otpId", otpId, UUID, "must be a lower-case UUID");
         require(errors, "userId", r.userId(), USER_ID, "must be 1 to 128 printable characters without spaces");
         client(errors, r.client());
+        throwIfAny(errors);
+    }
+
+    /** @throws ProblemException 400 if the path's userId or factorId or the code is invalid */
+    static void checkFactorCode(final String userId, final String factorId, final String code,
+                                final ClientInfo client) {
+        final List<FieldError> errors = new ArrayList<>();
+        require(errors, "userId", userId, USER_ID, "must be 1 to 128 printable characters without spaces");
+        optional(errors, "factorId", factorId, UUID, "must be a lower-case UUID");
+        require(errors, "code", code, FACTOR_CODE, "must be 6 or 8 digits");
+        client(errors, client);
+        throwIfAny(errors);
+    }
+
+    /** @throws ProblemException 400 if the client object is invalid */
+    static void checkClient(final ClientInfo client) {
+        final List<FieldError> errors = new ArrayList<>();
+        client(errors, client);
+        throwIfAny(errors);
+    }
+
+    /** @throws ProblemException 400 if the path's userId or factorId is invalid */
+    static void checkFactorPath(final String userId, final String factorId) {
+        final List<FieldError> errors = new ArrayList<>();
+        require(errors, "userId", userId, USER_ID, "must be 1 to 128 printable characters without spaces");
+        if (factorId != null) {
+            require(errors, "factorId", factorId, UUID, "must be a lower-case UUID");
+        }
         throwIfAny(errors);
     }
 

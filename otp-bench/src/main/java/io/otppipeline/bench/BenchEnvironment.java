@@ -123,6 +123,7 @@ final class BenchEnvironment implements AutoCloseable {
         s.put("secrets.command.keyring.file", secrets.commandKeyring().toString());
         s.put("secrets.delivery.keyring.file", secrets.deliveryKeyring().toString());
         s.put("secrets.pepper.keyring.file", secrets.pepperKeyring().toString());
+        s.put("secrets.factor.keyring.file", secrets.factorKeyring().toString());
         processor = ServiceProcess.start("otp-processor", ProcessorMain.class.getName(), s, config.dataDir(),
                 config.profile());
         started.push(processor);

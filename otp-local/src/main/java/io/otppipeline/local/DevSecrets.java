@@ -38,6 +38,11 @@ public record DevSecrets(Path dir) {
         return dir.resolve("pepper.keyring.json");
     }
 
+    /** Factor keyring: otp-processor's AES-GCM key for authenticator secrets in the user state. */
+    public Path factorKeyring() {
+        return dir.resolve("factor.keyring.json");
+    }
+
     /** Hashed API keys. */
     public Path apiKeys() {
         return dir.resolve("api-keys.json");
@@ -57,7 +62,7 @@ public record DevSecrets(Path dir) {
     public DevSecrets ensure() throws IOException {
         Files.createDirectories(dir);
         final String kid = "dev-" + LocalDate.now(ZoneOffset.UTC);
-        for (Path keyring : List.of(commandKeyring(), deliveryKeyring(), pepperKeyring())) {
+        for (Path keyring : List.of(commandKeyring(), deliveryKeyring(), pepperKeyring(), factorKeyring())) {
             if (!Files.exists(keyring)) {
                 Keyring.generate(kid).write(keyring);
             }

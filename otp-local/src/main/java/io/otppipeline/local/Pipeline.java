@@ -71,6 +71,7 @@ public final class Pipeline implements AutoCloseable {
         m.put("secrets.command.keyring.file", s.secrets().commandKeyring().toString());
         m.put("secrets.delivery.keyring.file", s.secrets().deliveryKeyring().toString());
         m.put("secrets.pepper.keyring.file", s.secrets().pepperKeyring().toString());
+        m.put("secrets.factor.keyring.file", s.secrets().factorKeyring().toString());
         m.put("secrets.api.keys.file", s.secrets().apiKeys().toString());
         m.putAll(s.overrides());
         return m;

@@ -362,7 +362,8 @@ class ProcessorFaultsIT {
                 "processor.streams.client.id=" + name,
                 "secrets.command.keyring.file=" + secrets.commandKeyring(),
                 "secrets.delivery.keyring.file=" + secrets.deliveryKeyring(),
-                "secrets.pepper.keyring.file=" + secrets.pepperKeyring()) + "\n");
+                "secrets.pepper.keyring.file=" + secrets.pepperKeyring(),
+                "secrets.factor.keyring.file=" + secrets.factorKeyring()) + "\n");
         final Process p = ChildJvm.start("io.otppipeline.processor.ProcessorMain", props, dir.resolve(name + ".log"));
         processors.add(p);
         return p;

@@ -1,5 +1,9 @@
 package io.otppipeline.processor;
 
+import io.otppipeline.schemas.command.FactorConfirmRequested;
+import io.otppipeline.schemas.command.FactorDeleteRequested;
+import io.otppipeline.schemas.command.FactorEnrolRequested;
+import io.otppipeline.schemas.command.FactorVerifyAttempted;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
 import io.otppipeline.schemas.command.OtpRequested;
@@ -65,7 +69,19 @@ final class CommandParser implements Processor<String, byte[], String, Object> {
         if (c instanceof OtpConsumeRequested consume) {
             return consume.otpId() != null;
         }
-        return ((UserUnlockRequested) c).actor() != null;
+        if (c instanceof UserUnlockRequested unlock) {
+            return unlock.actor() != null;
+        }
+        if (c instanceof FactorEnrolRequested enrol) {
+            return enrol.type() != null && enrol.secret() != null;
+        }
+        if (c instanceof FactorConfirmRequested confirm) {
+            return confirm.factorId() != null && confirm.code() != null;
+        }
+        if (c instanceof FactorVerifyAttempted verify) {
+            return verify.code() != null;
+        }
+        return ((FactorDeleteRequested) c).factorId() != null;
     }
 
     private void deadLetter(final Record<String, byte[]> record, final String reason) {

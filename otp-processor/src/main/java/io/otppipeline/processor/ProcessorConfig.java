@@ -25,6 +25,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param commandKeyring {@code secrets.command.keyring.file}: required
  * @param deliveryKeyring {@code secrets.delivery.keyring.file}: required
  * @param pepperKeyring {@code secrets.pepper.keyring.file}: required
+ * @param factorKeyring {@code secrets.factor.keyring.file}: required; seals authenticator secrets in the user state
  * @param inMemoryStores {@code processor.state.store}: {@code rocksdb} (default) or {@code in_memory}; both are
  *     backed by changelogs, in memory the stores live in the heap and are restored from the changelogs on start
  * @param rules the {@link OtpRules}
@@ -35,6 +36,7 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public record ProcessorConfig(String bootstrapServers, String applicationId, Path stateDir, long commitIntervalMs,
                               short replicationFactor, Path commandKeyring, Path deliveryKeyring, Path pepperKeyring,
+                              Path factorKeyring,
                               boolean inMemoryStores, OtpRules rules, SendGatePolicy gate,
                               IpGuardRules ipGuard,
                               Map<String, String> streamsOverrides) {
@@ -61,6 +63,7 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
                 s.path("secrets.command.keyring.file"),
                 s.path("secrets.delivery.keyring.file"),
                 s.path("secrets.pepper.keyring.file"),
+                s.path("secrets.factor.keyring.file"),
                 storeType(s.string("processor.state.store", "rocksdb")),
                 OtpRules.from(s),
                 SendGatePolicy.from(s),

@@ -34,7 +34,8 @@ public final class ProcessorService implements AutoCloseable {
     public static ProcessorService start(final ProcessorConfig config) {
         TopicAdmin.ensureTopics(config.bootstrapServers(), config.replicationFactor());
         final DecisionKeys keys = DecisionKeys.of(Keyring.load(config.commandKeyring()),
-                Keyring.load(config.deliveryKeyring()), Keyring.load(config.pepperKeyring()));
+                Keyring.load(config.deliveryKeyring()), Keyring.load(config.pepperKeyring()),
+                Keyring.load(config.factorKeyring()));
         final Stages stages = new Stages(new OtpDecisions(config.rules(), keys),
                 new SendGate(config.gate(), keys.pepper()), new IpGuard(config.ipGuard()));
         final KafkaStreams streams = new KafkaStreams(OtpTopology.build(stages, config.inMemoryStores()),

@@ -13,6 +13,11 @@ import io.otppipeline.processor.guard.IpGuardRules;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.ClientInfo;
+import io.otppipeline.schemas.command.FactorConfirmRequested;
+import io.otppipeline.schemas.command.FactorDeleteRequested;
+import io.otppipeline.schemas.command.FactorEnrolRequested;
+import io.otppipeline.schemas.command.FactorType;
+import io.otppipeline.schemas.command.FactorVerifyAttempted;
 import io.otppipeline.schemas.command.IdempotencyKey;
 import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.command.OtpCommand;
@@ -28,6 +33,8 @@ import io.otppipeline.schemas.delivery.OtpIssued;
 import io.otppipeline.schemas.event.CloudEvent;
 import io.otppipeline.schemas.event.EventSchemas;
 import io.otppipeline.schemas.kafka.Topics;
+import io.otppipeline.schemas.reply.FactorCheckReply;
+import io.otppipeline.schemas.reply.FactorDeletedReply;
 import io.otppipeline.schemas.reply.IssuedReply;
 import io.otppipeline.schemas.reply.OtpReply;
 import io.otppipeline.schemas.reply.VerifyReply;
@@ -77,6 +84,7 @@ final class TopologyHarness implements AutoCloseable {
     private final Path stateDir = createTempDirectory();
     final Aead commandAead = new Aead(Keyring.generate("c1"));
     final Aead deliveryAead = new Aead(Keyring.generate("d1"));
+    final Aead factorAead = new Aead(Keyring.generate("f1"));
     private final SecureRandom random = new SecureRandom();
     private Instant now = START;
     final TopologyTestDriver driver;
@@ -106,7 +114,7 @@ final class TopologyHarness implements AutoCloseable {
         final Keyring pepper = Keyring.generate("p1");
         pepperMac = new Mac(pepper);
         final OtpDecisions decisions = new OtpDecisions(rules, new DecisionKeys(commandAead, deliveryAead,
-                pepperMac, new Mac(pepper.derive("otp-code-v1"))));
+                pepperMac, new Mac(pepper.derive("otp-code-v1")), factorAead));
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "otp-processor-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -208,6 +216,35 @@ final class TopologyHarness implements AutoCloseable {
         return as(VerifyReply.class, send(new OtpVerifyAttempted(commandId, tenant, user, "login", null, client, START,
                 commandAead.seal(code.getBytes(StandardCharsets.UTF_8), commandId.getBytes(StandardCharsets.UTF_8)),
                 null, verdict)));
+    }
+
+    /** Enrols an authenticator factor of {@code type} for {@link #USER} with {@code secret} (20 bytes). */
+    OtpReply enrol(final FactorType type, final byte[] secret) {
+        final String commandId = id();
+        return send(new FactorEnrolRequested(commandId, TENANT, USER, type, CLIENT, START,
+                commandAead.seal(secret, commandId.getBytes(StandardCharsets.UTF_8)), null));
+    }
+
+    /** Confirms {@link #USER}'s factor {@code factorId} with {@code code}. */
+    FactorCheckReply confirmFactor(final String factorId, final String code) {
+        final String commandId = id();
+        return as(FactorCheckReply.class, send(new FactorConfirmRequested(commandId, TENANT, USER, factorId, CLIENT,
+                START, commandAead.seal(code.getBytes(StandardCharsets.UTF_8),
+                commandId.getBytes(StandardCharsets.UTF_8)), null)));
+    }
+
+    /** Verifies {@code code} against {@link #USER}'s active factors. */
+    FactorCheckReply verifyFactor(final String code) {
+        final String commandId = id();
+        return as(FactorCheckReply.class, send(new FactorVerifyAttempted(commandId, TENANT, USER, null, CLIENT,
+                START, commandAead.seal(code.getBytes(StandardCharsets.UTF_8),
+                commandId.getBytes(StandardCharsets.UTF_8)), null, null)));
+    }
+
+    /** Removes {@link #USER}'s factor {@code factorId}. */
+    FactorDeletedReply deleteFactor(final String factorId) {
+        return as(FactorDeletedReply.class, send(new FactorDeleteRequested(id(), TENANT, USER, factorId, CLIENT,
+                START, null)));
     }
 
     OtpIssued requestAndReadIssued(final String purpose) {

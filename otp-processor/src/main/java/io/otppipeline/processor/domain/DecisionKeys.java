@@ -13,12 +13,14 @@ import io.otppipeline.schemas.crypto.Mac;
  * @param codeDerivation derives codes from a command's entropy (an HKDF subkey of the pepper keyring, label
  *     {@code otp-code-v1}): a code needs the command's sealed entropy <em>and</em> this processor-only key,
  *     so neither otp-api's command key nor any public topic is enough to compute one
+ * @param factor seals authenticator secrets in the user state (factor keyring, processor only)
  */
-public record DecisionKeys(Aead command, Aead delivery, Mac pepper, Mac codeDerivation) {
+public record DecisionKeys(Aead command, Aead delivery, Mac pepper, Mac codeDerivation, Aead factor) {
 
-    /** Keys from the three keyrings. */
-    public static DecisionKeys of(final Keyring command, final Keyring delivery, final Keyring pepper) {
+    /** Keys from the four keyrings. */
+    public static DecisionKeys of(final Keyring command, final Keyring delivery, final Keyring pepper,
+                                  final Keyring factor) {
         return new DecisionKeys(new Aead(command), new Aead(delivery), new Mac(pepper),
-                new Mac(pepper.derive("otp-code-v1")));
+                new Mac(pepper.derive("otp-code-v1")), new Aead(factor));
     }
 }

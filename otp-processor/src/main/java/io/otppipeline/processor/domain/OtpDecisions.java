@@ -1,11 +1,16 @@
 package io.otppipeline.processor.domain;
 
 import io.otppipeline.schemas.command.IdempotencyKey;
+import io.otppipeline.schemas.command.FactorConfirmRequested;
+import io.otppipeline.schemas.command.FactorDeleteRequested;
+import io.otppipeline.schemas.command.FactorEnrolRequested;
+import io.otppipeline.schemas.command.FactorVerifyAttempted;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
 import io.otppipeline.schemas.command.OtpRequested;
 import io.otppipeline.schemas.command.OtpVerifyAttempted;
 import io.otppipeline.schemas.command.UserUnlockRequested;
+import io.otppipeline.schemas.crypto.SealedBox;
 import io.otppipeline.schemas.reply.IdempotencyMismatchReply;
 import io.otppipeline.schemas.reply.OtpReply;
 import io.otppipeline.schemas.reply.UnlockReply;
@@ -33,6 +38,7 @@ public final class OtpDecisions {
     private final DecisionKeys keys;
     private final Issuance issuance;
     private final Verification verification;
+    private final Authenticators authenticators;
 
     /**
      * @param rules limits to enforce
@@ -43,6 +49,7 @@ public final class OtpDecisions {
         this.keys = keys;
         this.issuance = new Issuance(rules, keys);
         this.verification = new Verification(rules, keys);
+        this.authenticators = new Authenticators(rules, keys);
     }
 
     /** The rules in force. */
@@ -67,9 +74,7 @@ public final class OtpDecisions {
 
             @Override
             public Decision verify(final OtpVerifyAttempted c) {
-                final String typed = new String(keys.command().open(c.code(),
-                        c.commandId().getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
-                return verification.verify(settled, c, typed, ctx);
+                return verification.verify(settled, c, open(c.code(), c.commandId()), ctx);
             }
 
             @Override
@@ -83,7 +88,33 @@ public final class OtpDecisions {
                         new UnlockReply(c.commandId(), false), ctx.events(), null,
                         ctx.nowMs() + rules.idempotencyTtlMs());
             }
+
+            @Override
+            public Decision enrolFactor(final FactorEnrolRequested c) {
+                return authenticators.enrol(settled, c, ctx);
+            }
+
+            @Override
+            public Decision confirmFactor(final FactorConfirmRequested c) {
+                return authenticators.confirm(settled, c, open(c.code(), c.commandId()), ctx);
+            }
+
+            @Override
+            public Decision verifyFactor(final FactorVerifyAttempted c) {
+                return authenticators.verify(settled, c, open(c.code(), c.commandId()), ctx);
+            }
+
+            @Override
+            public Decision deleteFactor(final FactorDeleteRequested c) {
+                return authenticators.delete(settled, c, ctx);
+            }
         });
+    }
+
+    /** A sealed typed code of {@code commandId}, opened. */
+    private String open(final SealedBox code, final String commandId) {
+        return new String(keys.command().open(code, commandId.getBytes(StandardCharsets.UTF_8)),
+                StandardCharsets.UTF_8);
     }
 
     /**

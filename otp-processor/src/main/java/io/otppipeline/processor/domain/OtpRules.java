@@ -19,16 +19,19 @@ import java.util.TreeMap;
  * @param sweepIntervalMs {@code otp.sweep.interval.ms}: how often each processor instance writes a sweep tick to
  *     every commands partition, in milliseconds; default 1000. Only event freshness depends on it: no answer
  *     depends on the sweep (docs/DESIGN-NOTES.md, "Expiry")
+ * @param factors authenticator-app factors ({@link FactorRules}, keys {@code otp.totp.*}, {@code otp.hotp.*},
+ *     {@code otp.factor.*})
  */
 public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes, LockoutRules lockout,
-                       long idempotencyTtlSeconds, long sweepIntervalMs) {
+                       long idempotencyTtlSeconds, long sweepIntervalMs, FactorRules factors) {
 
     /** The purpose that is two-phase by default (seed 001). */
     public static final String PASSWORD_RESET = "password_reset";
 
     /** The documented defaults. */
     public static final OtpRules DEFAULTS = new OtpRules(PurposeRules.DEFAULTS,
-            Map.of(PASSWORD_RESET, PurposeRules.DEFAULTS.withTwoPhase(true)), LockoutRules.DEFAULTS, 86_400, 1000);
+            Map.of(PASSWORD_RESET, PurposeRules.DEFAULTS.withTwoPhase(true)), LockoutRules.DEFAULTS, 86_400, 1000,
+            FactorRules.DEFAULTS);
 
     /**
      * Defensive, sorted copy and bounds.
@@ -37,9 +40,16 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
      */
     public OtpRules {
         purposes = Collections.unmodifiableSortedMap(new TreeMap<>(purposes)); // sorted: no hash order anywhere
+        factors = factors == null ? FactorRules.DEFAULTS : factors;
         if (idempotencyTtlSeconds < 1 || sweepIntervalMs < 1) {
             throw new IllegalArgumentException("otp.idempotency.ttl.seconds and otp.sweep.interval.ms must be positive");
         }
+    }
+
+    /** Rules with the default {@link FactorRules}. */
+    public OtpRules(final PurposeRules defaults, final Map<String, PurposeRules> purposes, final LockoutRules lockout,
+                    final long idempotencyTtlSeconds, final long sweepIntervalMs) {
+        this(defaults, purposes, lockout, idempotencyTtlSeconds, sweepIntervalMs, FactorRules.DEFAULTS);
     }
 
     /**
@@ -62,7 +72,8 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
         }
         return new OtpRules(defaults, purposes, LockoutRules.from(s),
                 s.number("otp.idempotency.ttl.seconds", DEFAULTS.idempotencyTtlSeconds()),
-                s.number("otp.sweep.interval.ms", DEFAULTS.sweepIntervalMs()));
+                s.number("otp.sweep.interval.ms", DEFAULTS.sweepIntervalMs()),
+                FactorRules.from(s));
     }
 
     /** The rules of {@code purpose}. */
@@ -74,7 +85,7 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
     public OtpRules withPurpose(final String purpose, final PurposeRules rules) {
         final Map<String, PurposeRules> next = new HashMap<>(purposes);
         next.put(purpose, rules);
-        return new OtpRules(defaults, next, lockout, idempotencyTtlSeconds, sweepIntervalMs);
+        return new OtpRules(defaults, next, lockout, idempotencyTtlSeconds, sweepIntervalMs, factors);
     }
 
     /** How long a send is remembered, in milliseconds: the longest send window or resend cooldown of any purpose. */

@@ -2,6 +2,7 @@ package io.otppipeline.processor.domain;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.otppipeline.schemas.event.EventTypes;
+import io.otppipeline.schemas.event.FactorDeletedData;
 import io.otppipeline.schemas.event.OtpExpiredData;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,12 +21,13 @@ import java.util.TreeMap;
  * @param lockout failures and lockout across all codes (survives code regeneration)
  * @param addressLockouts under {@code otp.lockout.scope=user_ip}: failures and lockout per address key the
  *     failures came from, sorted by address; empty under scope {@code user}
+ * @param factors authenticator factors by factor id, sorted ({@link Factor}: secrets sealed)
  */
 public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends, Lockout lockout,
-                        Map<String, Lockout> addressLockouts) {
+                        Map<String, Lockout> addressLockouts, Map<String, Factor> factors) {
 
     /** A state with nothing in it. */
-    public static final UserState EMPTY = new UserState(Map.of(), List.of(), Lockout.NONE, Map.of());
+    public static final UserState EMPTY = new UserState(Map.of(), List.of(), Lockout.NONE, Map.of(), Map.of());
 
     /** Defensive copies; {@code null} fields (older changelog records) read as empty. */
     public UserState {
@@ -35,6 +37,43 @@ public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends,
         lockout = lockout == null ? Lockout.NONE : lockout;
         addressLockouts = addressLockouts == null ? Collections.emptySortedMap()
                 : Collections.unmodifiableSortedMap(new TreeMap<>(addressLockouts));
+        factors = factors == null ? Collections.emptySortedMap()
+                : Collections.unmodifiableSortedMap(new TreeMap<>(factors));
+    }
+
+    /** The state with {@code factor} as factor {@code factorId}. */
+    UserState withFactor(final String factorId, final Factor factor) {
+        final Map<String, Factor> next = new TreeMap<>(factors);
+        next.put(factorId, factor);
+        return new UserState(pending, sends, lockout, addressLockouts, next);
+    }
+
+    /** The state without factor {@code factorId}. */
+    UserState withoutFactor(final String factorId) {
+        final Map<String, Factor> next = new TreeMap<>(factors);
+        next.remove(factorId);
+        return new UserState(pending, sends, lockout, addressLockouts, next);
+    }
+
+    /**
+     * The state after one failed verification from a client at {@code address} (any kind of code): counted
+     * against the whole user (under scope {@code user_ip} with the higher user-wide threshold) and, under scope
+     * {@code user_ip}, against the address; either may start a lockout ({@code otp.lockout.started}).
+     *
+     * @param address the client's address key, or {@code null} under scope {@code user}
+     */
+    UserState withFailure(final DecisionContext ctx, final LockoutRules rules, final String address) {
+        UserState next = withLockout(lockout.recordFailure(ctx, rules.userWide(), null));
+        if (address != null) {
+            next = next.withAddressLockout(address, addressLockout(address).recordFailure(ctx, rules, address));
+        }
+        return next;
+    }
+
+    /** The state after a successful verification from {@code address}: the failure windows restart. */
+    UserState withSuccess(final String address) {
+        final UserState next = withLockout(lockout.withSuccess());
+        return address == null ? next : next.withAddressLockout(address, addressLockout(address).withSuccess());
     }
 
     /** The lockout record of {@code address} ({@link Lockout#NONE} if it has none). */
@@ -50,7 +89,7 @@ public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends,
         } else {
             all.put(address, next);
         }
-        return new UserState(pending, sends, lockout, all);
+        return new UserState(pending, sends, lockout, all, factors);
     }
 
     /**
@@ -72,31 +111,31 @@ public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends,
     public UserState withPending(final String purpose, final PendingOtp otp) {
         final Map<String, PendingOtp> next = new TreeMap<>(pending);
         next.put(purpose, otp);
-        return new UserState(next, sends, lockout, addressLockouts);
+        return new UserState(next, sends, lockout, addressLockouts, factors);
     }
 
     /** The state without a code for {@code purpose}. */
     public UserState without(final String purpose) {
         final Map<String, PendingOtp> next = new TreeMap<>(pending);
         next.remove(purpose);
-        return new UserState(next, sends, lockout, addressLockouts);
+        return new UserState(next, sends, lockout, addressLockouts, factors);
     }
 
     /** The state with one more send. */
     UserState withSend(final SendRecord send) {
         final List<SendRecord> next = new ArrayList<>(sends);
         next.add(send);
-        return new UserState(pending, next, lockout, addressLockouts);
+        return new UserState(pending, next, lockout, addressLockouts, factors);
     }
 
     /** The state with another lockout record. */
     UserState withLockout(final Lockout next) {
-        return new UserState(pending, sends, next, addressLockouts);
+        return new UserState(pending, sends, next, addressLockouts, factors);
     }
 
     /** The state without any address's lockout record (an administrator's unlock). */
     UserState withoutAddressLockouts() {
-        return new UserState(pending, sends, lockout, Map.of());
+        return new UserState(pending, sends, lockout, Map.of(), factors);
     }
 
     /**
@@ -132,8 +171,18 @@ public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends,
                 byAddress.put(e.getKey(), settled);
             }
         }
+        final Map<String, Factor> kept = new TreeMap<>();
+        for (Map.Entry<String, Factor> e : factors.entrySet()) {
+            final long lapsesAt = e.getValue().enrolledAtMs() + rules.factors().enrolmentMs();
+            if (!e.getValue().active() && nowMs >= lapsesAt) {
+                ctx.emitFact(EventTypes.FACTOR_DELETED, "factor-lapsed " + e.getKey(), lapsesAt,
+                        new FactorDeletedData(e.getKey(), null, "enrolment_expired"));
+            } else {
+                kept.put(e.getKey(), e.getValue());
+            }
+        }
         return new UserState(codes, sends.stream().filter(s -> s.atMs() > horizon).toList(),
-                lockout.settle(ctx, rules.lockout().userWide(), null), byAddress);
+                lockout.settle(ctx, rules.lockout().userWide(), null), byAddress, kept);
     }
 
     /** The next time this state changes on its own (epoch milliseconds), or {@link Long#MAX_VALUE}. */
@@ -141,6 +190,11 @@ public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends,
         long next = lockout.nextDeadlineMs(rules.lockout());
         for (Lockout byAddress : addressLockouts.values()) {
             next = Math.min(next, byAddress.nextDeadlineMs(rules.lockout()));
+        }
+        for (Factor factor : factors.values()) {
+            if (!factor.active()) {
+                next = Math.min(next, factor.enrolledAtMs() + rules.factors().enrolmentMs());
+            }
         }
         for (PendingOtp otp : pending.values()) {
             next = Math.min(next, otp.expired() ? otp.forgottenAtMs() : otp.expiresAtMs());
@@ -154,6 +208,7 @@ public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends,
     /** Whether nothing in this state is worth keeping (then the store entry is deleted). */
     @JsonIgnore
     public boolean isEmpty() {
-        return pending.isEmpty() && sends.isEmpty() && lockout.isEmpty() && addressLockouts.isEmpty();
+        return pending.isEmpty() && sends.isEmpty() && lockout.isEmpty() && addressLockouts.isEmpty()
+                && factors.isEmpty();
     }
 }

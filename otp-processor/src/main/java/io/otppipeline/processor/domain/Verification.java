@@ -73,21 +73,12 @@ final class Verification {
         if (keys.pepper().verify(otp.macKid(), otp.codeMac(), otp.otpId(), typed)) {
             final UserState kept = purposeRules.twoPhase()
                     ? state.withPending(purpose, otp.asApproved()) : state.without(purpose);
-            UserState next = kept.withLockout(state.lockout().withSuccess());
-            if (address != null) {
-                next = next.withAddressLockout(address, state.addressLockout(address).withSuccess());
-            }
-            return attempt.answer(next, otp, ReplyStatus.APPROVED, null);
+            return attempt.answer(kept.withSuccess(address), otp, ReplyStatus.APPROVED, null);
         }
         final PendingOtp failed = otp.withFailedAttempt();
         final ReplyStatus status = failed.failedAttempts() >= purposeRules.maxFailedAttempts()
                 ? ReplyStatus.MAX_ATTEMPTS : ReplyStatus.DENIED;
-        UserState next = state.withPending(purpose, failed)
-                .withLockout(state.lockout().recordFailure(ctx, rules.lockout().userWide(), null));
-        if (address != null) { // scope user_ip: this address's own, lower threshold
-            next = next.withAddressLockout(address,
-                    state.addressLockout(address).recordFailure(ctx, rules.lockout(), address));
-        }
+        final UserState next = state.withPending(purpose, failed).withFailure(ctx, rules.lockout(), address);
         final Long lockedFor = next.lockedAt(address, nowMs)
                 ? SendLimits.seconds(next.lockRemainingMs(address, nowMs)) : null;
         // a failure that starts a lockout empties the window: the event reports the count that tipped it

@@ -66,6 +66,7 @@ class DecisionDeterminismPropertyTest {
     private final Keyring commandKeyring = Keyring.generate("c1");
     private final Keyring deliveryKeyring = Keyring.generate("d1");
     private final Keyring pepperKeyring = Keyring.generate("p1");
+    private final Keyring factorKeyring = Keyring.generate("f1");
 
     /** One step of a script. */
     sealed interface Step permits Request, Verify, Consume, Unlock, Pause, Retry {
@@ -167,7 +168,7 @@ class DecisionDeterminismPropertyTest {
         final OtpRules rules = !byAddress ? OtpRules.DEFAULTS : new OtpRules(OtpRules.DEFAULTS.defaults(),
                 OtpRules.DEFAULTS.purposes(), new LockoutRules(5, 900, 900, 86_400, 86_400, 3,
                         new LockoutRules.AddressScope(8, 64)), 86_400, 1000);
-        return new OtpDecisions(rules, DecisionKeys.of(commandKeyring, deliveryKeyring, pepperKeyring));
+        return new OtpDecisions(rules, DecisionKeys.of(commandKeyring, deliveryKeyring, pepperKeyring, factorKeyring));
     }
 
     /** A command and its record timestamp. */

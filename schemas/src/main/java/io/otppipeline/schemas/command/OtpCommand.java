@@ -10,17 +10,23 @@ import java.time.Instant;
  * command keyring, so the topic itself never holds them in clear.
  *
  * <p>JSON shape: an object with a {@code "type"} discriminator ({@code "otp.requested"},
- * {@code "otp.verify_attempted"}, {@code "otp.consume_requested"}, {@code "otp.unlock_requested"}) and the fields of the concrete record.
+ * {@code "otp.verify_attempted"}, {@code "otp.consume_requested"}, {@code "otp.unlock_requested"}, {@code "factor.enrol_requested"},
+ * {@code "factor.confirm_requested"}, {@code "factor.verify_attempted"}, {@code "factor.delete_requested"}) and the fields of the concrete record.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = OtpRequested.class, name = "otp.requested"),
     @JsonSubTypes.Type(value = OtpVerifyAttempted.class, name = "otp.verify_attempted"),
     @JsonSubTypes.Type(value = OtpConsumeRequested.class, name = "otp.consume_requested"),
-    @JsonSubTypes.Type(value = UserUnlockRequested.class, name = "otp.unlock_requested")
+    @JsonSubTypes.Type(value = UserUnlockRequested.class, name = "otp.unlock_requested"),
+    @JsonSubTypes.Type(value = FactorEnrolRequested.class, name = "factor.enrol_requested"),
+    @JsonSubTypes.Type(value = FactorConfirmRequested.class, name = "factor.confirm_requested"),
+    @JsonSubTypes.Type(value = FactorVerifyAttempted.class, name = "factor.verify_attempted"),
+    @JsonSubTypes.Type(value = FactorDeleteRequested.class, name = "factor.delete_requested")
 })
 public sealed interface OtpCommand permits OtpRequested, OtpVerifyAttempted, OtpConsumeRequested,
-        UserUnlockRequested {
+        UserUnlockRequested, FactorEnrolRequested, FactorConfirmRequested, FactorVerifyAttempted,
+        FactorDeleteRequested {
 
     /** Unique id of this command; also the correlation id of its reply. */
     String commandId();
@@ -59,5 +65,13 @@ public sealed interface OtpCommand permits OtpRequested, OtpVerifyAttempted, Otp
         R consume(OtpConsumeRequested command);
 
         R unlock(UserUnlockRequested command);
+
+        R enrolFactor(FactorEnrolRequested command);
+
+        R confirmFactor(FactorConfirmRequested command);
+
+        R verifyFactor(FactorVerifyAttempted command);
+
+        R deleteFactor(FactorDeleteRequested command);
     }
 }

@@ -39,6 +39,15 @@ public final class EventTypes {
      */
     public static final String PREFIX_BLOCKED = "otp.prefix.blocked";
 
+    /** An authenticator factor was enrolled (unverified). Data: {@link FactorEnrolledData}. */
+    public static final String FACTOR_ENROLLED = "otp.factor.enrolled";
+    /** An enrolled factor was confirmed by its first code. Data: {@link FactorActivatedData}. */
+    public static final String FACTOR_ACTIVATED = "otp.factor.activated";
+    /** A code from an authenticator app was decided. Data: {@link FactorVerificationData}. */
+    public static final String FACTOR_VERIFICATION_COMPLETED = "otp.factor.verification.completed";
+    /** An authenticator factor was removed or its enrolment lapsed. Data: {@link FactorDeletedData}. */
+    public static final String FACTOR_DELETED = "otp.factor.deleted";
+
     private EventTypes() {
     }
 
@@ -46,6 +55,7 @@ public final class EventTypes {
     public static List<String> all() {
         return List.of(OTP_ISSUED, OTP_SUPERSEDED, REQUEST_REFUSED, VERIFICATION_COMPLETED, CONSUME_COMPLETED,
                 OTP_EXPIRED, LOCKOUT_STARTED, LOCKOUT_ENDED, USER_UNLOCKED, DELIVERY_SENT, DELIVERY_FAILED,
-                DELIVERY_SUPPRESSED, PREFIX_BLOCKED);
+                DELIVERY_SUPPRESSED, PREFIX_BLOCKED, FACTOR_ENROLLED, FACTOR_ACTIVATED, FACTOR_VERIFICATION_COMPLETED,
+                FACTOR_DELETED);
     }
 }

@@ -10,7 +10,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  *
  * <p>JSON shape: an object with a {@code "type"} discriminator ({@code "issued"}, {@code "request_refused"},
  * {@code "verified"}, {@code "consumed"}, {@code "unlocked"}, {@code "idempotency_mismatch"},
- * {@code "rejected"}) and the fields of the record.
+ * {@code "rejected"}, {@code "factor_enrolled"}, {@code "factor_checked"}, {@code "factor_deleted"},
+ * {@code "factor_refused"}) and the fields
+ * of the record.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
@@ -20,10 +22,15 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = ConsumeReply.class, name = "consumed"),
     @JsonSubTypes.Type(value = UnlockReply.class, name = "unlocked"),
     @JsonSubTypes.Type(value = IdempotencyMismatchReply.class, name = "idempotency_mismatch"),
-    @JsonSubTypes.Type(value = RejectedReply.class, name = "rejected")
+    @JsonSubTypes.Type(value = RejectedReply.class, name = "rejected"),
+    @JsonSubTypes.Type(value = FactorEnrolledReply.class, name = "factor_enrolled"),
+    @JsonSubTypes.Type(value = FactorCheckReply.class, name = "factor_checked"),
+    @JsonSubTypes.Type(value = FactorDeletedReply.class, name = "factor_deleted"),
+    @JsonSubTypes.Type(value = FactorRefusedReply.class, name = "factor_refused")
 })
 public sealed interface OtpReply permits IssuedReply, RequestRefusedReply, VerifyReply, ConsumeReply, UnlockReply,
-        IdempotencyMismatchReply, RejectedReply {
+        IdempotencyMismatchReply, RejectedReply, FactorEnrolledReply, FactorCheckReply, FactorDeletedReply,
+        FactorRefusedReply {
 
     /** Id of the command answered (the correlation id). */
     String commandId();
@@ -62,5 +69,13 @@ public sealed interface OtpReply permits IssuedReply, RequestRefusedReply, Verif
         R idempotencyMismatch(IdempotencyMismatchReply reply);
 
         R rejected(RejectedReply reply);
+
+        R factorEnrolled(FactorEnrolledReply reply);
+
+        R factorChecked(FactorCheckReply reply);
+
+        R factorDeleted(FactorDeletedReply reply);
+
+        R factorRefused(FactorRefusedReply reply);
     }
 }

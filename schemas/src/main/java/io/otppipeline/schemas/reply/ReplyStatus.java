@@ -13,10 +13,13 @@ import java.util.Locale;
  * {@link #CONFLICT} (not approved, already consumed, expired or unknown). Answer to an admin unlock:
  * {@link #UNLOCKED}. {@link #IDEMPOTENCY_MISMATCH}: the idempotency key was used before with another body.
  * {@link #REJECTED}: the command could not be processed at all (it went to the dead-letter topic).
+ * Authenticator factors: {@link #UNVERIFIED} (enrolled, waiting for its first code), {@link #ACTIVE} (confirmed),
+ * {@link #DELETED}; their verifications answer {@link #APPROVED}, {@link #DENIED}, {@link #NOT_FOUND},
+ * {@link #LOCKED} or {@link #RATE_LIMITED}.
  */
 public enum ReplyStatus {
     PENDING, APPROVED, DENIED, EXPIRED, MAX_ATTEMPTS, NOT_FOUND, LOCKED, RATE_LIMITED, CONSUMED, CONFLICT,
-    UNLOCKED, IDEMPOTENCY_MISMATCH, REJECTED;
+    UNLOCKED, IDEMPOTENCY_MISMATCH, REJECTED, UNVERIFIED, ACTIVE, DELETED;
 
     /** Lower snake case, as in the HTTP API. */
     @JsonValue
