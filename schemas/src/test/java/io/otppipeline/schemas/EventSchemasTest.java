@@ -8,6 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.otppipeline.schemas.command.ClientInfo;
 import io.otppipeline.schemas.event.CloudEvent;
 import io.otppipeline.schemas.event.ConsumeCompletedData;
+import io.otppipeline.schemas.event.FactorActivatedData;
+import io.otppipeline.schemas.event.FactorDeletedData;
+import io.otppipeline.schemas.event.FactorEnrolledData;
+import io.otppipeline.schemas.event.FactorVerificationData;
 import io.otppipeline.schemas.event.LockoutEndedData;
 import io.otppipeline.schemas.event.LockoutStartedData;
 import io.otppipeline.schemas.event.OtpExpiredData;
@@ -55,7 +59,13 @@ EventTypes.OTP_ISSUED, new OtpIssuedData(OTP, COMMAND, "login", "email", "a***e@
             Map.entry(EventTypes.DELIVERY_SUPPRESSED, new DeliveryOutcomeData(OTP, "login", "email",
                     "a***e@example.com", HASH, null, null, 0, null, "expired")),
             Map.entry(EventTypes.PREFIX_BLOCKED, new PrefixBlockedData("+44", "low_conversion", 50, 3, 20,
-                    NOW.plusSeconds(3600))));
+                    NOW.plusSeconds(3600))),
+            Map.entry(EventTypes.FACTOR_ENROLLED, new FactorEnrolledData(OTP, COMMAND, "totp", "SHA1", 6, null)),
+            Map.entry(EventTypes.FACTOR_ACTIVATED, new FactorActivatedData(OTP, COMMAND,
+                    new ClientInfo("203.0.113.7", "agent"))),
+            Map.entry(EventTypes.FACTOR_VERIFICATION_COMPLETED, new FactorVerificationData(OTP, COMMAND, "verify",
+                    "denied", 2, null, null)),
+            Map.entry(EventTypes.FACTOR_DELETED, new FactorDeletedData(OTP, null, "enrolment_expired")));
 
     @Test
     void shouldAcceptEveryEventTypeWhenBuiltFromItsRecord() {
