@@ -3,6 +3,7 @@ package io.otppipeline.api;
 import io.otppipeline.api.Problem.FieldError;
 import io.otppipeline.schemas.command.ClientInfo;
 import io.otppipeline.schemas.command.Destinations;
+import io.otppipeline.schemas.command.IpKeys;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -132,6 +133,10 @@ final class RequestValidator {
             return;
         }
         optional(errors, "client.ip", client.ip(), IP, "must be an IPv4 or IPv6 address");
+        if (client.ip() != null && IP.matcher(client.ip()).matches()
+                && IpKeys.key(client.ip(), IpKeys.DEFAULT_IPV6_PREFIX).isEmpty()) {
+            errors.add(new FieldError("client.ip", "must be an IPv4 or IPv6 address")); // e.g. 999.1.1.1, .::
+        }
         if (client.userAgent() != null && client.userAgent().length() > MAX_USER_AGENT) {
             errors.add(new FieldError("client.userAgent", "must be at most 512 characters"));
         }

@@ -7,7 +7,6 @@ import io.otppipeline.schemas.command.IpKeys;
 import io.otppipeline.schemas.event.EventTypes;
 import java.io.IOException;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -17,12 +16,13 @@ import org.apache.kafka.streams.processor.api.Record;
  * ({@code otp.events.v1}, committed events only) and forwards one record per counted activity of an end user's
  * address to {@code otp.ip-activity.v1}, keyed by tenant, kind and address key, so that one task counts each
  * address. Counted: code requests ({@code otp.issued}, {@code otp.request.refused} except refusals by the IP guard
- * itself, so a block does not prolong itself) and wrong codes ({@code otp.verification.completed} with outcome
- * {@code denied} or {@code max_attempts}). Events without {@code client.ip} count nothing.
+ * itself, so a block does not prolong itself) and wrong codes: outcome {@code denied} of
+ * {@code otp.verification.completed} and {@code otp.factor.verification.completed} (a code compared and wrong;
+ * {@code max_attempts} is not counted, because a dead code answers it without comparing, even to the right code).
+ * Events without {@code client.ip} count nothing.
  */
 final class IpActivityProcessor implements Processor<String, byte[], String, Object> {
 
-    private static final Set<String> WRONG_CODE = Set.of("denied", "max_attempts");
 
     private final int ipv6PrefixLength;
     private ProcessorContext<String, Object> context;
@@ -53,8 +53,8 @@ final class IpActivityProcessor implements Processor<String, byte[], String, Obj
             case EventTypes.OTP_ISSUED -> IpActivity.REQUEST;
             case EventTypes.REQUEST_REFUSED -> "ip_limit".equals(data.path("reason").asText()) ? null
                     : IpActivity.REQUEST;
-            case EventTypes.VERIFICATION_COMPLETED -> WRONG_CODE.contains(data.path("outcome").asText())
-                    ? IpActivity.FAILURE : null;
+            case EventTypes.VERIFICATION_COMPLETED, EventTypes.FACTOR_VERIFICATION_COMPLETED ->
+                    "denied".equals(data.path("outcome").asText()) ? IpActivity.FAILURE : null;
             default -> null;
         };
         final Optional<String> ipKey = IpKeys.key(data.path("client").path("ip").textValue(), ipv6PrefixLength);

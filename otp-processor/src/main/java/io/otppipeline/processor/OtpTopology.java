@@ -150,7 +150,7 @@ public final class OtpTopology {
         topology.addSink(EVENTS_SINK, Topics.EVENTS.name(), Topics.EVENTS.keySerde().serializer(),
                 Topics.EVENTS.valueSerde().serializer(), DECISIONS, SWEEP, GATE);
         topology.addSink(COMMANDS_DLQ_SINK, Topics.COMMANDS_DLQ.name(), Serdes.String().serializer(),
-                Serdes.ByteArray().serializer(), PARSER, DECISIONS);
+                Serdes.ByteArray().serializer(), PARSER, DECISIONS, GATE);
         return topology;
     }
 

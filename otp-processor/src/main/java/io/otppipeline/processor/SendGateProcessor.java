@@ -13,6 +13,7 @@ import io.otppipeline.schemas.gate.GateRecord;
 import io.otppipeline.schemas.gate.GateSend;
 import io.otppipeline.schemas.gate.GateVerified;
 import io.otppipeline.schemas.kafka.Topics;
+import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -68,8 +69,12 @@ final class SendGateProcessor implements Processor<String, byte[], String, Objec
         try {
             value = Topics.SEND_GATE.valueSerde().deserializer().deserialize(Topics.SEND_GATE.name(), record.value());
         } catch (SerializationException e) {
-            // written only by this application's own user stage: an unreadable record is a bug, not input
-            LOG.error("unreadable record on {} skipped ({})", Topics.SEND_GATE.name(), e.getClass().getSimpleName());
+            // written only by this application's user stage: a bug, not input; kept (still sealed), never dropped
+            LOG.error("unreadable record on {} dead-lettered ({})", Topics.SEND_GATE.name(),
+                    e.getClass().getSimpleName());
+            final Record<String, Object> dead = new Record<>(record.key(), record.value(), nowMs);
+            dead.headers().add(Topics.ERROR_HEADER, "unreadable send-gate record".getBytes(StandardCharsets.UTF_8));
+            context.forward(dead, OtpTopology.COMMANDS_DLQ_SINK);
             return;
         }
         if (value instanceof GateSend send) {

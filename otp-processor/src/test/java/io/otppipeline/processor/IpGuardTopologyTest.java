@@ -60,6 +60,24 @@ class IpGuardTopologyTest {
     }
 
     @Test
+    void shouldCountAfreshWhenBlockEnds() {
+        try (TopologyHarness t = harness()) {
+            final List<String> victims = victimsWithCodes(t, 5);
+            for (int i = 0; i < 4; i++) {
+                t.verifyFrom(TENANT, victims.get(i), "000000", ATTACKER, null);
+            }
+            assertThat(newestVerdict(t, FAILURE_KEY).blockedUntilMs()).isPositive();
+
+            t.advance(Duration.ofMinutes(15));
+            t.verifyFrom(TENANT, victims.get(4), "000000", ATTACKER, null);
+
+            assertThat(t.verdicts.readRecordsToList()).filteredOn(r -> r.key().equals(FAILURE_KEY))
+                    .extracting(TestRecord::value).as("no new block for the first wrong code after one")
+                    .allSatisfy(v -> assertThat(v == null || v.blockedUntilMs() <= t.now().toEpochMilli()).isTrue());
+        }
+    }
+
+    @Test
     void shouldAskForChallengeWhenAddressPassesLowerThreshold() {
         try (TopologyHarness t = harness()) {
             final List<String> victims = victimsWithCodes(t, 3);

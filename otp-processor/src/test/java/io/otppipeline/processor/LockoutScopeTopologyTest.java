@@ -9,6 +9,7 @@ import io.otppipeline.processor.domain.OtpRules;
 import io.otppipeline.processor.domain.PurposeRules;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.ClientInfo;
+import io.otppipeline.schemas.command.UserUnlockRequested;
 import io.otppipeline.schemas.event.CloudEvent;
 import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.reply.RequestRefusedReply;
@@ -16,6 +17,7 @@ import io.otppipeline.schemas.reply.ReplyStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -95,6 +97,26 @@ class LockoutScopeTopologyTest {
 
             t.advance(Duration.ofHours(25));
             assertThat(t.storeKeys(OtpTopology.USER_STATE_STORE)).as("nothing left to keep").isEmpty();
+        }
+    }
+
+    @Test
+    void shouldEndEveryAddressLockoutWithAnEventWhenAdminUnlocks() {
+        try (TopologyHarness t = harness(new AddressScope(20, 64))) {
+            final String code = codeFor(t);
+            for (int i = 0; i < 5; i++) {
+                t.verifyFrom(TENANT, USER, wrong(code), ATTACKER, null);
+            }
+            t.events();
+
+            t.send(new UserUnlockRequested(UUID.randomUUID().toString(), TENANT, USER, "admin-1", null, t.now(), null));
+
+            final List<CloudEvent> events = t.events();
+            assertThat(events).extracting(CloudEvent::type)
+                    .containsExactly(EventTypes.USER_UNLOCKED, EventTypes.LOCKOUT_ENDED);
+            assertThat(events.get(0).data().path("wasLocked").asBoolean()).isTrue();
+            assertThat(events.get(1).data().path("address").asText()).isEqualTo("198.51.100.66");
+            assertThat(events.get(1).data().path("reason").asText()).isEqualTo("unlocked");
         }
     }
 

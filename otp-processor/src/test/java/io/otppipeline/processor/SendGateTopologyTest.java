@@ -179,6 +179,49 @@ class SendGateTopologyTest {
     }
 
     @Test
+    void shouldKeepCountingCountryBudgetWhenBreakerBlockEndsInsideTheHour() {
+        final SendGateRules rules = new SendGateRules(5, 600, 7, 0, 0, new TreeSet<>(),
+                new BreakerRules(5, 50, 3600, 600, 600));
+        try (TopologyHarness t = harness(SendGatePolicy.DEFAULTS.withTenant(TENANT, rules))) {
+            for (int i = 0; i < 5; i++) {
+                t.requestFor(TENANT, user(), Channel.SMS, london(i));
+            }
+            t.advance(Duration.ofMinutes(11));
+            t.requestFor(TENANT, user(), Channel.SMS, london(5)); // trips the breaker for 10 minutes
+            t.advance(Duration.ofMinutes(11));
+            for (int i = 6; i < 10; i++) {
+                t.requestFor(TENANT, user(), Channel.SMS, london(i));
+            }
+
+            assertThat(t.delivery.readValuesToList()).as("5, then 2 more up to the hour's 7").hasSize(7);
+            assertThat(suppressions(t)).containsExactly(SendGate.PREFIX_BLOCKED, SendGate.COUNTRY_LIMIT,
+                    SendGate.COUNTRY_LIMIT);
+        }
+    }
+
+    @Test
+    void shouldNotCountSafeListedVerificationsWhenBreakerJudgesPrefix() {
+        final SendGateRules rules = new SendGateRules(5, 600, 0, 0, 0, new TreeSet<>(),
+                new BreakerRules(5, 50, 3600, 600, 1800));
+        final SendGatePolicy policy = SendGatePolicy.DEFAULTS.withTenant(TENANT, rules)
+                .withSafeList(List.of("+44 20 7946 0999"));
+        try (TopologyHarness t = harness(policy)) {
+            for (int i = 0; i < 5; i++) {
+                t.requestFor(TENANT, user(), Channel.SMS, london(i)); // pumped: never verified
+                final String monitor = user();
+                t.requestFor(TENANT, monitor, Channel.SMS, london(999)); // the tenant's monitoring, safe-listed
+                final List<OtpIssued> sent = t.delivery.readValuesToList();
+                t.verifyFor(TENANT, monitor, t.openSecret(sent.get(sent.size() - 1)).code());
+            }
+            t.advance(Duration.ofMinutes(11));
+            t.requestFor(TENANT, user(), Channel.SMS, london(50));
+
+            assertThat(suppressions(t)).as("5 monitoring conversions do not hide 5 pumped sends")
+                    .containsExactly(SendGate.PREFIX_BLOCKED);
+        }
+    }
+
+    @Test
     void shouldNotBlockPrefixWhenSendsAreVerified() {
         final SendGateRules rules = new SendGateRules(5, 600, 0, 0, 0, new TreeSet<>(),
                 new BreakerRules(5, 50, 3600, 600, 1800));

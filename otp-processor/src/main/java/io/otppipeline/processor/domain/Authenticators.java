@@ -243,7 +243,7 @@ final class Authenticators {
             ctx.emit(EventTypes.FACTOR_VERIFICATION_COMPLETED, new FactorVerificationData(factorId, commandId, step,
                     status.wireName(), next.lockout().failuresMs().size(), retryAfterSeconds, ctx.client()));
             final boolean challenge = status != ReplyStatus.APPROVED && status != ReplyStatus.ACTIVE
-                    && Challenge.required(next, ip, rules.lockout(), ctx.nowMs());
+                    && Challenge.required(next, ip, rules.lockout(), address, ctx.nowMs());
             return new Decision(next, new FactorCheckReply(commandId, status, factorId, retryAfterSeconds, challenge,
                     false), ctx.events(), null, ctx.nowMs() + rules.idempotencyTtlMs());
         }

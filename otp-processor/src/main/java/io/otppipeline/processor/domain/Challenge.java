@@ -16,11 +16,16 @@ final class Challenge {
     /**
      * @param state the user's state after the decision
      * @param ip the command's IP verdict, or {@code null}
+     * @param address the client's address key under {@code otp.lockout.scope=user_ip} (then the failures counted
+     *     are that address's, so an attacker's failures do not make the victim solve CAPTCHAs everywhere), or
+     *     {@code null} (the user's failures)
      * @param nowMs decision time, epoch milliseconds
      */
-    static boolean required(final UserState state, final IpVerdict ip, final LockoutRules rules, final long nowMs) {
+    static boolean required(final UserState state, final IpVerdict ip, final LockoutRules rules, final String address,
+                            final long nowMs) {
+        final Lockout counted = address == null ? state.lockout() : state.addressLockout(address);
         final boolean userFailing = rules.challengeAfterFailures() > 0
-                && (state.lockout().failuresMs().size() >= rules.challengeAfterFailures() || state.lockout().lockedAt(nowMs));
+                && (counted.failuresMs().size() >= rules.challengeAfterFailures() || state.lockedAt(address, nowMs));
         return userFailing || (ip != null && ip.challengeAt(nowMs));
     }
 }

@@ -89,7 +89,8 @@ final class Issuance {
                 SendLimits.inWindow(state.sends(), rules.forPurpose(command.purpose()), ctx.nowMs()),
                 command.client()));
         return new Decision(state, new RequestRefusedReply(command.commandId(), refusal.status(), refusal.reason(),
-                seconds, Challenge.required(state, command.ipVerdict(), rules.lockout(), ctx.nowMs()), false),
+                seconds, Challenge.required(state, command.ipVerdict(), rules.lockout(),
+                rules.lockout().addressKey(command.client()), ctx.nowMs()), false),
                 ctx.events(), null, ctx.nowMs() + rules.idempotencyTtlMs());
     }
 
@@ -111,7 +112,8 @@ final class Issuance {
         final String kid = keys.pepper().activeKid();
         final PhoneRoute route = command.channel() == Channel.SMS ? Destinations.route(destination) : null;
         final PendingOtp otp = new PendingOtp(otpId, keys.pepper().sign(kid, otpId, code), kid, command.channel(),
-                masked, nowMs, nowMs + purpose.lifetimeMs(), 0, false, false, route == null ? 0 : route.callingCode());
+                masked, nowMs, nowMs + purpose.lifetimeMs(), 0, false, false, route == null ? 0 : route.callingCode(),
+                hash);
         final Instant now = Instant.ofEpochMilli(nowMs);
         final Instant expiresAt = Instant.ofEpochMilli(otp.expiresAtMs());
         final PendingOtp previous = state.pending().get(command.purpose());
@@ -129,7 +131,8 @@ final class Issuance {
                 command.channel(), command.locale(), now, expiresAt, masked, hash,
                 sealSecret(otpId, code, destination, entropy));
         final IssuedReply reply = new IssuedReply(command.commandId(), otpId, expiresAt, now.plusMillis(resendWait),
-                masked, Challenge.required(next, command.ipVerdict(), rules.lockout(), nowMs), false);
+                masked, Challenge.required(next, command.ipVerdict(), rules.lockout(),
+                rules.lockout().addressKey(command.client()), nowMs), false);
         return new Decision(next, reply, ctx.events(), new GateSend(delivery, route),
                 nowMs + rules.idempotencyTtlMs());
     }

@@ -3,7 +3,6 @@ package io.otppipeline.processor.domain;
 import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.event.LockoutEndedData;
 import io.otppipeline.schemas.event.LockoutStartedData;
-import io.otppipeline.schemas.event.UserUnlockedData;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,17 +87,15 @@ public record Lockout(List<Long> failuresMs, int level, long lockedUntilMs, long
     }
 
     /**
-     * An administrator's unlock: no lockout, an empty failure window, the level kept until it decays. Emits
-     * {@code otp.user.unlocked}, then {@code otp.lockout.ended} (reason {@code unlocked}) if a lockout ran.
+     * An administrator lifts this record: no lockout, an empty failure window, the level kept until it decays.
+     * Emits {@code otp.lockout.ended} (reason {@code unlocked}) if a lockout ran. The caller emits
+     * {@code otp.user.unlocked} first ({@link UserState#unlock}).
      *
-     * @param actor id of the admin API key
+     * @param address the address key of a record for one address, or {@code null} for the whole user
      */
-    Lockout unlock(final DecisionContext ctx, final String actor) {
-        final boolean wasLocked = lockedAt(ctx.nowMs());
-        ctx.emit(EventTypes.USER_UNLOCKED, new UserUnlockedData(ctx.commandId(), actor, wasLocked, level,
-                ctx.client()));
-        if (wasLocked) {
-            ctx.emit(EventTypes.LOCKOUT_ENDED, new LockoutEndedData(level, "unlocked", null));
+    Lockout lift(final DecisionContext ctx, final String address) {
+        if (lockedAt(ctx.nowMs())) {
+            ctx.emit(EventTypes.LOCKOUT_ENDED, new LockoutEndedData(level, "unlocked", address));
         }
         return new Lockout(List.of(), level, 0, lastFailureMs);
     }

@@ -84,7 +84,7 @@ public final class OtpDecisions {
 
             @Override
             public Decision unlock(final UserUnlockRequested c) {
-                return new Decision(settled.withLockout(settled.lockout().unlock(ctx, c.actor())).withoutAddressLockouts(),
+                return new Decision(settled.unlock(ctx, c.actor()),
                         new UnlockReply(c.commandId(), false), ctx.events(), null,
                         ctx.nowMs() + rules.idempotencyTtlMs());
             }

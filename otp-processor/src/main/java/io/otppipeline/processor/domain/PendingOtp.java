@@ -19,10 +19,12 @@ import io.otppipeline.schemas.command.Channel;
  *     answering {@code expired}, for one more lifetime ({@link UserState#settle}), then forgotten
  * @param callingCode country calling code of an SMS destination, for the send gate's conversion breaker
  *     ({@code GateVerified}); {@code 0} for e-mail and for codes issued before it was kept
+ * @param destinationHash keyed hash of the destination (as in {@code otp.issued}), so the send gate can tell a
+ *     safe-listed number's verified codes from real conversions; {@code null} for codes issued before it was kept
  */
 public record PendingOtp(String otpId, String codeMac, String macKid, Channel channel, String destinationMasked,
                          long issuedAtMs, long expiresAtMs, int failedAttempts, boolean approved, boolean expired,
-                         int callingCode) {
+                         int callingCode, String destinationHash) {
 
     /** Whether the lifetime has passed at {@code nowMs} (epoch milliseconds). */
     public boolean expiredAt(final long nowMs) {
@@ -37,18 +39,18 @@ public record PendingOtp(String otpId, String codeMac, String macKid, Channel ch
     /** This code with one more wrong guess. */
     PendingOtp withFailedAttempt() {
         return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAtMs,
-                failedAttempts + 1, approved, expired, callingCode);
+                failedAttempts + 1, approved, expired, callingCode, destinationHash);
     }
 
     /** This code approved and reserved for its consume. */
     PendingOtp asApproved() {
         return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAtMs,
-                failedAttempts, true, expired, callingCode);
+                failedAttempts, true, expired, callingCode, destinationHash);
     }
 
     /** This code past its lifetime. */
     PendingOtp asExpired() {
         return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAtMs,
-                failedAttempts, approved, true, callingCode);
+                failedAttempts, approved, true, callingCode, destinationHash);
     }
 }

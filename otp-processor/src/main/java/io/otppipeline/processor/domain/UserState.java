@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.event.FactorDeletedData;
 import io.otppipeline.schemas.event.OtpExpiredData;
+import io.otppipeline.schemas.event.UserUnlockedData;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -133,9 +134,28 @@ public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends,
         return new UserState(pending, sends, next, addressLockouts, factors);
     }
 
-    /** The state without any address's lockout record (an administrator's unlock). */
-    UserState withoutAddressLockouts() {
-        return new UserState(pending, sends, lockout, Map.of(), factors);
+    /**
+     * An administrator's unlock: emits {@code otp.user.unlocked} ({@code wasLocked} if the user or any address was
+     * locked), then lifts the user's record and every address's ({@link Lockout#lift}: {@code otp.lockout.ended},
+     * reason {@code unlocked}, for each lockout that ran). Levels stay until they decay.
+     *
+     * @param actor id of the admin API key
+     */
+    UserState unlock(final DecisionContext ctx, final String actor) {
+        final long nowMs = ctx.nowMs();
+        final boolean wasLocked = lockout.lockedAt(nowMs)
+                || addressLockouts.values().stream().anyMatch(l -> l.lockedAt(nowMs));
+        ctx.emit(EventTypes.USER_UNLOCKED, new UserUnlockedData(ctx.commandId(), actor, wasLocked, lockout.level(),
+                ctx.client()));
+        final Map<String, Lockout> lifted = new TreeMap<>();
+        final Lockout user = lockout.lift(ctx, null);
+        for (Map.Entry<String, Lockout> e : addressLockouts.entrySet()) {
+            final Lockout next = e.getValue().lift(ctx, e.getKey());
+            if (!next.isEmpty()) {
+                lifted.put(e.getKey(), next);
+            }
+        }
+        return new UserState(pending, sends, user, lifted, factors);
     }
 
     /**

@@ -117,9 +117,11 @@ final class Verification {
                     command.purpose(), status.wireName(), failed, remaining, userFailures, retryAfterSeconds,
                     command.client()));
             final GateVerified converted = status == ReplyStatus.APPROVED && otp.callingCode() > 0
-                    ? new GateVerified(ctx.tenantId(), otpId, otp.callingCode(), otp.issuedAtMs()) : null;
+                    ? new GateVerified(ctx.tenantId(), otpId, otp.callingCode(), otp.issuedAtMs(),
+                    otp.destinationHash()) : null;
             final boolean challenge = status != ReplyStatus.APPROVED
-                    && Challenge.required(next, command.ipVerdict(), rules.lockout(), ctx.nowMs());
+                    && Challenge.required(next, command.ipVerdict(), rules.lockout(),
+                    rules.lockout().addressKey(command.client()), ctx.nowMs());
             return new Decision(next, new VerifyReply(command.commandId(), status, otpId, remaining,
                     retryAfterSeconds, challenge, false), ctx.events(), converted, replayUntilMs);
         }

@@ -123,7 +123,8 @@ public final class SendGate {
         }
         final long keepCountryFrom = nowMs - Math.max(HOUR_MS, rules.breaker().windowSeconds() * 1000L);
         return new GateOutcome.Admitted(delivery, new GateWindows(destination.plus(nowMs),
-                new CountryWindow(country.sends().plusOne(nowMs, SlidingCount.MINUTE_MS, keepCountryFrom),
+                new CountryWindow(country.sends().plusOne(countedAtMs(delivery, nowMs), SlidingCount.MINUTE_MS,
+                        keepCountryFrom),
                         country.verified(), country.blockedUntilMs()),
                 new TenantWindow(tenant.lastHour().plusOne(nowMs, SlidingCount.MINUTE_MS, nowMs - HOUR_MS),
                         tenant.lastDay().plusOne(nowMs, HOUR_MS, nowMs - DAY_MS))));
@@ -131,11 +132,16 @@ public final class SendGate {
 
     /**
      * Counts a verified SMS code for the conversion breaker, in the minute it was sent; a code sent before what
-     * the window still holds counts nothing.
+     * the window still holds counts nothing, and a minute never counts more verified codes than sends (a
+     * safe-listed number's codes are verified but were never counted as sends).
      */
     public CountryWindow verified(final CountryWindow window, final GateVerified verified) {
+        if (verified.destinationHash() != null && safeListed(verified.tenantId(), verified.destinationHash())) {
+            return window; // its send was never counted
+        }
         final long bucket = Math.floorDiv(verified.sentAtMs(), SlidingCount.MINUTE_MS) * SlidingCount.MINUTE_MS;
-        if (!window.sends().has(bucket)) {
+        // never more verified than counted sends in a minute: safe-listed sends are not counted, nor their codes
+        if (window.verified().between(bucket, bucket + 1) >= window.sends().between(bucket, bucket + 1)) {
             return window;
         }
         final long keepFrom = window.sends().buckets().firstKey();
@@ -158,7 +164,8 @@ public final class SendGate {
         if (nowMs < country.blockedUntilMs()) {
             return country;
         }
-        final long from = nowMs - breaker.windowSeconds() * 1000L;
+        // after a block, only sends made since it ended are judged
+        final long from = Math.max(nowMs - breaker.windowSeconds() * 1000L, country.blockedUntilMs());
         final long settledBefore = nowMs - breaker.settleSeconds() * 1000L - SlidingCount.MINUTE_MS + 1;
         final long sends = country.sends().between(from, settledBefore);
         final long verified = country.verified().between(from, settledBefore);
@@ -170,16 +177,29 @@ public final class SendGate {
                 DecisionContext.SOURCE, EventTypes.PREFIX_BLOCKED, tenantId, route.prefix(),
                 Instant.ofEpochMilli(nowMs), new PrefixBlockedData(route.prefix(), "low_conversion", sends, verified,
                         breaker.minConversionPercent(), Instant.ofEpochMilli(until))));
-        return new CountryWindow(SlidingCount.EMPTY, SlidingCount.EMPTY, until);
+        return new CountryWindow(country.sends(), country.verified(), until); // sends still count for the budget
+    }
+
+    /**
+     * The minute a send is counted in per calling code: the code's issue time (the command's), which is also the
+     * time its {@code GateVerified} names, so a conversion lands in the bucket of its own send; the gate's own
+     * record time when the issue time is later (the buckets must not run ahead of the gate's clock).
+     */
+    private static long countedAtMs(final OtpIssued delivery, final long nowMs) {
+        return delivery.issuedAt() == null ? nowMs : Math.min(delivery.issuedAt().toEpochMilli(), nowMs);
     }
 
     private boolean safeListed(final OtpIssued delivery) {
+        return safeListed(delivery.tenantId(), delivery.destinationHash());
+    }
+
+    private boolean safeListed(final String tenantId, final String destinationHash) {
         if (policy.safeList().isEmpty()) {
             return false;
         }
-        return safeHashes.computeIfAbsent(delivery.tenantId(), tenant -> policy.safeList().stream()
+        return safeHashes.computeIfAbsent(tenantId, tenant -> policy.safeList().stream()
                 .map(d -> DestinationMask.keyedHash(pepper, tenant, d.startsWith("+") ? Channel.SMS : Channel.EMAIL, d))
-                .collect(Collectors.toUnmodifiableSet())).contains(delivery.destinationHash());
+                .collect(Collectors.toUnmodifiableSet())).contains(destinationHash);
     }
 
     private static boolean over(final long count, final int budget) {

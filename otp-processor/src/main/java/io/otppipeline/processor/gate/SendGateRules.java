@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * @param tenantMaxPerHour {@code tenant.max.per.hour}: SMS of the tenant per rolling hour; default 10000
  * @param tenantMaxPerDay {@code tenant.max.per.day}: SMS of the tenant per rolling 24 hours; default 100000
  * @param allowedRegions {@code countries}: ISO 3166-1 alpha-2 regions SMS may go to, comma separated; empty
- *     (the default) allows every region. A number of no single region has region {@code ZZ}
+ *     (the default) allows every region. libphonenumber gives non-geographic numbers (+800, +882, +883)
+ *     the region {@code 001}; a number it cannot parse has {@code ZZ}; neither is in an allow-list unless named
  * @param breaker the conversion breaker
  */
 public record SendGateRules(int destinationMaxSends, long destinationWindowSeconds, int countryMaxPerHour,

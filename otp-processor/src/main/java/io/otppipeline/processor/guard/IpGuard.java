@@ -49,7 +49,10 @@ public final class IpGuard {
         } else if (challengeAfter > 0 && count >= challengeAfter && nowMs >= challengeUntil) {
             challengeUntil = nowMs + windowMs;
         }
-        final IpWindow next = new IpWindow(counts, blockedUntil, challengeUntil);
+        // a block is the penalty for what was counted: counting starts afresh, so the first attempt after the block
+        // does not block again because the window (a minute wider than configured) still holds the old ones
+        final IpWindow next = new IpWindow(blockedUntil != window.blockedUntilMs() ? SlidingCount.EMPTY : counts,
+                blockedUntil, challengeUntil);
         final boolean changed = blockedUntil != window.blockedUntilMs() || challengeUntil != window.challengeUntilMs();
         return new Counted(next, changed ? new IpVerdict(ipKey, blockedUntil, challengeUntil) : null);
     }

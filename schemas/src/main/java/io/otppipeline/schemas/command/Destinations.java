@@ -86,11 +86,12 @@ public final class Destinations {
      *
      * @param callingCode ITU-T E.164 country calling code, for example {@code 44}; numbers of one calling code
      *     share a budget even across regions ({@code +1} covers the United States, Canada and the Caribbean)
-     * @param region ISO 3166-1 alpha-2 region of the number, for example {@code GB}, or {@link #UNKNOWN_REGION}
+     * @param region ISO 3166-1 alpha-2 region of the number, for example {@code GB}; {@code 001} for non-geographic
+     *     numbers (libphonenumber's code), or {@link #UNKNOWN_REGION} when the number cannot be parsed
      */
     public record PhoneRoute(int callingCode, String region) {
 
-        /** libphonenumber's region for numbers of no single region (global services). */
+        /** Region of a number libphonenumber cannot parse or place. */
         public static final String UNKNOWN_REGION = "ZZ";
         /** The route of a number that cannot be parsed. */
         public static final PhoneRoute UNKNOWN = new PhoneRoute(0, UNKNOWN_REGION);

@@ -63,16 +63,17 @@ public final class Topics {
      * like {@link #DELIVERY} (codes sealed). docs/ARCHITECTURE.md section 5b.
      */
     public static final Topic<String, GateRecord> SEND_GATE = new Topic<>("otp.send-gate.v1",
-            Serdes.String(), JsonSerde.of(GateRecord.class), PARTITIONS, retention(ONE_DAY_MS));
+            Serdes.String(), JsonSerde.of(GateRecord.class), PARTITIONS, appendTime(ONE_DAY_MS));
 
     /**
      * The IP guard's input: one record per counted activity of an end user's address (a code request, a wrong
-     * code), keyed {@code <tenantId>|<request or failure>|<address key>}, value empty, timestamp = the decision's;
+     * code), keyed {@code <tenantId>|<request or failure>|<address key>}, value empty; {@code LogAppendTime} (ticks and
+     * records on one clock, the broker's);
      * sweep ticks (key {@link #TICK_KEY}) let the guard forget lapsed windows. Internal to otp-processor, written by
      * its aggregator over {@link #EVENTS}. docs/ARCHITECTURE.md section 5b.
      */
     public static final Topic<String, String> IP_ACTIVITY = new Topic<>("otp.ip-activity.v1",
-            Serdes.String(), Serdes.String(), PARTITIONS, retention(ONE_DAY_MS));
+            Serdes.String(), Serdes.String(), PARTITIONS, appendTime(ONE_DAY_MS));
 
     /**
      * The IP guard's verdicts ({@link IpVerdict}), keyed like {@link #IP_ACTIVITY}; compacted (the newest verdict
@@ -87,7 +88,10 @@ public final class Topics {
     public static final Topic<String, CloudEvent> EVENTS = new Topic<>("otp.events.v1",
             Serdes.String(), JsonSerde.of(CloudEvent.class), PARTITIONS, retention(-1));
 
-    /** Commands the processor could not parse or open, with an {@link #ERROR_HEADER}; bytes kept as received. */
+    /**
+     * Commands the processor could not parse or open, and send-gate records it could not read, with an
+     * {@link #ERROR_HEADER}; bytes kept as received (secrets still sealed).
+     */
     public static final Topic<String, byte[]> COMMANDS_DLQ = new Topic<>("otp.commands.dlq.v1",
             Serdes.String(), Serdes.ByteArray(), 1, retention(SEVEN_DAYS_MS));
 
@@ -114,6 +118,12 @@ public final class Topics {
     /** The Kafka key of every per-user record: {@code tenantId:userId}. Tenant ids never hold a colon. */
     public static String userKey(final String tenantId, final String userId) {
         return tenantId + ":" + userId;
+    }
+
+    /** Retention and {@code message.timestamp.type=LogAppendTime}. */
+    private static Map<String, String> appendTime(final long retentionMs) {
+        return Map.of("retention.ms", Long.toString(retentionMs), "cleanup.policy", "delete",
+                "message.timestamp.type", "LogAppendTime");
     }
 
     private static Map<String, String> retention(final long retentionMs) {
