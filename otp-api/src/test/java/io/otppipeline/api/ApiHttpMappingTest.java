@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.otppipeline.schemas.Json;
+import io.otppipeline.schemas.command.FactorEnrolRequested;
+import io.otppipeline.schemas.command.FactorType;
 import io.otppipeline.schemas.command.IpActivity;
 import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.command.OtpCommand;
@@ -13,6 +15,9 @@ import io.otppipeline.schemas.command.OtpVerifyAttempted;
 import io.otppipeline.schemas.crypto.Aead;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.reply.ConsumeReply;
+import io.otppipeline.schemas.reply.FactorCheckReply;
+import io.otppipeline.schemas.reply.FactorDeletedReply;
+import io.otppipeline.schemas.reply.FactorEnrolledReply;
 import io.otppipeline.schemas.reply.IdempotencyMismatchReply;
 import io.otppipeline.schemas.reply.IssuedReply;
 import io.otppipeline.schemas.reply.OtpReply;
@@ -36,6 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import org.apache.commons.codec.binary.Base32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,6 +158,56 @@ class ApiHttpMappingTest {
 
         assertThat(((OtpRequested) sent.get()).ipVerdict()).isNull();
         assertThat(json(r).path("challengeRequired").asBoolean()).isTrue();
+    }
+
+    @Test
+    void shouldShowSecretOnceAsOtpauthUriAndQrWhenTotpFactorIsEnrolled() throws Exception {
+        decide(id -> new FactorEnrolledReply(id, "f-1", FactorType.TOTP, "SHA1", 6, 30, false));
+
+        final HttpResponse<String> r = post("/v1/users/alice/factors/totp", "", key.plaintext(), null);
+
+        final FactorEnrolRequested command = (FactorEnrolRequested) sent.get();
+        final byte[] secret = new Aead(commandKeyring).open(command.secret(),
+                command.commandId().getBytes(StandardCharsets.UTF_8));
+        final String base32 = new Base32().encodeAsString(secret).replace("=", "");
+        assertThat(secret).hasSize(20);
+        assertThat(r.statusCode()).isEqualTo(201);
+        assertThat(json(r).path("status").asText()).isEqualTo("unverified");
+        assertThat(json(r).path("otpauthUri").asText()).isEqualTo("otpauth://totp/otp-pipeline:alice?secret=" + base32
+                + "&issuer=otp-pipeline&algorithm=SHA1&digits=6&period=30");
+        assertThat(json(r).path("qrPngBase64").asText()).isNotBlank();
+    }
+
+    @Test
+    void shouldAnswer409WithoutSecretWhenEnrolmentIsReplayed() throws Exception {
+        decide(id -> new FactorEnrolledReply("first", "f-1", FactorType.TOTP, "SHA1", 6, 30, false).replayFor(id));
+
+        final HttpResponse<String> r = post("/v1/users/alice/factors/totp", "{}", key.plaintext(), "k-1");
+
+        assertThat(r.statusCode()).isEqualTo(409);
+        assertThat(r.body()).doesNotContain("otpauth");
+    }
+
+    @Test
+    void shouldMapFactorAnswersWhenCodesAreCheckedAndFactorsRemoved() throws Exception {
+        decide(id -> new FactorCheckReply(id, ReplyStatus.RATE_LIMITED, null, 600L, true, false));
+        final HttpResponse<String> limited = post("/v1/factors/verify", "{\"userId\":\"alice\",\"code\":\"123456\"}",
+                key.plaintext(), null);
+        decide(id -> new FactorCheckReply(id, ReplyStatus.APPROVED, "f-1", null, false, false));
+        final HttpResponse<String> approved = post("/v1/factors/verify",
+                "{\"userId\":\"alice\",\"code\":\"12345678\"}", key.plaintext(), null);
+        final HttpResponse<String> badCode = post("/v1/factors/verify", "{\"userId\":\"alice\",\"code\":\"1234567\"}",
+                key.plaintext(), null);
+        decide(id -> new FactorDeletedReply(id, ReplyStatus.NOT_FOUND, OTP_ID, false));
+        final HttpResponse<String> gone = http.send(HttpRequest.newBuilder(uri("/v1/users/alice/factors/" + OTP_ID))
+                .header("Authorization", "Bearer " + key.plaintext()).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(json(limited).path("reason").asText()).isEqualTo("ip_limit");
+        assertThat(json(approved).path("status").asText()).isEqualTo("approved");
+        assertThat(json(approved).path("factorId").asText()).isEqualTo("f-1");
+        assertThat(badCode.statusCode()).as("7 digits").isEqualTo(400);
+        assertThat(gone.statusCode()).isEqualTo(404);
     }
 
     @Test
