@@ -6,8 +6,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.ClientInfo;
-import io.otppipeline.schemas.command.IpVerdict;
+import io.otppipeline.schemas.command.FactorConfirmRequested;
+import io.otppipeline.schemas.command.FactorEnrolRequested;
+import io.otppipeline.schemas.command.FactorType;
+import io.otppipeline.schemas.command.FactorVerifyAttempted;
 import io.otppipeline.schemas.command.IdempotencyKey;
+import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
 import io.otppipeline.schemas.command.OtpRequested;
@@ -18,8 +22,9 @@ import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.crypto.Mac;
 import io.otppipeline.schemas.delivery.DeliverySecret;
 import io.otppipeline.schemas.delivery.OtpIssued;
-import io.otppipeline.schemas.gate.GateSend;
 import io.otppipeline.schemas.event.CloudEvent;
+import io.otppipeline.schemas.gate.GateSend;
+import io.otppipeline.schemas.reply.FactorEnrolledReply;
 import io.otppipeline.schemas.reply.OtpReply;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,6 +64,8 @@ class DecisionDeterminismPropertyTest {
     private static final String USER = "u-1";
     private static final long START_MS = Instant.parse("2026-12-01T10:00:00Z").toEpochMilli();
     private static final List<String> PURPOSES = List.of("login", "password_reset");
+    /** The authenticator secret of every enrolment in the scripts. */
+    private static final byte[] FACTOR_SECRET = "12345678901234567890".getBytes(StandardCharsets.US_ASCII);
     /** Client addresses of the scripts: two IPv4, and two IPv6 of one /64. */
     private static final List<String> ADDRESSES = List.of("203.0.113.9", "198.51.100.66", "2001:db8:1:2::1",
             "2001:db8:1:2::2");
@@ -69,7 +76,20 @@ class DecisionDeterminismPropertyTest {
     private final Keyring factorKeyring = Keyring.generate("f1");
 
     /** One step of a script. */
-    sealed interface Step permits Request, Verify, Consume, Unlock, Pause, Retry {
+    sealed interface Step permits Request, Verify, Consume, Unlock, Pause, Retry, EnrolTotp, ConfirmFactor,
+            VerifyFactor {
+    }
+
+    /** Enrol a TOTP factor (always with {@link #FACTOR_SECRET}). */
+    record EnrolTotp() implements Step {
+    }
+
+    /** Confirm the newest enrolled factor with the code of the command's time, or a wrong one. */
+    record ConfirmFactor(boolean right) implements Step {
+    }
+
+    /** An authenticator code of the command's time, or a wrong one. */
+    record VerifyFactor(boolean right) implements Step {
     }
 
     record Request(int purpose) implements Step {
@@ -101,6 +121,9 @@ class DecisionDeterminismPropertyTest {
                 net.jqwik.api.Tuple.of(1, purpose.map(Consume::new)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new Unlock())),
                 net.jqwik.api.Tuple.of(2, Arbitraries.just(new Retry())),
+                net.jqwik.api.Tuple.of(1, Arbitraries.just(new EnrolTotp())),
+                net.jqwik.api.Tuple.of(1, Arbitraries.of(true, false).map(ConfirmFactor::new)),
+                net.jqwik.api.Tuple.of(2, Arbitraries.of(true, false).map(VerifyFactor::new)),
                 net.jqwik.api.Tuple.of(4, Arbitraries.oneOf(Arbitraries.longs().between(0, 90_000),
                         Arbitraries.longs().between(90_000, 30L * 60_000), Arbitraries.longs().between(0, 26L * 3_600_000))
                         .map(Pause::new)));
@@ -206,6 +229,15 @@ class DecisionDeterminismPropertyTest {
             } else if (step instanceof Consume c) {
                 out.add(new Timed(new OtpConsumeRequested(id, TENANT, USER, null, client, Instant.EPOCH, key), now,
                         false, c.purpose()));
+            } else if (step instanceof EnrolTotp) {
+                out.add(new Timed(new FactorEnrolRequested(id, TENANT, USER, FactorType.TOTP, client, Instant.EPOCH,
+                        aead.seal(FACTOR_SECRET, ad(id)), key), now, false, 0));
+            } else if (step instanceof ConfirmFactor c) {
+                out.add(new Timed(new FactorConfirmRequested(id, TENANT, USER, null, client, Instant.EPOCH, null, key),
+                        now, c.right(), 0));
+            } else if (step instanceof VerifyFactor v) {
+                out.add(new Timed(new FactorVerifyAttempted(id, TENANT, USER, null, client, Instant.EPOCH, null, key,
+                        verdict), now, v.right(), 0));
             } else if (step instanceof Unlock) {
                 out.add(new Timed(new UserUnlockRequested(id, TENANT, USER, "admin", null, Instant.EPOCH, key), now,
                         false, 0));
@@ -238,6 +270,7 @@ class DecisionDeterminismPropertyTest {
         private final Map<String, IdempotencyRecord> idempotency = new TreeMap<>();
         private final Map<String, String> codes = new HashMap<>();
         private final Map<String, String> otpIds = new HashMap<>();
+        private String factorId;
         UserState state = UserState.EMPTY;
 
         Run(final OtpDecisions core) {
@@ -254,6 +287,7 @@ class DecisionDeterminismPropertyTest {
             idempotency.forEach((k, v) -> next.idempotency.put(k, read(json(v), IdempotencyRecord.class)));
             next.codes.putAll(codes);
             next.otpIds.putAll(otpIds);
+            next.factorId = factorId;
             return next;
         }
 
@@ -292,6 +326,9 @@ class DecisionDeterminismPropertyTest {
                 replies.add(json(reply));
                 outputs.add(json(reply) + json(decision.events()) + json(decision.gate()) + json(state));
             }
+            if (reply instanceof FactorEnrolledReply enrolled) {
+                factorId = enrolled.factorId();
+            }
             if (decision.gate() instanceof GateSend send) {
                 final OtpIssued delivery = send.delivery();
                 codes.put(delivery.purpose(), open(delivery).code());
@@ -307,6 +344,19 @@ class DecisionDeterminismPropertyTest {
                 return new OtpVerifyAttempted(v.commandId(), v.tenantId(), v.userId(), v.purpose(), v.otpId(),
                         v.client(), v.sentAt(), commandAead.seal(typed.getBytes(StandardCharsets.UTF_8),
                         ad(v.commandId())), v.idempotency(), v.ipVerdict());
+            }
+            final String totp = Hotp.code(FACTOR_SECRET, Hotp.step(timed.atMs(), 30), 6, "SHA1");
+            final String typedTotp = timed.right() ? totp : (totp.charAt(0) == '0' ? "1" : "0") + totp.substring(1);
+            if (timed.command() instanceof FactorConfirmRequested c && c.code() == null) {
+                return new FactorConfirmRequested(c.commandId(), c.tenantId(), c.userId(),
+                        factorId == null ? "none" : factorId, c.client(), c.sentAt(),
+                        commandAead.seal(typedTotp.getBytes(StandardCharsets.UTF_8), ad(c.commandId())),
+                        c.idempotency());
+            }
+            if (timed.command() instanceof FactorVerifyAttempted v && v.code() == null) {
+                return new FactorVerifyAttempted(v.commandId(), v.tenantId(), v.userId(), null, v.client(), v.sentAt(),
+                        commandAead.seal(typedTotp.getBytes(StandardCharsets.UTF_8), ad(v.commandId())),
+                        v.idempotency(), v.ipVerdict());
             }
             if (timed.command() instanceof OtpConsumeRequested c && c.otpId() == null) {
                 return new OtpConsumeRequested(c.commandId(), c.tenantId(), c.userId(),
