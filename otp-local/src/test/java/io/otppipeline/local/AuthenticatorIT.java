@@ -3,6 +3,9 @@ package io.otppipeline.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.zxing.BinaryBitmap;
 import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
@@ -16,6 +19,10 @@ import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -32,6 +39,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /**
  * Authenticator apps end to end (docs/ARCHITECTURE.md section 11): enrol over HTTP, decode the QR image back to the
@@ -44,9 +52,13 @@ class AuthenticatorIT {
     static Path dir;
 
     private static PipelineFixture fixture;
+    private static ListAppender<ILoggingEvent> logs;
 
     @BeforeAll
     static void startPipeline() throws Exception {
+        logs = new ListAppender<>();
+        logs.start();
+        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
         fixture = PipelineFixture.start(dir, Map.of());
     }
 
@@ -110,7 +122,10 @@ class AuthenticatorIT {
         assertThat(verify("hotp-user", oathtool("--hotp", secret, 4)).path("status").asText()).isEqualTo("approved");
     }
 
-    /** No record of any topic, changelogs included, holds the secret in any encoding. */
+    /**
+     * No record of any topic (changelogs included), no log line and no audit row holds the secret in any encoding
+     * (the audit rows are awaited: the audit service copies the events asynchronously).
+     */
     private static void assertNoRecordHolds(final String base32) throws Exception {
         final byte[] raw = new Base32().decode(base32);
         final List<String> forms = List.of(base32, HexFormat.of().formatHex(raw), Base64.getEncoder().encodeToString(raw));
@@ -121,6 +136,32 @@ class AuthenticatorIT {
                 assertThat(value).as(r.topic()).doesNotContain(form);
             }
         }
+        for (ILoggingEvent event : List.copyOf(logs.list)) {
+            final String line = event.getFormattedMessage()
+                    + (event.getThrowableProxy() == null ? "" : event.getThrowableProxy().getMessage());
+            for (String form : forms) {
+                assertThat(line).as("log line of " + event.getLoggerName()).doesNotContain(form);
+            }
+        }
+        final String audited = await().atMost(Duration.ofMinutes(1)).until(AuthenticatorIT::auditedFactorEvents,
+                rows -> rows.contains("otp.factor.activated"));
+        for (String form : forms) {
+            assertThat(audited).doesNotContain(form);
+        }
+    }
+
+    /** Every audit row of the TOTP user, payload included, as one string. */
+    private static String auditedFactorEvents() throws SQLException {
+        final StringBuilder rows = new StringBuilder();
+        try (Connection c = fixture.infra.connect(fixture.infra.jdbcUrl());
+             PreparedStatement s = c.prepareStatement("SELECT event_type, payload::text FROM audit_event "
+                     + "WHERE subject = 'totp-user' ORDER BY kafka_partition, kafka_offset");
+             ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                rows.append(rs.getString(1)).append(' ').append(rs.getString(2)).append('\n');
+            }
+        }
+        return rows.toString();
     }
 
     private static long secondOfStep() {
