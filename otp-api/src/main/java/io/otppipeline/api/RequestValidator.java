@@ -49,7 +49,9 @@ final class RequestValidator {
         } else if ("email".equals(r.channel())) {
             final String message = "must be an e-mail address of at most 254 characters";
             if (require(errors, "destination", r.destination(), EMAIL, message)) {
-                destination = normalized(errors, Destinations.normalizeEmail(r.destination()), message);
+                destination = isText(r.destination())
+                        ? normalized(errors, Destinations.normalizeEmail(r.destination()), message)
+                        : normalized(errors, Optional.empty(), message);
             }
         } else if ("sms".equals(r.channel())) {
             final String message = "must be a valid phone number in international form, such as +14155550123";
@@ -139,7 +141,32 @@ final class RequestValidator {
         }
         if (client.userAgent() != null && client.userAgent().length() > MAX_USER_AGENT) {
             errors.add(new FieldError("client.userAgent", "must be at most 512 characters"));
+        } else if (client.userAgent() != null && !isText(client.userAgent())) {
+            errors.add(new FieldError("client.userAgent", "must be text without control characters"));
         }
+    }
+
+    /**
+     * Whether {@code value} is text every consumer can store: no control character (C0, DEL, C1: NUL among them,
+     * which PostgreSQL refuses) and no unpaired UTF-16 surrogate (which is not Unicode text at all, and which
+     * PostgreSQL's JSONB refuses); so nothing that reaches the event stream can stop the audit log.
+     */
+    static boolean isText(final String value) {
+        for (int i = 0; i < value.length(); i++) {
+            final char c = value.charAt(i);
+            if (Character.isISOControl(c)) {
+                return false;
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            } else if (Character.isLowSurrogate(c)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** @return whether the value is present and matches */

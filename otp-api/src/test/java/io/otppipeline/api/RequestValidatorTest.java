@@ -85,6 +85,27 @@ class RequestValidatorTest {
         assertThat(RequestValidator.checked(request).destination()).isEqualTo("Alice@xn--bcher-kva.example");
     }
 
+    @Test
+    void shouldRefuseLoneSurrogateAndControlCharactersWhenTextWouldReachTheAuditLog() {
+        final Problem agent = problemOf(new CreateOtpRequest("alice", "email", "alice@example.com", "login", null,
+                new ClientInfo("203.0.113.7", "agent \ud800")));
+        final Problem nul = problemOf(new CreateOtpRequest("alice", "email", "alice@example.com", "login", null,
+                new ClientInfo("203.0.113.7", "agent\u0000")));
+        final Problem address = problemOf(new CreateOtpRequest("alice", "email", "\udc00bc@example.com", "login",
+                null, null));
+
+        assertThat(agent.errors()).extracting(Problem.FieldError::field).containsExactly("client.userAgent");
+        assertThat(nul.errors()).extracting(Problem.FieldError::field).containsExactly("client.userAgent");
+        assertThat(address.errors()).extracting(Problem.FieldError::field).containsExactly("destination");
+    }
+
+    @Test
+    void shouldAcceptEmojiWhenItIsAWholeCharacter() {
+        assertThat(RequestValidator.checked(new CreateOtpRequest("alice", "email", "\ud83d\ude00bc@example.com",
+                "login", null, new ClientInfo(null, "agent \ud83d\ude00"))).destination())
+                .isEqualTo("\ud83d\ude00bc@example.com");
+    }
+
     private static Problem problemOf(final CreateOtpRequest request) {
         return catchThrowableOfType(ProblemException.class, () -> RequestValidator.checked(request)).problem();
     }

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -221,8 +222,13 @@ final class AuditStore {
         } catch (IOException e) {
             return rejected(in, "not JSON");
         }
-        if (event == null || !event.isObject() || json.contains("\\u0000")) {
+        if (event == null || !event.isObject()) {
             return rejected(in, "not a CloudEvent");
+        }
+        if (json.contains("\\u0000") || !storable(event)) {
+            // PostgreSQL's JSONB refuses NUL and unpaired surrogates: inserting it would fail the whole batch
+            // again and again, so the event is kept (by position) in audit_rejected and the log moves on
+            return rejected(in, "text PostgreSQL cannot store (NUL or unpaired surrogate)");
         }
         for (String attribute : List.of("specversion", "id", "source", "type", "subject", "time", "tenantid")) {
             if (!event.path(attribute).isTextual() || event.path(attribute).asText().isEmpty()) {
@@ -235,6 +241,42 @@ final class AuditStore {
         } catch (IllegalArgumentException | DateTimeParseException e) {
             return rejected(in, "CloudEvent id is not a UUID or time is not RFC 3339");
         }
+    }
+
+    /** Whether every field name and text of {@code node} is valid Unicode without NUL. */
+    private static boolean storable(final JsonNode node) {
+        if (node.isTextual()) {
+            return storable(node.textValue());
+        }
+        final Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            final Map.Entry<String, JsonNode> field = fields.next();
+            if (!storable(field.getKey()) || !storable(field.getValue())) {
+                return false;
+            }
+        }
+        for (JsonNode element : node.isArray() ? node : List.<JsonNode>of()) {
+            if (!storable(element)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean storable(final String text) {
+        for (int i = 0; i < text.length(); i++) {
+            final char c = text.charAt(i);
+            if (c == 0 || Character.isLowSurrogate(c)) {
+                return false;
+            }
+            if (Character.isHighSurrogate(c)) {
+                if (i + 1 >= text.length() || !Character.isLowSurrogate(text.charAt(i + 1))) {
+                    return false;
+                }
+                i++;
+            }
+        }
+        return true;
     }
 
     private static Parsed rejected(final Incoming in, final String reason) {

@@ -87,6 +87,22 @@ class AuditStoreTest {
     }
 
     @Test
+    void shouldRejectEventWithUnpairedSurrogateAndChainTheRestWhenOneEventCannotBeStored() throws SQLException {
+        final List<AuditStore.Incoming> batch = new ArrayList<>(AuditDatabases.records(3, 0, 1));
+        final String good = new String(AuditDatabases.records(3, 1, 1).get(0).value(), StandardCharsets.UTF_8);
+        final String poison = good.replace("\"login\"", "\"login\",\"agent\":\"\\ud800\"");
+        batch.add(new AuditStore.Incoming(3, 1, poison.getBytes(StandardCharsets.UTF_8)));
+        batch.addAll(AuditDatabases.records(3, 2, 1));
+
+        sink.write(batch); // one PostgreSQL would refuse used to fail the batch on every retry
+
+        assertThat(AuditDatabases.count(writer, "SELECT count(*) FROM audit_event")).isEqualTo(2);
+        assertThat(AuditDatabases.count(writer,
+                "SELECT count(*) FROM audit_rejected WHERE reason LIKE 'text PostgreSQL cannot store%'")).isEqualTo(1);
+        assertThat(new AuditVerifier(writer).verify().findings()).isEmpty();
+    }
+
+    @Test
     void shouldWriteNothingWhenAnotherWriterAppendedToSamePartitionMeanwhile() throws SQLException {
         final AuditSinkDriver zombie = new AuditSinkDriver(writer);
         sink.write(AuditDatabases.records(4, 0, 2));

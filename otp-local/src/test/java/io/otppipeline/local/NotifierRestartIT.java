@@ -126,7 +126,8 @@ class NotifierRestartIT {
         }
         assertThat(duplicates).as("only calls in flight at the kill").isLessThanOrEqualTo(CONCURRENCY);
         assertThat(deadLetterReasons()).as("unreadable records dead-lettered, the rest went on")
-                .containsOnly("malformed", "undecryptable").contains("malformed", "undecryptable");
+                .containsOnly("malformed", "incomplete", "undecryptable")
+                .contains("malformed", "incomplete", "undecryptable");
     }
 
     private Map<String, String> produceCodes() throws Exception {
@@ -156,11 +157,15 @@ class NotifierRestartIT {
         return phoneByOtp;
     }
 
-    /** A record that is not JSON and one whose code was sealed for another otpId: both must be dead-lettered. */
+    /**
+     * A record that is not JSON, a null record (it used to stop the notifier for good) and one whose code was sealed
+     * for another otpId: all must be dead-lettered, and the partition keeps moving.
+     */
     private static void produceUnreadable(final KafkaProducer<String, byte[]> producer, final Aead aead,
                                           final Instant now) throws IOException {
         producer.send(new ProducerRecord<>(Topics.DELIVERY.name(), "acme:broken",
                 "not json".getBytes(StandardCharsets.UTF_8)));
+        producer.send(new ProducerRecord<>(Topics.DELIVERY.name(), "acme:tombstone", null));
         final OtpIssued moved = new OtpIssued("otp-moved", "acme", "user-moved", "login", Channel.SMS, "en", now,
                 now.plusSeconds(600), "+1*******9", "p1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=", aead.seal(Json.mapper().writeValueAsBytes(
                         new DeliverySecret("999999", "+15559999999")), "otp-other".getBytes(StandardCharsets.UTF_8)));

@@ -159,6 +159,10 @@ public final class NotifierService implements AutoCloseable {
         } catch (SerializationException e) {
             return new Handled(record, null, "malformed");
         }
+        if (issued == null || issued.otpId() == null || issued.tenantId() == null || issued.userId() == null
+                || issued.channel() == null || issued.secret() == null || issued.expiresAt() == null) {
+            return new Handled(record, null, "incomplete"); // a null (tombstone) or half a record: dead letter, move on
+        }
         final CloudEvent earlier = ledger.recorded(record.partition(), issued.otpId()).orElse(null);
         if (earlier != null) {
             LOG.info("otp {} already finished ({}); not sent again", issued.otpId(), earlier.type());

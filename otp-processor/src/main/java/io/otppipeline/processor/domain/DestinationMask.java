@@ -35,14 +35,24 @@ public final class DestinationMask {
         return channel == Channel.EMAIL ? maskEmail(destination) : maskPhone(destination);
     }
 
+    /**
+     * The first and last characters of the local part around {@code ***}, counted in code points so that a
+     * character outside the Basic Multilingual Plane (an emoji) is kept whole, never split into a lone surrogate
+     * that JSON consumers and PostgreSQL refuse.
+     */
     private static String maskEmail(final String address) {
         final int at = address.lastIndexOf('@');
         final String local = at < 0 ? address : address.substring(0, at);
         final String domain = at < 0 ? "" : address.substring(at);
-        if (local.length() <= 2) {
-            return local.charAt(0) + "***" + domain;
+        final int[] points = local.codePoints().toArray();
+        if (points.length == 0) {
+            return "***" + domain;
         }
-        return local.charAt(0) + "***" + local.charAt(local.length() - 1) + domain;
+        final String first = new String(points, 0, 1);
+        if (points.length <= 2) {
+            return first + "***" + domain;
+        }
+        return first + "***" + new String(points, points.length - 1, 1) + domain;
     }
 
     private static String maskPhone(final String number) {
