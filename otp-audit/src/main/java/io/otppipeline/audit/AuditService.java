@@ -6,9 +6,11 @@ import io.otppipeline.schemas.kafka.TopicAdmin;
 import io.otppipeline.schemas.kafka.Topics;
 import java.sql.SQLException;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -28,8 +30,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class AuditService implements AutoCloseable {
 
-    /** Wait after a failed database transaction before reading the batch again, in milliseconds. */
+    /** Wait after a failed database transaction before reading the batch again, in milliseconds; doubles. */
     public static final long RETRY_BACKOFF_MS = 1_000;
+    /** The longest wait between two attempts while the database is down, in milliseconds. */
+    public static final long MAX_BACKOFF_MS = 30_000;
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditService.class);
     private static final String TOPIC = Topics.EVENTS.name();
@@ -38,6 +42,9 @@ public final class AuditService implements AutoCloseable {
     private final AuditSink sink;
     private final KafkaConsumer<String, byte[]> consumer;
     private final PollingLoop<String, byte[]> loop;
+    /** Assigned partitions not yet positioned at their stored offset (only the polling thread touches it). */
+    private final Set<TopicPartition> unpositioned = new HashSet<>();
+    private long backoffMs = RETRY_BACKOFF_MS;
 
     private AuditService(final AuditConfig config, final HikariDataSource dataSource, final WriteListener listener) {
         this.dataSource = dataSource;
@@ -79,29 +86,51 @@ public final class AuditService implements AutoCloseable {
     }
 
     private void write(final ConsumerRecords<String, byte[]> records) throws InterruptedException {
+        if (!unpositioned.isEmpty()) { // the database was down when these partitions came: try again first
+            if (!trySeekToStoredPosition(unpositioned)) {
+                return;
+            }
+        }
         if (records.isEmpty()) {
             return;
         }
         try {
             sink.write(records);
             consumer.commitAsync();
+            backoffMs = RETRY_BACKOFF_MS;
         } catch (SQLException e) {
             LOG.warn("audit batch of {} records not written ({}, SQL state {}); reading it again from the stored "
-                    + "position in {} ms", records.count(), e.getClass().getSimpleName(), e.getSQLState(),
-                    RETRY_BACKOFF_MS);
-            Thread.sleep(RETRY_BACKOFF_MS);
-            seekToStoredPosition(consumer.assignment());
+                    + "position in {} ms", records.count(), e.getClass().getSimpleName(), e.getSQLState(), backoffMs);
+            pause(consumer.assignment());
         }
     }
 
-    private void seekToStoredPosition(final Collection<TopicPartition> partitions) {
-        final Map<Integer, Long> next;
+    /**
+     * Stops fetching {@code partitions} until their stored position can be read again (after a back-off that
+     * doubles up to {@value #MAX_BACKOFF_MS} ms): a database outage delays the audit log, it never ends it.
+     */
+    private void pause(final Collection<TopicPartition> partitions) throws InterruptedException {
+        consumer.pause(partitions);
+        unpositioned.addAll(partitions);
+        Thread.sleep(backoffMs);
+        backoffMs = Math.min(backoffMs * 2, MAX_BACKOFF_MS);
+    }
+
+    /** Seeks {@link #unpositioned} partitions to their stored position; {@code false} if the database is down. */
+    private boolean trySeekToStoredPosition(final Set<TopicPartition> partitions) throws InterruptedException {
+        final List<TopicPartition> assigned = partitions.stream().filter(consumer.assignment()::contains).toList();
         try {
-            next = sink.assign(partitions.stream().map(TopicPartition::partition).toList());
+            final Map<Integer, Long> next = sink.assign(assigned.stream().map(TopicPartition::partition).toList());
+            assigned.forEach(tp -> consumer.seek(tp, next.get(tp.partition())));
+            consumer.resume(assigned);
+            partitions.clear();
+            return true;
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read the stored audit position", e);
+            LOG.warn("stored audit position not readable ({}, SQL state {}); trying again in {} ms",
+                    e.getClass().getSimpleName(), e.getSQLState(), backoffMs);
+            pause(assigned);
+            return false;
         }
-        partitions.forEach(tp -> consumer.seek(tp, next.get(tp.partition())));
     }
 
     @Override
@@ -116,11 +145,14 @@ public final class AuditService implements AutoCloseable {
         @Override
         public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
             sink.revoke(partitions.stream().map(TopicPartition::partition).toList());
+            unpositioned.removeAll(partitions);
         }
 
         @Override
         public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
-            seekToStoredPosition(partitions);
+            // positioned on the next poll, by write(): a database outage now must not fail the rebalance
+            consumer.pause(partitions);
+            unpositioned.addAll(partitions);
         }
     }
 }
