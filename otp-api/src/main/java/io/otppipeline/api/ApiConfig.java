@@ -24,10 +24,15 @@ import java.nio.file.Path;
  *     together, the same setting as the processor's; default 64
  * @param totpIssuer {@code api.totp.issuer}: the service name authenticator apps show next to the account (the
  *     Key Uri Format's issuer); default {@code otp-pipeline}
+ * @param idleTimeoutMs {@code api.idle.timeout.ms}: an HTTP connection idle this long is closed, in milliseconds;
+ *     default 10000
+ * @param minRequestBytesPerSecond {@code api.min.request.bytes.per.second}: a request body arriving slower is
+ *     refused (408) and its thread freed, in bytes per second; default 1024 ({@code 0}: no minimum)
  */
 public record ApiConfig(String bootstrapServers, String host, int port, long replyTimeoutMs, int maxBodyBytes,
                         String replyGroupId, short replicationFactor, Path apiKeysFile, Path commandKeyring,
-                        String replyIsolation, int ipv6PrefixLength, String totpIssuer) {
+                        String replyIsolation, int ipv6PrefixLength, String totpIssuer, long idleTimeoutMs,
+                        long minRequestBytesPerSecond) {
 
     /**
      * Checks the isolation level.
@@ -59,6 +64,8 @@ public record ApiConfig(String bootstrapServers, String host, int port, long rep
                 s.path("secrets.command.keyring.file"),
                 s.string("api.reply.isolation", "read_uncommitted"),
                 (int) s.number("otp.guard.ipv6.prefix.length", IpKeys.DEFAULT_IPV6_PREFIX),
-                s.string("api.totp.issuer", "otp-pipeline"));
+                s.string("api.totp.issuer", "otp-pipeline"),
+                s.number("api.idle.timeout.ms", 10_000),
+                s.number("api.min.request.bytes.per.second", 1024));
     }
 }

@@ -79,6 +79,13 @@ public final class ApiService implements AutoCloseable {
             cfg.http.prefer405over404 = true;
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.port();
+            cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+            cfg.jetty.modifyHttpConfiguration(http -> {
+                // a client that trickles its body (slowloris) is cut off instead of holding a thread for the idle
+                // timeout: bodies are at most api.max.body.bytes, so a legitimate one arrives far faster
+                http.setMinRequestDataRate(config.minRequestBytesPerSecond());
+                http.setIdleTimeout(config.idleTimeoutMs());
+            });
             cfg.startup.showJavalinBanner = false;
             cfg.routes.post("/v1/otp", routes::createOtp);
             cfg.routes.post("/v1/otp/verify", routes::verifyOtp);

@@ -38,6 +38,9 @@ final class CommandGateway implements CommandBus {
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0"); // one command per request: send it now (batches form under load)
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(Math.max(timeoutMs, 1000) + 1000));
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, Long.toString(Math.max(timeoutMs, 1000)));
+        // while the broker is away, send() waits for metadata at most the reply timeout (the client default is 60 s,
+        // on the HTTP thread): the caller gets its 503 within api.reply.timeout.ms either way
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeoutMs));
         this.producer = new KafkaProducer<>(p, Topics.COMMANDS.keySerde().serializer(),
                 Topics.COMMANDS.valueSerde().serializer());
         this.replies = new ReplyListener(bootstrapServers, replyGroupId, replyIsolation);

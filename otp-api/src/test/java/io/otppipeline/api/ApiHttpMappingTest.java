@@ -27,6 +27,7 @@ import io.otppipeline.schemas.reply.RequestRefusedReply;
 import io.otppipeline.schemas.reply.UnlockReply;
 import io.otppipeline.schemas.reply.VerifyReply;
 import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -97,7 +98,7 @@ class ApiHttpMappingTest {
             }
         };
         api = ApiService.start(new ApiConfig("unused:9092", "127.0.0.1", 0, 1000, 1024, "otp-api", (short) 1,
-                dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64, "otp-pipeline"),
+                dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64, "otp-pipeline", 10_000, 1024),
                 new ApiKeys(List.of(key.entry(), admin.entry())), commandKeyring, bus, new IpVerdicts() {
                     @Override
                     public IpVerdict find(final String tenantId, final IpActivity kind, final String ip) {
@@ -208,6 +209,45 @@ class ApiHttpMappingTest {
         assertThat(json(approved).path("factorId").asText()).isEqualTo("f-1");
         assertThat(badCode.statusCode()).as("7 digits").isEqualTo(400);
         assertThat(gone.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldRefuseDuplicateKeysTrailingTokensAndCoercionWithoutEchoingWhenBodyIsNotStrictJson() throws Exception {
+        final List<String> bodies = List.of(
+                "{\"userId\":\"alice\",\"userId\":\"bob\",\"purpose\":\"login\",\"code\":\"123456\"}",
+                "{\"userId\":\"alice\",\"purpose\":\"login\",\"code\":\"123456\"} trailing",
+                "{\"userId\":12,\"purpose\":\"login\",\"code\":\"123456\"}",
+                "{\"userId\":\"alice\",\"purpose\":\"login\",\"code\":123456}",
+                "{\"userId\":\"alice\",\"purpose\":\"login\",\"code\":\"123456\",\"sneaky<script>\":1}");
+
+        for (String body : bodies) {
+            final HttpResponse<String> r = post("/v1/otp/verify", body, key.plaintext(), null);
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            assertThat(r.body()).as(body).doesNotContain("sneaky", "bob", "trailing", "123456");
+        }
+        assertThat(sent.get()).as("nothing was published").isNull();
+    }
+
+    @Test
+    void shouldAnswerProblemJsonWithoutEchoWhenJettyRefusesTheRequestItself() throws Exception {
+        final String badUri = raw("GET /v1/otp%zz<b> HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        final String hugeHeader = raw("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + "a".repeat(20_000)
+                + "\r\nConnection: close\r\n\r\n");
+
+        assertThat(badUri).startsWith("HTTP/1.1 400").containsIgnoringCase("content-type: application/problem+json")
+                .doesNotContain("%zz", "<b>");
+        assertThat(hugeHeader).startsWith("HTTP/1.1 431").containsIgnoringCase("application/problem+json")
+                .doesNotContain("aaaa");
+    }
+
+    /** Writes {@code request} on a raw socket and returns everything the server answers until it closes. */
+    private String raw(final String request) throws IOException {
+        try (Socket socket = new Socket("127.0.0.1", api.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     @Test
