@@ -143,7 +143,7 @@ public final class ApiService implements AutoCloseable {
     private static void notFound(final Context ctx, final int status, final String type, final String title) {
         if (!Problem.MEDIA_TYPE.equals(ctx.res().getContentType())) {
             Responses.problem(ctx, new ProblemException(Problem.of(status, type, title,
-                    ctx.method() + " " + ctx.path() + " is not part of this API.")));
+                    "This method and path are not part of this API (docs/API.md); the path is not repeated here.")));
         }
     }
 
