@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * <p>Routes: {@code POST /v1/otp}, {@code POST /v1/otp/verify}, {@code POST /v1/otp/{otpId}/consume},
  * {@code POST /v1/users/{userId}/unlock} (admin scope), the authenticator factors ({@code POST
  * /v1/users/{userId}/factors/totp|hotp}, {@code POST .../factors/{factorId}/confirm}, {@code DELETE
- * .../factors/{factorId}}, {@code POST /v1/factors/verify}), {@code GET /healthz} (liveness),
+ * .../factors/{factorId}}, {@code POST /v1/factors/verify}), {@code GET /healthz} (liveness: 503 once the reply listener died),
  * {@code GET /readyz} (a reply partition is assigned, so Kafka is reachable), {@code GET /metrics}
  * (Prometheus), {@code GET /openapi.yaml} (this API's OpenAPI 3.1 document, kept in
  * {@code otp-api/src/main/resources/openapi.yaml}). Every error is RFC 9457 {@code application/problem+json}.
@@ -96,7 +96,7 @@ public final class ApiService implements AutoCloseable {
             cfg.routes.post("/v1/users/{userId}/factors/{factorId}/confirm", routes::confirmFactor);
             cfg.routes.delete("/v1/users/{userId}/factors/{factorId}", routes::deleteFactor);
             cfg.routes.post("/v1/factors/verify", routes::verifyFactor);
-            cfg.routes.get("/healthz", ctx -> Responses.json(ctx, 200, Map.of("status", "ok")));
+            cfg.routes.get("/healthz", ctx -> live(ctx, gateway));
             cfg.routes.get("/readyz", ctx -> ready(ctx, gateway));
             cfg.routes.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(meters.scrape()));
@@ -128,6 +128,16 @@ public final class ApiService implements AutoCloseable {
             return in.readAllBytes();
         } catch (IOException e) {
             throw new IllegalStateException("openapi.yaml is missing from the otp-api jar", e);
+        }
+    }
+
+    /** Liveness: {@code 503} once a worker the API cannot do without has died (then only a restart helps). */
+    private static void live(final Context ctx, final CommandBus gateway) {
+        if (gateway.isAlive()) {
+            Responses.json(ctx, 200, Map.of("status", "ok"));
+        } else {
+            Responses.problem(ctx, new ProblemException(Problem.of(503, "not-live", "Not live",
+                    "The reply listener stopped; restart this instance.")));
         }
     }
 

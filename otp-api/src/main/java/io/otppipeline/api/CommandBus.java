@@ -25,6 +25,14 @@ interface CommandBus extends AutoCloseable {
     /** Whether a decision can reach this instance now (readiness). */
     boolean isReady();
 
+    /**
+     * Whether the bus's own workers still run (liveness): {@code false} once the reply listener died, which no
+     * retry brings back; an orchestrator should then restart the instance.
+     */
+    default boolean isAlive() {
+        return true;
+    }
+
     @Override
     void close();
 }

@@ -57,6 +57,11 @@ final class CommandGateway implements CommandBus {
         return replies.isReady();
     }
 
+    @Override
+    public boolean isAlive() {
+        return replies.isAlive();
+    }
+
     /**
      * Sends {@code command} and waits for its decision.
      *

@@ -85,6 +85,11 @@ final class ReplyListener implements AutoCloseable {
     }
 
     /** Whether replies can reach this instance (it holds at least one reply partition). */
+    /** Whether the listening thread runs. */
+    boolean isAlive() {
+        return loop.isAlive();
+    }
+
     boolean isReady() {
         return loop.isAlive() && !assigned.get().isEmpty();
     }

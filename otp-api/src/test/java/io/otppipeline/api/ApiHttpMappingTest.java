@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.commons.codec.binary.Base32;
@@ -68,6 +69,7 @@ class ApiHttpMappingTest {
     private final Map<String, IpVerdict> verdicts = new ConcurrentHashMap<>();
     private final AtomicReference<Function<OtpCommand, CompletableFuture<OtpReply>>> answer = new AtomicReference<>();
     private final AtomicReference<OtpCommand> sent = new AtomicReference<>();
+    private final AtomicBoolean alive = new AtomicBoolean(true);
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private ApiKeys.Issued key;
     private ApiKeys.Issued admin;
@@ -91,6 +93,11 @@ class ApiHttpMappingTest {
             @Override
             public boolean isReady() {
                 return true;
+            }
+
+            @Override
+            public boolean isAlive() {
+                return alive.get();
             }
 
             @Override
@@ -209,6 +216,20 @@ class ApiHttpMappingTest {
         assertThat(json(approved).path("factorId").asText()).isEqualTo("f-1");
         assertThat(badCode.statusCode()).as("7 digits").isEqualTo(400);
         assertThat(gone.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldFailLivenessWhenReplyListenerDied() throws Exception {
+        assertThat(http.send(HttpRequest.newBuilder(uri("/healthz")).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).isEqualTo(200);
+
+        alive.set(false);
+
+        final HttpResponse<String> dead = http.send(HttpRequest.newBuilder(uri("/healthz")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(dead.statusCode()).isEqualTo(503);
+        assertThat(dead.headers().firstValue("Content-Type")).hasValueSatisfying(
+                t -> assertThat(t).startsWith(Problem.MEDIA_TYPE));
     }
 
     @Test

@@ -22,6 +22,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serde;
@@ -133,15 +134,34 @@ final class DeliveryLedger implements AutoCloseable {
         while (times.keySet().stream().anyMatch(tp -> consumer.position(tp) < ends.get(tp))) {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 final Header h = r.headers().lastHeader(OFFSET_HEADER);
-                final long offset = h == null ? -1 : ByteBuffer.wrap(h.value()).getLong();
-                if (offset >= committed.get(r.partition())) {
-                    known.get(r.partition()).put(new String(r.key(), StandardCharsets.UTF_8),
-                            new Entry(offset, SERDE.deserializer().deserialize(r.topic(), r.value())));
-                    kept++;
+                final long offset = h == null || h.value() == null || h.value().length != Long.BYTES ? -1
+                        : ByteBuffer.wrap(h.value()).getLong();
+                if (offset < committed.get(r.partition())) {
+                    continue;
                 }
+                final CloudEvent outcome = readable(r);
+                if (outcome == null) { // a foreign or damaged record: it protects nothing, and must not stop us
+                    LOG.warn("unreadable ledger record skipped (partition {}, offset {})", r.partition(), r.offset());
+                    continue;
+                }
+                known.get(r.partition()).put(new String(r.key(), StandardCharsets.UTF_8), new Entry(offset, outcome));
+                kept++;
             }
         }
         return kept;
+    }
+
+    /** The outcome event of a ledger record, or {@code null} if it has no key or is not one. */
+    private static CloudEvent readable(final ConsumerRecord<byte[], byte[]> r) {
+        if (r.key() == null || r.value() == null) {
+            return null;
+        }
+        try {
+            final CloudEvent event = SERDE.deserializer().deserialize(r.topic(), r.value());
+            return event == null || event.type() == null ? null : event;
+        } catch (SerializationException e) {
+            return null;
+        }
     }
 
     private Properties readerSettings() {
