@@ -21,6 +21,7 @@ import io.otppipeline.schemas.kafka.TopicAdmin;
 import io.otppipeline.schemas.kafka.Topics;
 import java.io.IOException;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -111,6 +112,7 @@ class NotifierRestartIT {
             return c == null || r.offset() >= c.offset();
         }).count();
 
+        produceLedgerGarbage(); // the taking-over notifier reads the ledger first: damaged records must not stop it
         notifiers.add(startNotifier("notifier-2"));
         await().atMost(Duration.ofMinutes(2)).until(() -> sentOtpIds().size() == CODES);
 
@@ -173,6 +175,29 @@ class NotifierRestartIT {
                 Topics.DELIVERY.valueSerde().serializer().serialize(Topics.DELIVERY.name(), moved)));
     }
 
+    /** Records on the delivery ledger that are not outcomes: no key, not JSON, a header of the wrong length. */
+    private void produceLedgerGarbage() {
+        final Map<String, Object> p = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers());
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (int partition = 0; partition < Topics.DELIVERY_LEDGER.partitions(); partition++) {
+                final ProducerRecord<String, byte[]> noKey = new ProducerRecord<>(Topics.DELIVERY_LEDGER.name(),
+                        partition, null, "{}".getBytes(StandardCharsets.UTF_8));
+                noKey.headers().add("delivery-offset", ByteBuffer.allocate(8).putLong(Long.MAX_VALUE).array());
+                final ProducerRecord<String, byte[]> notJson = new ProducerRecord<>(Topics.DELIVERY_LEDGER.name(),
+                        partition, "otp-x", "not json".getBytes(StandardCharsets.UTF_8));
+                notJson.headers().add("delivery-offset", ByteBuffer.allocate(8).putLong(Long.MAX_VALUE).array());
+                final ProducerRecord<String, byte[]> shortHeader = new ProducerRecord<>(Topics.DELIVERY_LEDGER.name(),
+                        partition, "otp-y", "{}".getBytes(StandardCharsets.UTF_8));
+                shortHeader.headers().add("delivery-offset", new byte[] {1, 2, 3});
+                producer.send(noKey);
+                producer.send(notJson);
+                producer.send(shortHeader);
+            }
+            producer.flush();
+        }
+    }
+
     private List<String> deadLetterReasons() throws Exception {
         return TopicScanner.readAll(infra.bootstrapServers(), Set.of(Topics.DELIVERY_DLQ.name())).stream()
                 .map(r -> new String(r.headers().lastHeader(Topics.ERROR_HEADER).value(), StandardCharsets.UTF_8))
@@ -201,7 +226,7 @@ class NotifierRestartIT {
     private Map<String, ConsumerRecord<byte[], byte[]>> byOtpId(final String topic) throws Exception {
         final Map<String, ConsumerRecord<byte[], byte[]>> byId = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : TopicScanner.readAll(infra.bootstrapServers(), Set.of(topic))) {
-            if (r.value()[0] != '{') {
+            if (r.value() == null || r.value().length == 0 || r.value()[0] != '{') { // poison records of this test
                 continue;
             }
             final JsonNode value = Json.mapper().readTree(r.value());
