@@ -15,6 +15,7 @@ import io.otppipeline.schemas.event.CloudEvent;
 import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.reply.IssuedReply;
 import io.otppipeline.schemas.reply.ReplyStatus;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
@@ -253,6 +254,19 @@ class SendGateTopologyTest {
 
             assertThat(t.storeKeys(OtpTopology.GATE_DESTINATIONS_STORE)).isEmpty();
             assertThat(t.storeKeys(OtpTopology.GATE_LAPSES_STORE)).isEmpty();
+        }
+    }
+
+    @Test
+    void shouldDeadLetterUnreadableGateRecordWhenOneArrives() {
+        try (TopologyHarness t = harness(SendGatePolicy.DEFAULTS)) {
+            t.pipeGateRecord("acme|sms", "not a gate record".getBytes(StandardCharsets.UTF_8));
+            t.requestFor(TENANT, user(), Channel.SMS, london(1));
+
+            assertThat(t.deadLetters.readRecordsToList()).singleElement().satisfies(r -> assertThat(
+                    new String(r.headers().lastHeader("error").value(), StandardCharsets.UTF_8))
+                    .isEqualTo("unreadable send-gate record"));
+            assertThat(t.delivery.readValuesToList()).as("the gate keeps going").hasSize(1);
         }
     }
 

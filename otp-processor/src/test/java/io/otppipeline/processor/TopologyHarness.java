@@ -158,6 +158,18 @@ final class TopologyHarness implements AutoCloseable {
         tick();
     }
 
+    /** Throws away what the output topics collected (a long run would otherwise keep it all in memory). */
+    void drainOutputs() {
+        delivery.readRecordsToList();
+        eventTopic.readRecordsToList();
+        verdicts.readRecordsToList();
+    }
+
+    /** Pipes raw {@code value} bytes onto the send gate's input, as a damaged record would arrive. */
+    void pipeGateRecord(final String key, final byte[] value) {
+        gateInput.pipeInput(new TestRecord<>(key, value, new RecordHeaders(), now));
+    }
+
     /** Pipes a sweep tick stamped with the current harness time. */
     void tick() {
         final RecordHeaders headers = new RecordHeaders();
