@@ -25,6 +25,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -115,6 +116,129 @@ class OutageIT {
             postgres.close();
             smtp.stop();
         }
+    }
+
+    /**
+     * The broker stopped for 20 s under the same load, then started again on its data directory: requests during the
+     * outage are answered {@code 503} with {@code Retry-After} (never a wrong decision, never a hang past the reply
+     * timeout), requests after it succeed again, and every code a client was told about was issued exactly once.
+     */
+    @Test
+    void shouldAnswer503DuringBrokerOutageAndIssueEveryAcceptedCodeOnceAfterIt() throws Exception {
+        final int kafkaPort = freePortPair();
+        final GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+        smtp.start();
+        LocalKafka kafka = new LocalKafka(dir.resolve("kafka"), kafkaPort).start();
+        final LocalPostgres postgres = LocalPostgres.start(dir.resolve("pg"), freePort(), dir.resolve("pg.log"));
+        final DevSecrets secrets = new DevSecrets(dir.resolve("secrets")).ensure();
+        final ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
+        try (Pipeline pipeline = Pipeline.start(new PipelineSettings(kafka.bootstrapServers(), postgres.jdbcUrl(),
+                "postgres", null, "127.0.0.1", smtp.getSmtp().getPort(), 0, secrets, dir.resolve("state"), 20,
+                Map.of()))) {
+            await().atMost(Duration.ofSeconds(90)).until(pipeline::isReady);
+            final HttpClient http = HttpClient.newHttpClient();
+            final AtomicInteger sent = new AtomicInteger();
+            final Map<Integer, HttpResponse<String>> answers = new ConcurrentHashMap<>();
+            final Map<Integer, Long> sentAt = new ConcurrentHashMap<>();
+            load.scheduleAtFixedRate(() -> {
+                final int n = sent.getAndIncrement();
+                sentAt.put(n, System.nanoTime());
+                http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.apiPort() + "/v1/otp"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + secrets.apiKey())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"b-" + n + "\",\"channel\":\"email\","
+                                + "\"destination\":\"b-" + n + "@example.test\",\"purpose\":\"login\"}"))
+                        .build(), HttpResponse.BodyHandlers.ofString())
+                        .whenComplete((r, e) -> {
+                            if (r != null) {
+                                answers.put(n, r);
+                            }
+                        });
+            }, 0, 1000 / RATE, TimeUnit.MILLISECONDS);
+
+            await().atMost(Duration.ofMinutes(1)).until(() -> sent.get() >= BEFORE);
+            kafka.close();
+            final int stoppedAt = sent.get();
+            await().atMost(Duration.ofMinutes(1)).until(() -> sent.get() >= stoppedAt + 20 * RATE);
+            kafka = new LocalKafka(dir.resolve("kafka"), kafkaPort).start();
+            final int restartedAt = sent.get();
+            final long restartedNanos = System.nanoTime();
+            // recovered once 50 requests in a row, all sent after the restart, were answered 201
+            await().atMost(Duration.ofMinutes(3)).until(() -> recoveredAfter(answers, restartedAt, 50) >= 0);
+            load.shutdown();
+            final int total = sent.get();
+            await().atMost(Duration.ofMinutes(1)).until(() -> answers.size() >= total - 1);
+            final int firstRecovered = recoveredAfter(answers, restartedAt, 50);
+            final double recoverySeconds = (sentAt.get(firstRecovered) - restartedNanos) / 1e9;
+
+            final long during = answers.keySet().stream().filter(n -> n >= stoppedAt && n < restartedAt).count();
+            final long unavailable = answers.entrySet().stream().filter(e -> e.getKey() >= stoppedAt
+                    && e.getKey() < restartedAt && e.getValue().statusCode() == 503).count();
+            assertThat(answers.values()).as("201, or 503 while the broker is away; nothing else")
+                    .allSatisfy(r -> assertThat(r.statusCode()).isIn(201, 503));
+            assertThat(answers.values()).filteredOn(r -> r.statusCode() == 503)
+                    .allSatisfy(r -> assertThat(r.headers().firstValue("Retry-After")).isPresent());
+            final Map<String, Long> issued = issuedOtpIds(kafka.bootstrapServers());
+            final Set<String> told = new HashSet<>();
+            for (HttpResponse<String> r : answers.values()) {
+                if (r.statusCode() == 201) {
+                    told.add(Json.mapper().readTree(r.body()).path("otpId").asText());
+                }
+            }
+            final Set<String> lost = new HashSet<>(told);
+            lost.removeAll(issued.keySet());
+            final long duplicated = issued.values().stream().filter(c -> c > 1).count();
+            System.out.printf("OutageIT: broker down during %d requests (%d/s): %d answered 503; first of 50 successes in "
+                    + "a row sent %.1f s after the restart; %d codes told: %d lost, %d issued twice%n", during, RATE,
+                    unavailable, recoverySeconds, told.size(), lost.size(), duplicated);
+            assertThat(lost).isEmpty();
+            assertThat(duplicated).isZero();
+        } finally {
+            load.shutdownNow();
+            kafka.close();
+            postgres.close();
+            smtp.stop();
+        }
+    }
+
+    /** The first request number at or after {@code from} that starts {@code run} answers in a row, all 201; else -1. */
+    private static int recoveredAfter(final Map<Integer, HttpResponse<String>> answers, final int from, final int run) {
+        int streak = 0;
+        for (int n = from; answers.containsKey(n); n++) {
+            streak = answers.get(n).statusCode() == 201 ? streak + 1 : 0;
+            if (streak == run) {
+                return n - run + 1;
+            }
+        }
+        return -1;
+    }
+
+    /** otpId → number of committed {@code otp.issued} events naming it. */
+    private static Map<String, Long> issuedOtpIds(final String bootstrapServers) throws Exception {
+        final Map<String, Long> counts = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicScanner.readCommitted(bootstrapServers,
+                Set.of(Topics.EVENTS.name()))) {
+            final JsonNode event = Json.mapper().readTree(r.value());
+            if ("otp.issued".equals(event.path("type").asText())) {
+                counts.merge(event.path("data").path("otpId").asText(), 1L, Long::sum);
+            }
+        }
+        return counts;
+    }
+
+    private static int freePortPair() throws IOException {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (ServerSocket first = new ServerSocket(0)) {
+                final int port = first.getLocalPort();
+                try (ServerSocket second = new ServerSocket(port + 1)) {
+                    return port;
+                } catch (IOException taken) {
+                    // try another pair
+                }
+            }
+        }
+        throw new IOException("no two adjacent free ports");
     }
 
     /**
