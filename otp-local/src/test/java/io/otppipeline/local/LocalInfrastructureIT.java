@@ -2,8 +2,6 @@ package io.otppipeline.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -26,7 +24,7 @@ class LocalInfrastructureIT {
 
     @Test
     void shouldKeepTopicsWhenBrokerIsRestartedOnSameDataDirectory() throws Exception {
-        final int port = freePortPair();
+        final int port = Ports.freePair();
         try (LocalKafka kafka = new LocalKafka(dir.resolve("kafka"), port).start();
              Admin admin = admin(kafka)) {
             admin.createTopics(List.of(new NewTopic("reuse-check", 1, (short) 1))).all().get();
@@ -42,7 +40,7 @@ class LocalInfrastructureIT {
 
     @Test
     void shouldKeepRowsWhenPostgresIsRestartedOnSameDataDirectory() throws Exception {
-        final int port = freePortPair();
+        final int port = Ports.freePair();
         try (LocalPostgres postgres = LocalPostgres.start(dir.resolve("pg"), port, dir.resolve("pg.log"));
              Connection c = DriverManager.getConnection(postgres.jdbcUrl());
              Statement s = c.createStatement()) {
@@ -63,17 +61,4 @@ class LocalInfrastructureIT {
     }
 
     /** A port p with p and p + 1 free (the broker's client and controller listeners). */
-    private static int freePortPair() throws IOException {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try (ServerSocket first = new ServerSocket(0)) {
-                final int port = first.getLocalPort();
-                try (ServerSocket second = new ServerSocket(port + 1)) {
-                    return port;
-                } catch (IOException taken) {
-                    // try another pair
-                }
-            }
-        }
-        throw new IOException("no two adjacent free ports");
-    }
 }

@@ -12,8 +12,6 @@ import io.otppipeline.audit.AuditVerifier;
 import io.otppipeline.audit.JdbcLogin;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.kafka.Topics;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,7 +55,7 @@ class OutageIT {
 
     @Test
     void shouldLoseNoAuditEventWhenPostgresIsDownForAMinuteUnderLoad() throws Exception {
-        final int pgPort = freePort();
+        final int pgPort = Ports.free();
         final GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
         smtp.start();
         LocalPostgres postgres = LocalPostgres.start(dir.resolve("pg"), pgPort, dir.resolve("pg.log"));
@@ -125,11 +123,11 @@ class OutageIT {
      */
     @Test
     void shouldAnswer503DuringBrokerOutageAndIssueEveryAcceptedCodeOnceAfterIt() throws Exception {
-        final int kafkaPort = freePortPair();
+        final int kafkaPort = Ports.freePair();
         final GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
         smtp.start();
         LocalKafka kafka = new LocalKafka(dir.resolve("kafka"), kafkaPort).start();
-        final LocalPostgres postgres = LocalPostgres.start(dir.resolve("pg"), freePort(), dir.resolve("pg.log"));
+        final LocalPostgres postgres = LocalPostgres.start(dir.resolve("pg"), Ports.free(), dir.resolve("pg.log"));
         final DevSecrets secrets = new DevSecrets(dir.resolve("secrets")).ensure();
         final ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
         try (Pipeline pipeline = Pipeline.start(new PipelineSettings(kafka.bootstrapServers(), postgres.jdbcUrl(),
@@ -227,19 +225,6 @@ class OutageIT {
         return counts;
     }
 
-    private static int freePortPair() throws IOException {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try (ServerSocket first = new ServerSocket(0)) {
-                final int port = first.getLocalPort();
-                try (ServerSocket second = new ServerSocket(port + 1)) {
-                    return port;
-                } catch (IOException taken) {
-                    // try another pair
-                }
-            }
-        }
-        throw new IOException("no two adjacent free ports");
-    }
 
     /**
      * Waits until every committed event of the topic is in the audit table (or, by position, in audit_rejected),
@@ -278,9 +263,4 @@ class OutageIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }
