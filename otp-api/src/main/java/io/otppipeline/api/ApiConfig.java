@@ -24,8 +24,8 @@ import java.nio.file.Path;
  *     together, the same setting as the processor's; default 64
  * @param totpIssuer {@code api.totp.issuer}: the service name authenticator apps show next to the account (the
  *     Key Uri Format's issuer); default {@code otp-pipeline}
- * @param idleTimeoutMs {@code api.idle.timeout.ms}: an HTTP connection idle this long is closed, in milliseconds;
- *     default 10000
+ * @param idleTimeoutMs {@code api.idle.timeout.ms}: the longest a blocking read of a request (or write of an answer)
+ *     waits for the client, in milliseconds (Jetty's {@code HttpConfiguration} idle timeout); default 10000
  * @param minRequestBytesPerSecond {@code api.min.request.bytes.per.second}: a request body arriving slower is
  *     refused (408) and its thread freed, in bytes per second; default 1024 ({@code 0}: no minimum)
  */

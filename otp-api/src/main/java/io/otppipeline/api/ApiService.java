@@ -96,7 +96,7 @@ public final class ApiService implements AutoCloseable {
             cfg.routes.post("/v1/users/{userId}/factors/{factorId}/confirm", routes::confirmFactor);
             cfg.routes.delete("/v1/users/{userId}/factors/{factorId}", routes::deleteFactor);
             cfg.routes.post("/v1/factors/verify", routes::verifyFactor);
-            cfg.routes.get("/healthz", ctx -> live(ctx, gateway));
+            cfg.routes.get("/healthz", ctx -> live(ctx, gateway, verdicts));
             cfg.routes.get("/readyz", ctx -> ready(ctx, gateway));
             cfg.routes.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(meters.scrape()));
@@ -132,12 +132,12 @@ public final class ApiService implements AutoCloseable {
     }
 
     /** Liveness: {@code 503} once a worker the API cannot do without has died (then only a restart helps). */
-    private static void live(final Context ctx, final CommandBus gateway) {
-        if (gateway.isAlive()) {
+    private static void live(final Context ctx, final CommandBus gateway, final IpVerdicts verdicts) {
+        if (gateway.isAlive() && verdicts.isAlive()) {
             Responses.json(ctx, 200, Map.of("status", "ok"));
         } else {
             Responses.problem(ctx, new ProblemException(Problem.of(503, "not-live", "Not live",
-                    "The reply listener stopped; restart this instance.")));
+                    "A worker of this instance stopped (reply listener or IP verdict reader); restart it.")));
         }
     }
 

@@ -31,6 +31,11 @@ interface IpVerdicts extends AutoCloseable {
      */
     IpVerdict find(String tenantId, IpActivity kind, String ip);
 
+    /** Whether the reader of the verdicts still runs (liveness); without it the IP guard is silently off. */
+    default boolean isAlive() {
+        return true;
+    }
+
     @Override
     void close();
 }

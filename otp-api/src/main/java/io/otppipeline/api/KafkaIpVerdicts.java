@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.slf4j.Logger;
@@ -42,13 +43,33 @@ final class KafkaIpVerdicts implements IpVerdicts {
         final Properties p = PollingLoop.readCommittedConsumer(bootstrapServers, "otp-api-ip-verdicts", "earliest");
         final KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
                 new ByteArrayDeserializer());
-        loop = new PollingLoop<>("otp-api-ip-verdicts", consumer, c -> {
-            final var partitions = c.partitionsFor(Topics.IP_VERDICTS.name()).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            c.assign(partitions);
-            c.seekToBeginning(partitions);
-        }, records -> records.forEach(this::apply));
+        loop = new PollingLoop<>("otp-api-ip-verdicts", consumer, KafkaIpVerdicts::assignAll,
+                records -> records.forEach(this::apply));
         loop.start();
+    }
+
+    /**
+     * Assigns every partition of the verdict topic from its beginning; while the broker cannot say which partitions
+     * there are (it is away at start), asks again instead of letting the reader die.
+     */
+    private static void assignAll(final KafkaConsumer<String, byte[]> consumer) {
+        while (true) {
+            try {
+                final var partitions = consumer.partitionsFor(Topics.IP_VERDICTS.name()).stream()
+                        .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                return;
+            } catch (TimeoutException e) {
+                LOG.warn("partitions of {} not known yet ({}); asking again", Topics.IP_VERDICTS.name(),
+                        e.getClass().getSimpleName());
+            }
+        }
+    }
+
+    @Override
+    public boolean isAlive() {
+        return loop.isAlive();
     }
 
     private void apply(final ConsumerRecord<String, byte[]> record) {

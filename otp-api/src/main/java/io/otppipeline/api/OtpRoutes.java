@@ -126,7 +126,8 @@ final class OtpRoutes {
         answer(ctx, "enrol", new FactorEnrolRequested(commandId, tenant, userId, type, body.client(), Instant.now(),
                 seal(secret, commandId), key), reply -> reply instanceof FactorEnrolledReply enrolled
                 && !enrolled.replayed()
-                ? new HttpAnswer(201, Map.of(), FactorEnrollment.body(enrolled, issuer, userId, secret))
+                ? new HttpAnswer(201, Map.of("Cache-Control", "no-store"),
+                        FactorEnrollment.body(enrolled, issuer, userId, secret))
                 : ReplyAnswers.of(reply));
     }
 

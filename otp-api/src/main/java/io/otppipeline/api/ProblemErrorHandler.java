@@ -23,6 +23,7 @@ final class ProblemErrorHandler extends ErrorHandler {
     @Override
     public boolean handle(final Request request, final Response response, final Callback callback) {
         final int status = response.getStatus() >= 400 ? response.getStatus() : HttpStatus.INTERNAL_SERVER_ERROR_500;
+        response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, Problem.MEDIA_TYPE);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         response.write(true, body(status), callback);

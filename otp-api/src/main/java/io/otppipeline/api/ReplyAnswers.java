@@ -165,8 +165,8 @@ final class ReplyAnswers implements OtpReply.Visitor<HttpAnswer> {
     public HttpAnswer factorEnrolled(final FactorEnrolledReply r) {
         if (r.replayed()) {
             return answer(409, r, Problem.of(409, "factor-secret-shown-once", "Factor already enrolled",
-                    "This Idempotency-Key enrolled factor " + r.factorId() + "; its secret is shown only in the "
-                            + "first answer. Confirm it with a code, or delete it and enrol again."), Map.of());
+                    "This Idempotency-Key enrolled a factor already; its secret is shown only in the first answer. "
+                            + "Enrol again with a new key (an unconfirmed factor lapses on its own)."), Map.of());
         }
         return answer(201, r, new FactorBody(r.status().wireName(), r.factorId(), r.type().wireName(), null, null,
                 null, null), Map.of());
@@ -189,7 +189,7 @@ final class ReplyAnswers implements OtpReply.Visitor<HttpAnswer> {
     public HttpAnswer factorDeleted(final FactorDeletedReply r) {
         if (r.status() == ReplyStatus.NOT_FOUND) {
             return answer(404, r, Problem.of(404, "factor-not-found", "No such factor",
-                    "The user has no factor " + r.factorId() + "."), Map.of());
+                    "The user has no factor with this id."), Map.of());
         }
         return answer(200, r, new Done(r.status().wireName(), null, flag(r)), Map.of());
     }

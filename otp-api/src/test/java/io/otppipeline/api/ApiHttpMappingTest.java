@@ -184,6 +184,7 @@ class ApiHttpMappingTest {
         assertThat(json(r).path("otpauthUri").asText()).isEqualTo("otpauth://totp/otp-pipeline:alice?secret=" + base32
                 + "&issuer=otp-pipeline&algorithm=SHA1&digits=6&period=30");
         assertThat(json(r).path("qrPngBase64").asText()).isNotBlank();
+        assertThat(r.headers().firstValue("Cache-Control")).as("a secret is never cached").contains("no-store");
     }
 
     @Test

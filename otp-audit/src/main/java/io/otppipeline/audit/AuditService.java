@@ -128,7 +128,9 @@ public final class AuditService implements AutoCloseable {
         } catch (SQLException e) {
             LOG.warn("stored audit position not readable ({}, SQL state {}); trying again in {} ms",
                     e.getClass().getSimpleName(), e.getSQLState(), backoffMs);
-            pause(assigned);
+            // every assigned partition, not only these: the caller drops the batch it polled, so the partitions that
+            // were flowing must be read again from their stored position too
+            pause(consumer.assignment());
             return false;
         }
     }

@@ -103,6 +103,18 @@ class AuditStoreTest {
     }
 
     @Test
+    void shouldChainEventWhenItsTextMerelyContainsBackslashU0000() throws SQLException {
+        final String good = new String(AuditDatabases.records(5, 0, 1).get(0).value(), StandardCharsets.UTF_8);
+        // the six characters \u0000 typed by a client (escaped backslash in JSON): text, not a NUL
+        final String typed = good.replace("\"login\"", "\"login\",\"agent\":\"\\\\u0000\"");
+
+        sink.write(List.of(new AuditStore.Incoming(5, 0, typed.getBytes(StandardCharsets.UTF_8))));
+
+        assertThat(AuditDatabases.count(writer, "SELECT count(*) FROM audit_event")).isEqualTo(1);
+        assertThat(AuditDatabases.count(writer, "SELECT count(*) FROM audit_rejected")).isZero();
+    }
+
+    @Test
     void shouldWriteNothingWhenAnotherWriterAppendedToSamePartitionMeanwhile() throws SQLException {
         final AuditSinkDriver zombie = new AuditSinkDriver(writer);
         sink.write(AuditDatabases.records(4, 0, 2));

@@ -74,7 +74,10 @@ class AuthenticatorTopologyTest {
             for (int i = 0; i < 4; i++) {
                 assertThat(t.verifyFactor(wrong(totp(t, 0))).status()).isEqualTo(ReplyStatus.DENIED);
             }
+            t.events();
             assertThat(t.verifyFactor(wrong(totp(t, 0))).retryAfterSeconds()).isEqualTo(900L);
+            assertThat(t.events().stream().filter(e -> e.type().equals(EventTypes.FACTOR_VERIFICATION_COMPLETED))
+                    .map(e -> e.data().path("userFailures").asInt())).as("the count that tipped it").containsExactly(5);
 
             assertThat(t.verifyFactor(totp(t, 0)).status()).isEqualTo(ReplyStatus.LOCKED);
             assertThat(t.request("login")).as("the lockout is the user's, for every factor and code")

@@ -186,6 +186,15 @@ final class Authenticators {
         }
     }
 
+    /**
+     * How long the answer to a factor code is replayed for its {@code Idempotency-Key}, in milliseconds: the span of
+     * steps a code is accepted in (2 × skew + 1 steps, 90 s by default).
+     */
+    private long replayMs() {
+        final FactorRules f = rules.factors();
+        return (2L * f.skewSteps() + 1) * f.periodSeconds() * 1000L;
+    }
+
     /** Associated data of a sealed secret: binds it to its user and factor, so it cannot be moved. */
     private static byte[] associatedData(final DecisionContext ctx, final String factorId) {
         return (ctx.tenantId() + ":" + ctx.userId() + " " + factorId).getBytes(StandardCharsets.UTF_8);
@@ -235,17 +244,28 @@ final class Authenticators {
             final UserState next = state.withFailure(ctx, rules.lockout(), address);
             final Long lockedFor = next.lockedAt(address, ctx.nowMs())
                     ? SendLimits.seconds(next.lockRemainingMs(address, ctx.nowMs())) : null;
-            return answer(next, ReplyStatus.DENIED, factorId, lockedFor);
+            // a failure that starts a lockout empties the window: the event reports the count that tipped it
+            return answer(next, ReplyStatus.DENIED, factorId, lockedFor, state.lockout().failuresMs().size() + 1);
         }
 
         Decision answer(final UserState next, final ReplyStatus status, final String factorId,
                         final Long retryAfterSeconds) {
+            return answer(next, status, factorId, retryAfterSeconds, next.lockout().failuresMs().size());
+        }
+
+        /**
+         * Emits {@code otp.factor.verification.completed} and answers. A repeated {@code Idempotency-Key} gets this
+         * answer again for {@link #replayMs()} only: an approval replayed long after its code's steps passed would
+         * outlive the code (as an emailed code's replay never outlives the code).
+         */
+        Decision answer(final UserState next, final ReplyStatus status, final String factorId,
+                        final Long retryAfterSeconds, final int userFailures) {
             ctx.emit(EventTypes.FACTOR_VERIFICATION_COMPLETED, new FactorVerificationData(factorId, commandId, step,
-                    status.wireName(), next.lockout().failuresMs().size(), retryAfterSeconds, ctx.client()));
+                    status.wireName(), userFailures, retryAfterSeconds, ctx.client()));
             final boolean challenge = status != ReplyStatus.APPROVED && status != ReplyStatus.ACTIVE
                     && Challenge.required(next, ip, rules.lockout(), address, ctx.nowMs());
             return new Decision(next, new FactorCheckReply(commandId, status, factorId, retryAfterSeconds, challenge,
-                    false), ctx.events(), null, ctx.nowMs() + rules.idempotencyTtlMs());
+                    false), ctx.events(), null, ctx.nowMs() + Math.min(rules.idempotencyTtlMs(), replayMs()));
         }
     }
 }
