@@ -12,6 +12,11 @@ import io.otppipeline.audit.AuditVerifier;
 import io.otppipeline.audit.JdbcLogin;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.kafka.Topics;
+import jakarta.mail.MessagingException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,15 +28,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -197,6 +206,181 @@ class OutageIT {
             kafka.close();
             postgres.close();
             smtp.stop();
+        }
+    }
+
+    /**
+     * The SMTP server hangs (accepts connections and never greets) for a while under steady load, then answers again
+     * (a proxy in front of GreenMail switched back to forwarding): the API answers every request; codes caught in the
+     * hang time out, are retried, and end as a delivery outcome (failed or suppressed), never stuck; codes requested
+     * after the recovery are mailed; no address receives a code twice.
+     */
+    @Test
+    void shouldMailEveryCodeOnceAndNoneTwiceWhenSmtpHangsForAWhile() throws Exception {
+        final GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
+        smtp.start();
+        final DevSecrets secrets = new DevSecrets(dir.resolve("secrets")).ensure();
+        final ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
+        try (HangingProxy proxy = new HangingProxy(smtp.getSmtp().getPort());
+             TestInfrastructure infra = TestInfrastructure.start();
+             Pipeline pipeline = Pipeline.start(new PipelineSettings(infra.bootstrapServers(), infra.jdbcUrl(),
+                     infra.jdbcUser(), null, "127.0.0.1", proxy.port(), 0, secrets, dir.resolve("state"), 20,
+                     Map.of("smtp.timeout.ms", "1000", "notifier.retry.max.attempts", "2")))) {
+            await().atMost(Duration.ofSeconds(90)).until(pipeline::isReady);
+            final HttpClient http = HttpClient.newHttpClient();
+            final AtomicInteger sent = new AtomicInteger();
+            final Map<Integer, Integer> statusByRequest = new ConcurrentHashMap<>();
+            load.scheduleAtFixedRate(() -> {
+                final int n = sent.getAndIncrement();
+                http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.apiPort() + "/v1/otp"))
+                        .header("Authorization", "Bearer " + secrets.apiKey())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"m-" + n + "\",\"channel\":\"email\","
+                                + "\"destination\":\"m-" + n + "@example.test\",\"purpose\":\"login\"}"))
+                        .build(), HttpResponse.BodyHandlers.discarding())
+                        .whenComplete((r, e) -> statusByRequest.put(n, e == null ? r.statusCode() : -1));
+            }, 0, 1000 / RATE, TimeUnit.MILLISECONDS);
+
+            await().atMost(Duration.ofMinutes(1)).until(() -> sent.get() >= BEFORE);
+            proxy.hang(true);
+            final int hungFrom = sent.get();
+            await().atMost(Duration.ofMinutes(1)).until(() -> sent.get() >= hungFrom + 20 * RATE);
+            proxy.hang(false);
+            final int recoveredFrom = sent.get();
+            final long recoveredNanos = System.nanoTime();
+            // the provider's circuit breaker opened during the hang; it lets trial calls through after
+            // notifier.breaker.open.ms (30 s): recovered once the 30 newest codes have all been mailed
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> mailedRun(smtp, sent.get() - 40, 30));
+            final double recoverySeconds = (System.nanoTime() - recoveredNanos) / 1e9;
+            load.shutdown();
+            final int total = sent.get();
+            await().atMost(Duration.ofMinutes(1)).until(() -> statusByRequest.size() == total);
+
+            // every code ends with one outcome event; those requested after the recovery are mailed
+            final Map<String, String> outcomes = new ConcurrentHashMap<>();
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                outcomes.clear();
+                outcomes.putAll(deliveryOutcomes(infra.bootstrapServers()));
+                return outcomes.size() >= total;
+            });
+            final Map<String, Long> mailsPerAddress = Arrays.stream(smtp.getReceivedMessages())
+                    .map(m -> {
+                        try {
+                            return m.getAllRecipients()[0].toString();
+                        } catch (MessagingException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }).collect(Collectors.groupingBy(a -> a, Collectors.counting()));
+            final long notSent = outcomes.values().stream().filter(t -> !t.equals("otp.delivery.sent")).count();
+            final long twice = mailsPerAddress.values().stream().filter(c -> c > 1).count();
+            System.out.printf("OutageIT: SMTP hung during %d requests (%d/s): %d not 201; %d codes: %d mailed, %d "
+                    + "failed or suppressed (each with one outcome event), %d addresses mailed twice; mail flowed "
+                    + "again %.1f s after the server answered%n", recoveredFrom - hungFrom, RATE,
+                    statusByRequest.values().stream().filter(c -> c != 201).count(), total,
+                    outcomes.size() - notSent, notSent, twice, recoverySeconds);
+
+            assertThat(statusByRequest.values()).as("the API does not wait for mail").containsOnly(201);
+            assertThat(outcomes).as("no code stuck without an outcome").hasSizeGreaterThanOrEqualTo(total);
+            assertThat(twice).isZero();
+        } finally {
+            load.shutdownNow();
+            smtp.stop();
+        }
+    }
+
+    /** Whether the {@code run} codes requested from number {@code from} on have all been mailed. */
+    private static boolean mailedRun(final GreenMail smtp, final int from, final int run) throws MessagingException {
+        final Set<String> mailed = new HashSet<>();
+        for (var m : smtp.getReceivedMessages()) {
+            mailed.add(m.getAllRecipients()[0].toString());
+        }
+        for (int n = Math.max(from, 0); n < from + run; n++) {
+            if (!mailed.contains("m-" + n + "@example.test")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** otpId → type of the delivery outcome event of every committed outcome. */
+    private static Map<String, String> deliveryOutcomes(final String bootstrapServers) throws Exception {
+        final Map<String, String> outcomes = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : TopicScanner.readCommitted(bootstrapServers,
+                Set.of(Topics.EVENTS.name()))) {
+            final JsonNode event = Json.mapper().readTree(r.value());
+            if (event.path("type").asText().startsWith("otp.delivery.")) {
+                outcomes.put(event.path("data").path("otpId").asText(), event.path("type").asText());
+            }
+        }
+        return outcomes;
+    }
+
+    /** A TCP proxy to an SMTP server that, while hanging, accepts connections and never says a word. */
+    private static final class HangingProxy implements AutoCloseable {
+
+        private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        private final int target;
+        private volatile boolean hanging;
+        private final List<Socket> held = new CopyOnWriteArrayList<>();
+        private final Thread acceptor;
+
+        HangingProxy(final int target) throws IOException {
+            this.target = target;
+            this.acceptor = new Thread(this::accept, "smtp-proxy");
+            acceptor.setDaemon(true);
+            acceptor.start();
+        }
+
+        int port() {
+            return server.getLocalPort();
+        }
+
+        void hang(final boolean on) {
+            hanging = on;
+        }
+
+        private void accept() {
+            while (!server.isClosed()) {
+                try {
+                    final Socket client = server.accept();
+                    held.add(client);
+                    if (!hanging) {
+                        final Socket upstream = new Socket("127.0.0.1", target);
+                        held.add(upstream);
+                        pipe(client, upstream);
+                        pipe(upstream, client);
+                    }
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }
+
+        private static void pipe(final Socket from, final Socket to) {
+            final Thread t = new Thread(() -> {
+                try {
+                    from.getInputStream().transferTo(to.getOutputStream());
+                } catch (IOException e) {
+                    // one side closed
+                } finally {
+                    try {
+                        to.shutdownOutput();
+                    } catch (IOException e) {
+                        // already closed
+                    }
+                }
+            }, "smtp-proxy-pipe");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+            for (Socket s : held) {
+                s.close();
+            }
         }
     }
 
