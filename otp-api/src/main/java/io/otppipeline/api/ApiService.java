@@ -12,6 +12,9 @@ import io.otppipeline.schemas.kafka.TopicAdmin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
+import org.eclipse.jetty.http.BadMessageException;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.handler.EagerContentHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,6 +83,10 @@ public final class ApiService implements AutoCloseable {
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.port();
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+            // read a request's body without a thread (asynchronously) before the routes see it: a client that
+            // trickles its body (slowloris) then holds a connection, not one of the threads /healthz needs too
+            cfg.jetty.modifyServletContextHandler(context -> context.insertHandler(new EagerContentHandler(
+                    new EagerContentHandler.RetainedContentLoaderFactory(config.maxBodyBytes(), 64, true))));
             cfg.jetty.modifyHttpConfiguration(http -> {
                 // a client that trickles its body (slowloris) is cut off instead of holding a thread for the idle
                 // timeout: bodies are at most api.max.body.bytes, so a legitimate one arrives far faster
@@ -110,6 +117,12 @@ public final class ApiService implements AutoCloseable {
                     Responses.problem(ctx, new ProblemException(Problem.of(e.getStatus(), "http-" + e.getStatus(),
                             e.getMessage(), e.getMessage())));
                 }
+            });
+            cfg.routes.exception(BadMessageException.class, (e, ctx) -> {
+                // Jetty refused the request while the route read it (a body slower than the minimum rate: 408)
+                LOG.debug("request refused by Jetty: {}", e.getCode());
+                Responses.problem(ctx, new ProblemException(Problem.of(e.getCode(), "http-" + e.getCode(),
+                        HttpStatus.getMessage(e.getCode()), "The request could not be read.")));
             });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);

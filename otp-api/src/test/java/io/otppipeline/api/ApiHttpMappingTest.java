@@ -34,7 +34,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -260,6 +262,30 @@ class ApiHttpMappingTest {
                 .doesNotContain("%zz", "<b>");
         assertThat(hugeHeader).startsWith("HTTP/1.1 431").containsIgnoringCase("application/problem+json")
                 .doesNotContain("aaaa");
+    }
+
+    @Test
+    void shouldStillAnswerHealthWhenThreeHundredClientsTrickleTheirBodies() throws Exception {
+        final List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 300; i++) {
+                final Socket socket = new Socket("127.0.0.1", api.port());
+                socket.getOutputStream().write(("POST /v1/otp HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        + "Authorization: Bearer " + key.plaintext() + "\r\nContent-Length: 1000\r\n\r\n{")
+                        .getBytes(StandardCharsets.ISO_8859_1));
+                socket.getOutputStream().flush();
+                slow.add(socket);
+            }
+
+            final HttpResponse<String> health = http.send(HttpRequest.newBuilder(uri("/healthz"))
+                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(health.statusCode()).isEqualTo(200);
+        } finally {
+            for (Socket socket : slow) {
+                socket.close();
+            }
+        }
     }
 
     /** Writes {@code request} on a raw socket and returns everything the server answers until it closes. */
