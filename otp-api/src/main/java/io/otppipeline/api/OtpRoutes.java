@@ -76,7 +76,9 @@ final class OtpRoutes {
     /** {@code POST /v1/otp/verify}. */
     void verifyOtp(final Context ctx) {
         final String tenant = authenticate(ctx).tenant();
-        final VerifyOtpRequest body = JsonBody.read(ctx, VerifyOtpRequest.class);
+        final VerifyOtpRequest typed = JsonBody.read(ctx, VerifyOtpRequest.class);
+        final VerifyOtpRequest body = new VerifyOtpRequest(typed.userId(), typed.purpose(),
+                RequestValidator.normalizeCode(typed.code()), typed.otpId(), typed.client());
         RequestValidator.check(body);
         final IdempotencyKey key = idempotency.read(ctx, "verify", tenant, body);
         final String commandId = UUID.randomUUID().toString();
@@ -136,7 +138,9 @@ final class OtpRoutes {
         final String tenant = authenticate(ctx).tenant();
         final String userId = ctx.pathParam("userId");
         final String factorId = ctx.pathParam("factorId");
-        final FactorRequests.Confirm body = JsonBody.read(ctx, FactorRequests.Confirm.class);
+        final FactorRequests.Confirm typed = JsonBody.read(ctx, FactorRequests.Confirm.class);
+        final FactorRequests.Confirm body = new FactorRequests.Confirm(RequestValidator.normalizeCode(typed.code()),
+                typed.client());
         RequestValidator.checkFactorPath(userId, factorId);
         RequestValidator.checkFactorCode(userId, factorId, body.code(), body.client());
         final IdempotencyKey key = idempotency.read(ctx, "confirm", tenant, Map.of("userId", userId,
@@ -149,7 +153,9 @@ final class OtpRoutes {
     /** {@code POST /v1/factors/verify}: a code from the user's authenticator app. */
     void verifyFactor(final Context ctx) {
         final String tenant = authenticate(ctx).tenant();
-        final FactorRequests.Verify body = JsonBody.read(ctx, FactorRequests.Verify.class);
+        final FactorRequests.Verify typed = JsonBody.read(ctx, FactorRequests.Verify.class);
+        final FactorRequests.Verify body = new FactorRequests.Verify(typed.userId(),
+                RequestValidator.normalizeCode(typed.code()), typed.factorId(), typed.client());
         RequestValidator.checkFactorCode(body.userId(), body.factorId(), body.code(), body.client());
         final IdempotencyKey key = idempotency.read(ctx, "verify-factor", tenant, body);
         final String commandId = UUID.randomUUID().toString();

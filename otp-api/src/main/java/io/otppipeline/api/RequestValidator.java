@@ -147,6 +147,33 @@ final class RequestValidator {
     }
 
     /**
+     * A typed code as people type or paste it, reduced to ASCII digits before it is checked (seed 001: "123 456" is
+     * 123456): spaces of any kind and dashes of any kind are removed, and every Unicode decimal digit (full-width
+     * {@code １２３}, Arabic-Indic, …) becomes its ASCII digit. Anything else is kept, so the pattern check still
+     * refuses it.
+     *
+     * @return the normal form, or {@code null} for {@code null}
+     */
+    static String normalizeCode(final String code) {
+        if (code == null) {
+            return null;
+        }
+        final StringBuilder digits = new StringBuilder(code.length());
+        code.codePoints().forEach(cp -> {
+            if (Character.isSpaceChar(cp) || Character.isWhitespace(cp)
+                    || Character.getType(cp) == Character.DASH_PUNCTUATION || cp == '\u2212') {
+                return; // separators people type between groups: "123 456", "123-456", "１２３　４５６"
+            }
+            if (Character.isDigit(cp)) {
+                digits.append((char) ('0' + Character.digit(cp, 10)));
+            } else {
+                digits.appendCodePoint(cp);
+            }
+        });
+        return digits.toString();
+    }
+
+    /**
      * Whether {@code value} is text every consumer can store: no control character (C0, DEL, C1: NUL among them,
      * which PostgreSQL refuses) and no unpaired UTF-16 surrogate (which is not Unicode text at all, and which
      * PostgreSQL's JSONB refuses); so nothing that reaches the event stream can stop the audit log.

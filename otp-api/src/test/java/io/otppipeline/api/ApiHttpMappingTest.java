@@ -222,6 +222,19 @@ class ApiHttpMappingTest {
     }
 
     @Test
+    void shouldSealNormalisedCodeWhenUserTypedItWithSpaceAndFullWidthDigits() throws Exception {
+        decide(id -> new VerifyReply(id, ReplyStatus.APPROVED, "otp-1", null, null, false, false));
+
+        final HttpResponse<String> r = post("/v1/otp/verify", "{\"userId\":\"alice\",\"purpose\":\"login\","
+                + "\"code\":\"\uff11\uff12\uff13 456\"}", key.plaintext(), null);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        final OtpVerifyAttempted command = (OtpVerifyAttempted) sent.get();
+        assertThat(new String(new Aead(commandKeyring).open(command.code(),
+                command.commandId().getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8)).isEqualTo("123456");
+    }
+
+    @Test
     void shouldFailLivenessWhenReplyListenerDied() throws Exception {
         assertThat(http.send(HttpRequest.newBuilder(uri("/healthz")).build(), HttpResponse.BodyHandlers.ofString())
                 .statusCode()).isEqualTo(200);

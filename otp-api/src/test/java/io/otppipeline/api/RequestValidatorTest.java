@@ -106,6 +106,17 @@ class RequestValidatorTest {
                 .isEqualTo("\ud83d\ude00bc@example.com");
     }
 
+    @Test
+    void shouldReduceCodeToAsciiDigitsWhenTypedWithSpacesDashesOrFullWidthDigits() {
+        assertThat(RequestValidator.normalizeCode("123 456")).isEqualTo("123456");
+        assertThat(RequestValidator.normalizeCode("123-456")).isEqualTo("123456");
+        assertThat(RequestValidator.normalizeCode(" 12\u00a034\u2013 56\t")).isEqualTo("123456");
+        assertThat(RequestValidator.normalizeCode("\uff11\uff12\uff13\u3000\uff14\uff15\uff16")).isEqualTo("123456");
+        assertThat(RequestValidator.normalizeCode("\u0661\u0662\u0663\u0664\u0665\u0666")).isEqualTo("123456");
+        assertThat(RequestValidator.normalizeCode("12a456")).as("letters are kept, so the check refuses them")
+                .isEqualTo("12a456");
+    }
+
     private static Problem problemOf(final CreateOtpRequest request) {
         return catchThrowableOfType(ProblemException.class, () -> RequestValidator.checked(request)).problem();
     }
