@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * otp-api as a running service: the HTTP server (Javalin on Jetty 12) and its Kafka request-reply gateway.
  *
- * <p>Routes: {@code POST /v1/otp}, {@code POST /v1/otp/verify}, {@code POST /v1/otp/{otpId}/consume},
+ * <p>Routes: {@code POST /v1/otp}, {@code POST /v1/otp/verify}, {@code POST /v1/otp/{otpId}/consume}, {@code POST /v1/otp/{otpId}/cancel},
  * {@code POST /v1/users/{userId}/unlock} (admin scope), the authenticator factors ({@code POST
  * /v1/users/{userId}/factors/totp|hotp}, {@code POST .../factors/{factorId}/confirm}, {@code DELETE
  * .../factors/{factorId}}, {@code POST /v1/factors/verify}), {@code GET /healthz} (liveness: 503 once the reply listener died),
@@ -97,6 +97,7 @@ public final class ApiService implements AutoCloseable {
             cfg.routes.post("/v1/otp", routes::createOtp);
             cfg.routes.post("/v1/otp/verify", routes::verifyOtp);
             cfg.routes.post("/v1/otp/{otpId}/consume", routes::consumeOtp);
+            cfg.routes.post("/v1/otp/{otpId}/cancel", routes::cancelOtp);
             cfg.routes.post("/v1/users/{userId}/unlock", routes::unlockUser);
             cfg.routes.post("/v1/users/{userId}/factors/totp", ctx -> routes.enrolFactor(ctx, FactorType.TOTP));
             cfg.routes.post("/v1/users/{userId}/factors/hotp", ctx -> routes.enrolFactor(ctx, FactorType.HOTP));

@@ -11,6 +11,7 @@ import io.otppipeline.schemas.command.FactorType;
 import io.otppipeline.schemas.command.FactorVerifyAttempted;
 import io.otppipeline.schemas.command.IdempotencyKey;
 import io.otppipeline.schemas.command.IpActivity;
+import io.otppipeline.schemas.command.OtpCancelRequested;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
 import io.otppipeline.schemas.command.OtpRequested;
@@ -95,6 +96,17 @@ final class OtpRoutes {
         RequestValidator.check(otpId, body);
         final IdempotencyKey key = idempotency.read(ctx, "consume", tenant, Map.of("otpId", otpId, "body", body));
         answer(ctx, "consume", new OtpConsumeRequested(UUID.randomUUID().toString(), tenant, body.userId(), otpId,
+                body.client(), Instant.now(), key));
+    }
+
+    /** {@code POST /v1/otp/{otpId}/cancel}: the pending code can no longer be verified. */
+    void cancelOtp(final Context ctx) {
+        final String tenant = authenticate(ctx).tenant();
+        final String otpId = ctx.pathParam("otpId");
+        final ConsumeOtpRequest body = JsonBody.read(ctx, ConsumeOtpRequest.class);
+        RequestValidator.check(otpId, body);
+        final IdempotencyKey key = idempotency.read(ctx, "cancel", tenant, Map.of("otpId", otpId, "body", body));
+        answer(ctx, "cancel", new OtpCancelRequested(UUID.randomUUID().toString(), tenant, body.userId(), otpId,
                 body.client(), Instant.now(), key));
     }
 

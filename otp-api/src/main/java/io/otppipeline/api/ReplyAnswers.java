@@ -1,5 +1,6 @@
 package io.otppipeline.api;
 
+import io.otppipeline.schemas.reply.CancelReply;
 import io.otppipeline.schemas.reply.ConsumeReply;
 import io.otppipeline.schemas.reply.FactorCheckReply;
 import io.otppipeline.schemas.reply.FactorDeletedReply;
@@ -192,6 +193,16 @@ final class ReplyAnswers implements OtpReply.Visitor<HttpAnswer> {
                     "The user has no factor with this id."), Map.of());
         }
         return answer(200, r, new Done(r.status().wireName(), null, flag(r)), Map.of());
+    }
+
+    @Override
+    public HttpAnswer canceled(final CancelReply r) {
+        if (!r.canceled()) {
+            return answer(404, r, Problem.of(404, "otp-not-found", "No such code",
+                    "The user has no live code with this id: never issued, used, expired, superseded or canceled."),
+                    Map.of());
+        }
+        return answer(200, r, new Done(r.status().wireName(), r.otpId(), flag(r)), Map.of());
     }
 
     @Override

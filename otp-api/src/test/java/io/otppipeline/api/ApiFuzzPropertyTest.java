@@ -9,12 +9,14 @@ import io.otppipeline.schemas.command.FactorDeleteRequested;
 import io.otppipeline.schemas.command.FactorEnrolRequested;
 import io.otppipeline.schemas.command.FactorType;
 import io.otppipeline.schemas.command.FactorVerifyAttempted;
+import io.otppipeline.schemas.command.OtpCancelRequested;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
 import io.otppipeline.schemas.command.OtpRequested;
 import io.otppipeline.schemas.command.OtpVerifyAttempted;
 import io.otppipeline.schemas.command.UserUnlockRequested;
 import io.otppipeline.schemas.crypto.Keyring;
+import io.otppipeline.schemas.reply.CancelReply;
 import io.otppipeline.schemas.reply.ConsumeReply;
 import io.otppipeline.schemas.reply.FactorCheckReply;
 import io.otppipeline.schemas.reply.FactorDeletedReply;
@@ -57,7 +59,8 @@ class ApiFuzzPropertyTest {
     /** Put into every generated string: no answer may contain it. */
     private static final String MARKER = "Zq9Marker";
     private static final List<String> PATHS = List.of("/v1/otp", "/v1/otp/verify",
-            "/v1/otp/0b8e5b1e-2f4a-4c7e-9a51-6d1f0c3b2a11/consume", "/v1/users/alice/unlock",
+            "/v1/otp/0b8e5b1e-2f4a-4c7e-9a51-6d1f0c3b2a11/consume", "/v1/otp/0b8e5b1e-2f4a-4c7e-9a51-6d1f0c3b2a11/cancel",
+            "/v1/users/alice/unlock",
             "/v1/users/alice/factors/totp", "/v1/users/alice/factors/0b8e5b1e-2f4a-4c7e-9a51-6d1f0c3b2a11/confirm",
             "/v1/users/alice/factors/0b8e5b1e-2f4a-4c7e-9a51-6d1f0c3b2a11", "/v1/factors/verify",
             "/v1/users/" + MARKER + "%2F..%2F/unlock", "/v1/otp/" + MARKER + ":x/consume", "/v1/" + MARKER);
@@ -245,6 +248,11 @@ class ApiFuzzPropertyTest {
                 @Override
                 public OtpReply unlock(final UserUnlockRequested c) {
                     return new UnlockReply(id, false);
+                }
+
+                @Override
+                public OtpReply cancel(final OtpCancelRequested c) {
+                    return new CancelReply(id, c.otpId(), false, false);
                 }
 
                 @Override

@@ -8,12 +8,14 @@ import io.otppipeline.schemas.command.FactorEnrolRequested;
 import io.otppipeline.schemas.command.FactorType;
 import io.otppipeline.schemas.command.IpActivity;
 import io.otppipeline.schemas.command.IpVerdict;
+import io.otppipeline.schemas.command.OtpCancelRequested;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
 import io.otppipeline.schemas.command.OtpRequested;
 import io.otppipeline.schemas.command.OtpVerifyAttempted;
 import io.otppipeline.schemas.crypto.Aead;
 import io.otppipeline.schemas.crypto.Keyring;
+import io.otppipeline.schemas.reply.CancelReply;
 import io.otppipeline.schemas.reply.ConsumeReply;
 import io.otppipeline.schemas.reply.FactorCheckReply;
 import io.otppipeline.schemas.reply.FactorDeletedReply;
@@ -232,6 +234,21 @@ class ApiHttpMappingTest {
         final OtpVerifyAttempted command = (OtpVerifyAttempted) sent.get();
         assertThat(new String(new Aead(commandKeyring).open(command.code(),
                 command.commandId().getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8)).isEqualTo("123456");
+    }
+
+    @Test
+    void shouldAnswer200ThenNotFoundWhenCodeIsCanceledTwice() throws Exception {
+        decide(id -> new CancelReply(id, OTP_ID, true, false));
+        final HttpResponse<String> first = post("/v1/otp/" + OTP_ID + "/cancel", "{\"userId\":\"alice\"}",
+                key.plaintext(), null);
+        decide(id -> new CancelReply(id, OTP_ID, false, false));
+        final HttpResponse<String> second = post("/v1/otp/" + OTP_ID + "/cancel", "{\"userId\":\"alice\"}",
+                key.plaintext(), null);
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(json(first).path("status").asText()).isEqualTo("canceled");
+        assertThat(((OtpCancelRequested) sent.get()).otpId()).isEqualTo(OTP_ID);
+        assertThat(second.statusCode()).isEqualTo(404);
     }
 
     @Test

@@ -4,6 +4,7 @@ import io.otppipeline.schemas.command.FactorConfirmRequested;
 import io.otppipeline.schemas.command.FactorDeleteRequested;
 import io.otppipeline.schemas.command.FactorEnrolRequested;
 import io.otppipeline.schemas.command.FactorVerifyAttempted;
+import io.otppipeline.schemas.command.OtpCancelRequested;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
 import io.otppipeline.schemas.command.OtpRequested;
@@ -68,6 +69,9 @@ final class CommandParser implements Processor<String, byte[], String, Object> {
         }
         if (c instanceof OtpConsumeRequested consume) {
             return consume.otpId() != null;
+        }
+        if (c instanceof OtpCancelRequested cancel) {
+            return cancel.otpId() != null;
         }
         if (c instanceof UserUnlockRequested unlock) {
             return unlock.actor() != null;

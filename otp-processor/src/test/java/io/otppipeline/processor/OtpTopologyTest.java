@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
+import io.otppipeline.schemas.command.OtpCancelRequested;
 import io.otppipeline.schemas.command.OtpRequested;
 import io.otppipeline.schemas.crypto.Aead;
 import io.otppipeline.schemas.crypto.Keyring;
@@ -22,6 +23,7 @@ import io.otppipeline.processor.domain.DestinationMask;
 import io.otppipeline.processor.domain.LockoutRules;
 import io.otppipeline.processor.domain.OtpRules;
 import io.otppipeline.processor.domain.PurposeRules;
+import io.otppipeline.schemas.reply.CancelReply;
 import io.otppipeline.schemas.reply.IssuedReply;
 import io.otppipeline.schemas.reply.OtpReply;
 import io.otppipeline.schemas.reply.VerifyReply;
@@ -50,6 +52,24 @@ class OtpTopologyTest {
     @AfterEach
     void close() {
         t.close();
+    }
+
+    @Test
+    void shouldAnswerNotFoundForTheRightCodeWhenItWasCanceled() {
+        try (TopologyHarness t = new TopologyHarness(OtpRules.DEFAULTS)) {
+            final OtpIssued issued = t.requestAndReadIssued("login");
+            final String code = t.openSecret(issued).code();
+            t.events();
+
+            final CancelReply canceled = TopologyHarness.as(CancelReply.class,
+                    t.send(new OtpCancelRequested(TopologyHarness.id(), TENANT, USER, issued.otpId(), null, START, null)));
+
+            assertThat(canceled.status()).isEqualTo(ReplyStatus.CANCELED);
+            assertThat(t.eventTypes()).containsExactly(EventTypes.OTP_CANCELED);
+            assertThat(t.verify("login", code).status()).isEqualTo(ReplyStatus.NOT_FOUND);
+            assertThat(TopologyHarness.as(CancelReply.class, t.send(new OtpCancelRequested(TopologyHarness.id(), TENANT,
+                    USER, issued.otpId(), null, START, null))).status()).as("once").isEqualTo(ReplyStatus.NOT_FOUND);
+        }
     }
 
     @Test

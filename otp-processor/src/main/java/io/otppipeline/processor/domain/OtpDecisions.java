@@ -5,6 +5,7 @@ import io.otppipeline.schemas.command.FactorConfirmRequested;
 import io.otppipeline.schemas.command.FactorDeleteRequested;
 import io.otppipeline.schemas.command.FactorEnrolRequested;
 import io.otppipeline.schemas.command.FactorVerifyAttempted;
+import io.otppipeline.schemas.command.OtpCancelRequested;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
 import io.otppipeline.schemas.command.OtpRequested;
@@ -87,6 +88,11 @@ public final class OtpDecisions {
                 return new Decision(settled.unlock(ctx, c.actor()),
                         new UnlockReply(c.commandId(), false), ctx.events(), null,
                         ctx.nowMs() + rules.idempotencyTtlMs());
+            }
+
+            @Override
+            public Decision cancel(final OtpCancelRequested c) {
+                return verification.cancel(settled, c, ctx);
             }
 
             @Override

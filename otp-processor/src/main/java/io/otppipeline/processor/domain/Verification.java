@@ -1,12 +1,15 @@
 package io.otppipeline.processor.domain;
 
 import io.otppipeline.schemas.command.IpVerdict;
+import io.otppipeline.schemas.command.OtpCancelRequested;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
 import io.otppipeline.schemas.command.OtpVerifyAttempted;
 import io.otppipeline.schemas.event.ConsumeCompletedData;
 import io.otppipeline.schemas.event.EventTypes;
+import io.otppipeline.schemas.event.OtpCanceledData;
 import io.otppipeline.schemas.event.VerificationCompletedData;
 import io.otppipeline.schemas.gate.GateVerified;
+import io.otppipeline.schemas.reply.CancelReply;
 import io.otppipeline.schemas.reply.ConsumeReply;
 import io.otppipeline.schemas.reply.ReplyStatus;
 import io.otppipeline.schemas.reply.VerifyReply;
@@ -125,6 +128,25 @@ final class Verification {
             return new Decision(next, new VerifyReply(command.commandId(), status, otpId, remaining,
                     retryAfterSeconds, challenge, false), ctx.events(), converted, replayUntilMs);
         }
+    }
+
+    /**
+     * Cancels the user's live code {@code otpId} (pending, or approved and waiting for its consume): it is removed,
+     * {@code otp.canceled} is emitted, and it answers {@code not_found} from then on. A code that is not live
+     * (unknown, used, expired, superseded, canceled) answers {@code not_found}; nothing is counted either way.
+     */
+    Decision cancel(final UserState state, final OtpCancelRequested command, final DecisionContext ctx) {
+        final long replayUntil = ctx.nowMs() + rules.idempotencyTtlMs();
+        for (Map.Entry<String, PendingOtp> e : state.pending().entrySet()) { // sorted by purpose
+            if (e.getValue().otpId().equals(command.otpId()) && !e.getValue().expired()) {
+                ctx.emit(EventTypes.OTP_CANCELED, new OtpCanceledData(command.otpId(), command.commandId(),
+                        e.getKey(), command.client()));
+                return new Decision(state.without(e.getKey()), new CancelReply(command.commandId(), command.otpId(),
+                        true, false), ctx.events(), null, replayUntil);
+            }
+        }
+        return new Decision(state, new CancelReply(command.commandId(), command.otpId(), false, false),
+                ctx.events(), null, replayUntil);
     }
 
     /** The second phase: consumes an approved code of a two-phase purpose once; anything else is a conflict. */

@@ -10,7 +10,7 @@ import java.time.Instant;
  * command keyring, so the topic itself never holds them in clear.
  *
  * <p>JSON shape: an object with a {@code "type"} discriminator ({@code "otp.requested"},
- * {@code "otp.verify_attempted"}, {@code "otp.consume_requested"}, {@code "otp.unlock_requested"}, {@code "factor.enrol_requested"},
+ * {@code "otp.verify_attempted"}, {@code "otp.consume_requested"}, {@code "otp.unlock_requested"}, {@code "otp.cancel_requested"}, {@code "factor.enrol_requested"},
  * {@code "factor.confirm_requested"}, {@code "factor.verify_attempted"}, {@code "factor.delete_requested"}) and the fields of the concrete record.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
@@ -19,13 +19,14 @@ import java.time.Instant;
     @JsonSubTypes.Type(value = OtpVerifyAttempted.class, name = "otp.verify_attempted"),
     @JsonSubTypes.Type(value = OtpConsumeRequested.class, name = "otp.consume_requested"),
     @JsonSubTypes.Type(value = UserUnlockRequested.class, name = "otp.unlock_requested"),
+    @JsonSubTypes.Type(value = OtpCancelRequested.class, name = "otp.cancel_requested"),
     @JsonSubTypes.Type(value = FactorEnrolRequested.class, name = "factor.enrol_requested"),
     @JsonSubTypes.Type(value = FactorConfirmRequested.class, name = "factor.confirm_requested"),
     @JsonSubTypes.Type(value = FactorVerifyAttempted.class, name = "factor.verify_attempted"),
     @JsonSubTypes.Type(value = FactorDeleteRequested.class, name = "factor.delete_requested")
 })
 public sealed interface OtpCommand permits OtpRequested, OtpVerifyAttempted, OtpConsumeRequested,
-        UserUnlockRequested, FactorEnrolRequested, FactorConfirmRequested, FactorVerifyAttempted,
+        UserUnlockRequested, OtpCancelRequested, FactorEnrolRequested, FactorConfirmRequested, FactorVerifyAttempted,
         FactorDeleteRequested {
 
     /** Unique id of this command; also the correlation id of its reply. */
@@ -65,6 +66,8 @@ public sealed interface OtpCommand permits OtpRequested, OtpVerifyAttempted, Otp
         R consume(OtpConsumeRequested command);
 
         R unlock(UserUnlockRequested command);
+
+        R cancel(OtpCancelRequested command);
 
         R enrolFactor(FactorEnrolRequested command);
 

@@ -15,6 +15,8 @@ public final class EventTypes {
     public static final String REQUEST_REFUSED = "otp.request.refused";
     /** The second phase of a two-phase purpose was decided. Data: {@link ConsumeCompletedData}. */
     public static final String CONSUME_COMPLETED = "otp.consume.completed";
+    /** A pending code was canceled by the caller. Data: {@link OtpCanceledData}. */
+    public static final String OTP_CANCELED = "otp.canceled";
     /** A code's lifetime passed (reported once, by the sweep or a command; event time = the expiry). Data: {@link OtpExpiredData}. */
     public static final String OTP_EXPIRED = "otp.expired";
     /** Too many failed verifications locked the user. Data: {@link LockoutStartedData}. */
@@ -53,7 +55,7 @@ public final class EventTypes {
 
     /** All types, in documentation order. */
     public static List<String> all() {
-        return List.of(OTP_ISSUED, OTP_SUPERSEDED, REQUEST_REFUSED, VERIFICATION_COMPLETED, CONSUME_COMPLETED,
+        return List.of(OTP_ISSUED, OTP_SUPERSEDED, REQUEST_REFUSED, VERIFICATION_COMPLETED, CONSUME_COMPLETED, OTP_CANCELED,
                 OTP_EXPIRED, LOCKOUT_STARTED, LOCKOUT_ENDED, USER_UNLOCKED, DELIVERY_SENT, DELIVERY_FAILED,
                 DELIVERY_SUPPRESSED, PREFIX_BLOCKED, FACTOR_ENROLLED, FACTOR_ACTIVATED, FACTOR_VERIFICATION_COMPLETED,
                 FACTOR_DELETED);

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * <p>JSON shape: an object with a {@code "type"} discriminator ({@code "issued"}, {@code "request_refused"},
  * {@code "verified"}, {@code "consumed"}, {@code "unlocked"}, {@code "idempotency_mismatch"},
  * {@code "rejected"}, {@code "factor_enrolled"}, {@code "factor_checked"}, {@code "factor_deleted"},
- * {@code "factor_refused"}) and the fields
+ * {@code "factor_refused"}, {@code "canceled"}) and the fields
  * of the record.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
@@ -26,11 +26,12 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = FactorEnrolledReply.class, name = "factor_enrolled"),
     @JsonSubTypes.Type(value = FactorCheckReply.class, name = "factor_checked"),
     @JsonSubTypes.Type(value = FactorDeletedReply.class, name = "factor_deleted"),
-    @JsonSubTypes.Type(value = FactorRefusedReply.class, name = "factor_refused")
+    @JsonSubTypes.Type(value = FactorRefusedReply.class, name = "factor_refused"),
+    @JsonSubTypes.Type(value = CancelReply.class, name = "canceled")
 })
 public sealed interface OtpReply permits IssuedReply, RequestRefusedReply, VerifyReply, ConsumeReply, UnlockReply,
         IdempotencyMismatchReply, RejectedReply, FactorEnrolledReply, FactorCheckReply, FactorDeletedReply,
-        FactorRefusedReply {
+        FactorRefusedReply, CancelReply {
 
     /** Id of the command answered (the correlation id). */
     String commandId();
@@ -77,5 +78,7 @@ public sealed interface OtpReply permits IssuedReply, RequestRefusedReply, Verif
         R factorDeleted(FactorDeletedReply reply);
 
         R factorRefused(FactorRefusedReply reply);
+
+        R canceled(CancelReply reply);
     }
 }

@@ -15,11 +15,11 @@ import java.util.Locale;
  * {@link #REJECTED}: the command could not be processed at all (it went to the dead-letter topic).
  * Authenticator factors: {@link #UNVERIFIED} (enrolled, waiting for its first code), {@link #ACTIVE} (confirmed),
  * {@link #DELETED}; their verifications answer {@link #APPROVED}, {@link #DENIED}, {@link #NOT_FOUND},
- * {@link #LOCKED} or {@link #RATE_LIMITED}.
+ * {@link #LOCKED} or {@link #RATE_LIMITED}. A cancel: {@link #CANCELED} or {@link #NOT_FOUND}.
  */
 public enum ReplyStatus {
     PENDING, APPROVED, DENIED, EXPIRED, MAX_ATTEMPTS, NOT_FOUND, LOCKED, RATE_LIMITED, CONSUMED, CONFLICT,
-    UNLOCKED, IDEMPOTENCY_MISMATCH, REJECTED, UNVERIFIED, ACTIVE, DELETED;
+    UNLOCKED, IDEMPOTENCY_MISMATCH, REJECTED, UNVERIFIED, ACTIVE, DELETED, CANCELED;
 
     /** Lower snake case, as in the HTTP API. */
     @JsonValue
