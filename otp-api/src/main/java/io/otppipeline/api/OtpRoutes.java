@@ -159,7 +159,8 @@ final class OtpRoutes {
                 "factorId", factorId, "body", body));
         final String commandId = UUID.randomUUID().toString();
         answer(ctx, "confirm", new FactorConfirmRequested(commandId, tenant, userId, factorId, body.client(),
-                Instant.now(), seal(body.code().getBytes(StandardCharsets.UTF_8), commandId), key));
+                Instant.now(), seal(body.code().getBytes(StandardCharsets.UTF_8), commandId), key,
+                verdicts.find(tenant, IpActivity.FAILURE, clientIp(body.client()))));
     }
 
     /** {@code POST /v1/factors/verify}: a code from the user's authenticator app. */

@@ -6,13 +6,17 @@ import io.otppipeline.processor.domain.FactorRules;
 import io.otppipeline.processor.domain.Hotp;
 import io.otppipeline.processor.domain.OtpRules;
 import io.otppipeline.schemas.Json;
+import io.otppipeline.schemas.command.FactorConfirmRequested;
 import io.otppipeline.schemas.command.FactorType;
+import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.event.CloudEvent;
 import io.otppipeline.schemas.event.EventTypes;
+import io.otppipeline.schemas.reply.FactorCheckReply;
 import io.otppipeline.schemas.reply.FactorEnrolledReply;
 import io.otppipeline.schemas.reply.FactorRefusedReply;
 import io.otppipeline.schemas.reply.ReplyStatus;
 import io.otppipeline.schemas.reply.RequestRefusedReply;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -44,6 +48,26 @@ class AuthenticatorTopologyTest {
 
             assertThat(t.confirmFactor(enrolled.factorId(), totp(t, 0)).status()).isEqualTo(ReplyStatus.ACTIVE);
             assertThat(t.eventTypes()).contains(EventTypes.FACTOR_ENROLLED, EventTypes.FACTOR_ACTIVATED);
+        }
+    }
+
+    @Test
+    void shouldDecideNoConfirmationWhenIpGuardBlocksTheAddress() {
+        try (TopologyHarness t = new TopologyHarness(OtpRules.DEFAULTS)) {
+            final String factorId = enrolTotp(t).factorId();
+            final String commandId = TopologyHarness.id();
+            final IpVerdict blocked = new IpVerdict("203.0.113.7", t.now().toEpochMilli() + 60_000, 0);
+
+            final FactorCheckReply refused = TopologyHarness.as(FactorCheckReply.class, t.send(
+                    new FactorConfirmRequested(commandId, TopologyHarness.TENANT, TopologyHarness.USER, factorId,
+                            TopologyHarness.CLIENT, TopologyHarness.START, t.commandAead.seal(
+                            totp(t, 0).getBytes(StandardCharsets.UTF_8), commandId.getBytes(StandardCharsets.UTF_8)),
+                            null, blocked)));
+
+            assertThat(refused.status()).isEqualTo(ReplyStatus.RATE_LIMITED);
+            assertThat(refused.retryAfterSeconds()).isEqualTo(60L);
+            assertThat(t.confirmFactor(factorId, totp(t, 0)).status()).as("nothing was used up")
+                    .isEqualTo(ReplyStatus.ACTIVE);
         }
     }
 

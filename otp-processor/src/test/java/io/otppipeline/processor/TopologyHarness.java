@@ -242,7 +242,7 @@ final class TopologyHarness implements AutoCloseable {
         final String commandId = id();
         return as(FactorCheckReply.class, send(new FactorConfirmRequested(commandId, TENANT, USER, factorId, CLIENT,
                 START, commandAead.seal(code.getBytes(StandardCharsets.UTF_8),
-                commandId.getBytes(StandardCharsets.UTF_8)), null)));
+                commandId.getBytes(StandardCharsets.UTF_8)), null, null)));
     }
 
     /** Verifies {@code code} against {@link #USER}'s active factors. */

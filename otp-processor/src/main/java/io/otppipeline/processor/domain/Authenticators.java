@@ -91,8 +91,13 @@ final class Authenticators {
     /** Confirms an enrolled factor with its first code. */
     Decision confirm(final UserState state, final FactorConfirmRequested command, final String typed,
                      final DecisionContext ctx) {
+        final IpVerdict ip = command.ipVerdict();
         final Check check = new Check("confirm", command.commandId(), ctx, rules.lockout().addressKey(command.client()),
-                null);
+                ip);
+        if (ip != null && ip.blockedAt(ctx.nowMs())) {
+            return check.answer(state, ReplyStatus.RATE_LIMITED, null,
+                    SendLimits.seconds(ip.blockedUntilMs() - ctx.nowMs()));
+        }
         if (state.lockedAt(check.address, ctx.nowMs())) {
             return check.locked(state);
         }

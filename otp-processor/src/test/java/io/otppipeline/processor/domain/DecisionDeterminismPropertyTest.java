@@ -233,7 +233,8 @@ class DecisionDeterminismPropertyTest {
                 out.add(new Timed(new FactorEnrolRequested(id, TENANT, USER, FactorType.TOTP, client, Instant.EPOCH,
                         aead.seal(FACTOR_SECRET, ad(id)), key), now, false, 0));
             } else if (step instanceof ConfirmFactor c) {
-                out.add(new Timed(new FactorConfirmRequested(id, TENANT, USER, null, client, Instant.EPOCH, null, key),
+                out.add(new Timed(new FactorConfirmRequested(id, TENANT, USER, null, client, Instant.EPOCH, null, key,
+                        verdict),
                         now, c.right(), 0));
             } else if (step instanceof VerifyFactor v) {
                 out.add(new Timed(new FactorVerifyAttempted(id, TENANT, USER, null, client, Instant.EPOCH, null, key,
@@ -351,7 +352,7 @@ class DecisionDeterminismPropertyTest {
                 return new FactorConfirmRequested(c.commandId(), c.tenantId(), c.userId(),
                         factorId == null ? "none" : factorId, c.client(), c.sentAt(),
                         commandAead.seal(typedTotp.getBytes(StandardCharsets.UTF_8), ad(c.commandId())),
-                        c.idempotency());
+                        c.idempotency(), c.ipVerdict());
             }
             if (timed.command() instanceof FactorVerifyAttempted v && v.code() == null) {
                 return new FactorVerifyAttempted(v.commandId(), v.tenantId(), v.userId(), null, v.client(), v.sentAt(),

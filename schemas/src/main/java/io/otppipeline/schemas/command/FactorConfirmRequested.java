@@ -14,10 +14,12 @@ import java.time.Instant;
  * @param sentAt when the API accepted the request
  * @param code the code the app shows, sealed with the command keyring (associated data: {@code commandId})
  * @param idempotency the caller's idempotency key, or {@code null}
+ * @param ipVerdict the IP guard's verdict on {@code client.ip}, or {@code null} ({@link IpVerdict}): a blocked
+ *     address cannot have confirmations decided either
  */
 public record FactorConfirmRequested(String commandId, String tenantId, String userId, String factorId,
                                      ClientInfo client, Instant sentAt, SealedBox code,
-                                     IdempotencyKey idempotency) implements OtpCommand {
+                                     IdempotencyKey idempotency, IpVerdict ipVerdict) implements OtpCommand {
 
     @Override
     public <R> R accept(final Visitor<R> visitor) {
