@@ -121,12 +121,9 @@ final class ReplyAnswers implements OtpReply.Visitor<HttpAnswer> {
     @Override
     public HttpAnswer verified(final VerifyReply r) {
         if (r.status() == ReplyStatus.RATE_LIMITED) {
-            final Problem problem = Problem.of(429, "rate-limited", "Too many wrong codes from this address",
-                    "Retry after " + r.retryAfterSeconds() + " seconds.").withReason("ip_limit", r.challengeRequired());
-            return answer(429, r, problem, Map.of("Retry-After", Long.toString(r.retryAfterSeconds())));
+            return ipLimited(r, r.retryAfterSeconds(), r.challengeRequired());
         }
-        final Map<String, String> headers = r.retryAfterSeconds() == null ? Map.of()
-                : Map.of("Retry-After", Long.toString(r.retryAfterSeconds()));
+        final Map<String, String> headers = retryAfter(r.retryAfterSeconds());
         return answer(200, r, new Verified(r.status().wireName(), r.otpId(), r.attemptsRemaining(),
                 r.retryAfterSeconds(), orAbsent(r.challengeRequired()), flag(r)), headers);
     }
@@ -176,12 +173,9 @@ final class ReplyAnswers implements OtpReply.Visitor<HttpAnswer> {
     @Override
     public HttpAnswer factorChecked(final FactorCheckReply r) {
         if (r.status() == ReplyStatus.RATE_LIMITED) {
-            final Problem problem = Problem.of(429, "rate-limited", "Too many wrong codes from this address",
-                    "Retry after " + r.retryAfterSeconds() + " seconds.").withReason("ip_limit", r.challengeRequired());
-            return answer(429, r, problem, Map.of("Retry-After", Long.toString(r.retryAfterSeconds())));
+            return ipLimited(r, r.retryAfterSeconds(), r.challengeRequired());
         }
-        final Map<String, String> headers = r.retryAfterSeconds() == null ? Map.of()
-                : Map.of("Retry-After", Long.toString(r.retryAfterSeconds()));
+        final Map<String, String> headers = retryAfter(r.retryAfterSeconds());
         return answer(200, r, new Verified(r.status().wireName(), null, null, r.retryAfterSeconds(),
                 orAbsent(r.challengeRequired()), flag(r), r.factorId()), headers);
     }
@@ -230,6 +224,21 @@ final class ReplyAnswers implements OtpReply.Visitor<HttpAnswer> {
         public String toString() {
             return "FactorBody[factorId=" + factorId + ", type=" + type + "]";
         }
+    }
+
+    /**
+     * {@code 429}: the IP guard blocked the client's address, so the code was neither compared nor counted
+     * (verifications of emailed and authenticator codes alike).
+     */
+    private static HttpAnswer ipLimited(final OtpReply r, final long retryAfterSeconds, final boolean challenge) {
+        final Problem problem = Problem.of(429, "rate-limited", "Too many wrong codes from this address",
+                "Retry after " + retryAfterSeconds + " seconds.").withReason("ip_limit", challenge);
+        return answer(429, r, problem, retryAfter(retryAfterSeconds));
+    }
+
+    /** A {@code Retry-After} header in seconds, or none. */
+    private static Map<String, String> retryAfter(final Long seconds) {
+        return seconds == null ? Map.of() : Map.of("Retry-After", Long.toString(seconds));
     }
 
     /** {@code 422}: the Idempotency-Key came before with another request. */

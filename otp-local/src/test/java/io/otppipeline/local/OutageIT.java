@@ -75,19 +75,9 @@ class OutageIT {
              Pipeline pipeline = Pipeline.start(new PipelineSettings(infra.bootstrapServers(), jdbcUrl, "postgres",
                      null, "127.0.0.1", smtp.getSmtp().getPort(), 0, secrets, dir.resolve("state"), 20, Map.of()))) {
             await().atMost(Duration.ofSeconds(90)).until(pipeline::isReady);
-            final HttpClient http = HttpClient.newHttpClient();
-            final AtomicInteger sent = new AtomicInteger();
-            final Map<Integer, Integer> statusByRequest = new ConcurrentHashMap<>();
-            load.scheduleAtFixedRate(() -> {
-                final int n = sent.getAndIncrement();
-                http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.apiPort() + "/v1/otp"))
-                        .header("Authorization", "Bearer " + secrets.apiKey())
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"load-" + n + "\",\"channel\":\"email\","
-                                + "\"destination\":\"load-" + n + "@example.test\",\"purpose\":\"login\"}"))
-                        .build(), HttpResponse.BodyHandlers.discarding())
-                        .whenComplete((r, e) -> statusByRequest.put(n, e == null ? r.statusCode() : -1));
-            }, 0, 1000 / RATE, TimeUnit.MILLISECONDS);
+            final SteadyLoad steady = new SteadyLoad(load, pipeline.apiPort(), secrets.apiKey(), "load-");
+            final AtomicInteger sent = steady.sent;
+            final Map<Integer, Integer> statusByRequest = steady.statusByRequest;
 
             await().atMost(Duration.ofMinutes(1)).until(() -> sent.get() >= BEFORE);
             postgres.close();
@@ -143,26 +133,10 @@ class OutageIT {
                 "postgres", null, "127.0.0.1", smtp.getSmtp().getPort(), 0, secrets, dir.resolve("state"), 20,
                 Map.of()))) {
             await().atMost(Duration.ofSeconds(90)).until(pipeline::isReady);
-            final HttpClient http = HttpClient.newHttpClient();
-            final AtomicInteger sent = new AtomicInteger();
-            final Map<Integer, HttpResponse<String>> answers = new ConcurrentHashMap<>();
-            final Map<Integer, Long> sentAt = new ConcurrentHashMap<>();
-            load.scheduleAtFixedRate(() -> {
-                final int n = sent.getAndIncrement();
-                sentAt.put(n, System.nanoTime());
-                http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.apiPort() + "/v1/otp"))
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Authorization", "Bearer " + secrets.apiKey())
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"b-" + n + "\",\"channel\":\"email\","
-                                + "\"destination\":\"b-" + n + "@example.test\",\"purpose\":\"login\"}"))
-                        .build(), HttpResponse.BodyHandlers.ofString())
-                        .whenComplete((r, e) -> {
-                            if (r != null) {
-                                answers.put(n, r);
-                            }
-                        });
-            }, 0, 1000 / RATE, TimeUnit.MILLISECONDS);
+            final SteadyLoad steady = new SteadyLoad(load, pipeline.apiPort(), secrets.apiKey(), "b-");
+            final AtomicInteger sent = steady.sent;
+            final Map<Integer, HttpResponse<String>> answers = steady.answers;
+            final Map<Integer, Long> sentAt = steady.sentAt;
 
             await().atMost(Duration.ofMinutes(1)).until(() -> sent.get() >= BEFORE);
             kafka.close();
@@ -227,19 +201,9 @@ class OutageIT {
                      infra.jdbcUser(), null, "127.0.0.1", proxy.port(), 0, secrets, dir.resolve("state"), 20,
                      Map.of("smtp.timeout.ms", "1000", "notifier.retry.max.attempts", "2")))) {
             await().atMost(Duration.ofSeconds(90)).until(pipeline::isReady);
-            final HttpClient http = HttpClient.newHttpClient();
-            final AtomicInteger sent = new AtomicInteger();
-            final Map<Integer, Integer> statusByRequest = new ConcurrentHashMap<>();
-            load.scheduleAtFixedRate(() -> {
-                final int n = sent.getAndIncrement();
-                http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pipeline.apiPort() + "/v1/otp"))
-                        .header("Authorization", "Bearer " + secrets.apiKey())
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"m-" + n + "\",\"channel\":\"email\","
-                                + "\"destination\":\"m-" + n + "@example.test\",\"purpose\":\"login\"}"))
-                        .build(), HttpResponse.BodyHandlers.discarding())
-                        .whenComplete((r, e) -> statusByRequest.put(n, e == null ? r.statusCode() : -1));
-            }, 0, 1000 / RATE, TimeUnit.MILLISECONDS);
+            final SteadyLoad steady = new SteadyLoad(load, pipeline.apiPort(), secrets.apiKey(), "m-");
+            final AtomicInteger sent = steady.sent;
+            final Map<Integer, Integer> statusByRequest = steady.statusByRequest;
 
             await().atMost(Duration.ofMinutes(1)).until(() -> sent.get() >= BEFORE);
             proxy.hang(true);
@@ -286,6 +250,39 @@ class OutageIT {
         } finally {
             load.shutdownNow();
             smtp.stop();
+        }
+    }
+
+    /**
+     * {@value #RATE} code requests per second, each for a new user {@code <prefix><n>}, started on {@code load};
+     * every answer is kept by request number ({@code -1} in {@link #statusByRequest} when none came).
+     */
+    private static final class SteadyLoad {
+
+        final AtomicInteger sent = new AtomicInteger();
+        final Map<Integer, Integer> statusByRequest = new ConcurrentHashMap<>();
+        final Map<Integer, HttpResponse<String>> answers = new ConcurrentHashMap<>();
+        final Map<Integer, Long> sentAt = new ConcurrentHashMap<>();
+
+        SteadyLoad(final ScheduledExecutorService load, final int apiPort, final String apiKey, final String prefix) {
+            final HttpClient http = HttpClient.newHttpClient();
+            load.scheduleAtFixedRate(() -> {
+                final int n = sent.getAndIncrement();
+                sentAt.put(n, System.nanoTime());
+                http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/v1/otp"))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + apiKey)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + prefix + n + "\",\"channel\":"
+                                + "\"email\",\"destination\":\"" + prefix + n + "@example.test\",\"purpose\":\"login\"}"))
+                        .build(), HttpResponse.BodyHandlers.ofString())
+                        .whenComplete((r, e) -> {
+                            if (r != null) {
+                                answers.put(n, r);
+                            }
+                            statusByRequest.put(n, e == null ? r.statusCode() : -1);
+                        });
+            }, 0, 1000 / RATE, TimeUnit.MILLISECONDS);
         }
     }
 
