@@ -28,11 +28,14 @@ import java.nio.file.Path;
  *     waits for the client, in milliseconds (Jetty's {@code HttpConfiguration} idle timeout); default 10000
  * @param minRequestBytesPerSecond {@code api.min.request.bytes.per.second}: a request body arriving slower is
  *     refused (408) and its thread freed, in bytes per second; default 1024 ({@code 0}: no minimum)
+ * @param twilio the Twilio Verify facade's Services, Account SID and subject key ({@link TwilioServices}:
+ *     {@code api.twilio.account.sid}, {@code api.twilio.service.<ServiceSid>.tenant|purpose},
+ *     {@code secrets.twilio.subject.keyring.file}); {@link TwilioServices#NONE} (no {@code /v2} routes) by default
  */
 public record ApiConfig(String bootstrapServers, String host, int port, long replyTimeoutMs, int maxBodyBytes,
                         String replyGroupId, short replicationFactor, Path apiKeysFile, Path commandKeyring,
                         String replyIsolation, int ipv6PrefixLength, String totpIssuer, long idleTimeoutMs,
-                        long minRequestBytesPerSecond) {
+                        long minRequestBytesPerSecond, TwilioServices twilio) {
 
     /**
      * Checks the isolation level.
@@ -66,6 +69,7 @@ public record ApiConfig(String bootstrapServers, String host, int port, long rep
                 (int) s.number("otp.guard.ipv6.prefix.length", IpKeys.DEFAULT_IPV6_PREFIX),
                 s.string("api.totp.issuer", "otp-pipeline"),
                 s.number("api.idle.timeout.ms", 10_000),
-                s.number("api.min.request.bytes.per.second", 1024));
+                s.number("api.min.request.bytes.per.second", 1024),
+                TwilioServices.from(s));
     }
 }

@@ -22,9 +22,11 @@ import org.slf4j.LoggerFactory;
  * otp-api as a running service: the HTTP server (Javalin on Jetty 12) and its Kafka request-reply gateway.
  *
  * <p>Routes: {@code POST /v1/otp}, {@code POST /v1/otp/verify}, {@code POST /v1/otp/{otpId}/consume}, {@code POST /v1/otp/{otpId}/cancel},
+ * {@code GET /v1/otp/{otpId}?userId=} (status),
  * {@code POST /v1/users/{userId}/unlock} (admin scope), the authenticator factors ({@code POST
  * /v1/users/{userId}/factors/totp|hotp}, {@code POST .../factors/{factorId}/confirm}, {@code DELETE
- * .../factors/{factorId}}, {@code POST /v1/factors/verify}), {@code GET /healthz} (liveness: 503 once the reply listener died),
+ * .../factors/{factorId}}, {@code POST /v1/factors/verify}), the Twilio Verify v2–compatible routes under
+ * {@code /v2/Services/{ServiceSid}} when Services are configured ({@link TwilioVerifyRoutes}), {@code GET /healthz} (liveness: 503 once the reply listener died),
  * {@code GET /readyz} (a reply partition is assigned, so Kafka is reachable), {@code GET /metrics}
  * (Prometheus), {@code GET /openapi.yaml} (this API's OpenAPI 3.1 document, kept in
  * {@code otp-api/src/main/resources/openapi.yaml}). Every error is RFC 9457 {@code application/problem+json}.
@@ -75,6 +77,7 @@ public final class ApiService implements AutoCloseable {
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         final OtpRoutes routes = new OtpRoutes(keys, commandAead, new IdempotencyHeader(commandKeyring), gateway,
                 verdicts, meters, config.totpIssuer());
+        final TwilioVerifyRoutes twilio = new TwilioVerifyRoutes(config.twilio(), keys, routes);
         final byte[] openApi = openApi();
         gateway.start();
         final Javalin app = Javalin.create(cfg -> {
@@ -98,12 +101,20 @@ public final class ApiService implements AutoCloseable {
             cfg.routes.post("/v1/otp/verify", routes::verifyOtp);
             cfg.routes.post("/v1/otp/{otpId}/consume", routes::consumeOtp);
             cfg.routes.post("/v1/otp/{otpId}/cancel", routes::cancelOtp);
+            cfg.routes.get("/v1/otp/{otpId}", routes::otpStatus);
             cfg.routes.post("/v1/users/{userId}/unlock", routes::unlockUser);
             cfg.routes.post("/v1/users/{userId}/factors/totp", ctx -> routes.enrolFactor(ctx, FactorType.TOTP));
             cfg.routes.post("/v1/users/{userId}/factors/hotp", ctx -> routes.enrolFactor(ctx, FactorType.HOTP));
             cfg.routes.post("/v1/users/{userId}/factors/{factorId}/confirm", routes::confirmFactor);
             cfg.routes.delete("/v1/users/{userId}/factors/{factorId}", routes::deleteFactor);
             cfg.routes.post("/v1/factors/verify", routes::verifyFactor);
+            if (!config.twilio().services().isEmpty()) {
+                cfg.routes.post("/v2/Services/{serviceSid}/Verifications", twilio::create);
+                cfg.routes.post("/v2/Services/{serviceSid}/VerificationCheck", twilio::check);
+                cfg.routes.get("/v2/Services/{serviceSid}/Verifications/{sid}", twilio::fetch);
+                cfg.routes.post("/v2/Services/{serviceSid}/Verifications/{sid}", twilio::update);
+                cfg.routes.exception(TwilioError.Thrown.class, (e, ctx) -> Responses.write(ctx, e.error().answer()));
+            }
             cfg.routes.get("/healthz", ctx -> live(ctx, gateway, verdicts));
             cfg.routes.get("/readyz", ctx -> ready(ctx, gateway));
             cfg.routes.get("/openapi.yaml", ctx -> ctx.contentType("application/yaml").result(openApi));
@@ -165,7 +176,9 @@ public final class ApiService implements AutoCloseable {
     }
 
     private static void notFound(final Context ctx, final int status, final String type, final String title) {
-        if (!Problem.MEDIA_TYPE.equals(ctx.res().getContentType())) {
+        final String written = ctx.res().getContentType();
+        // a route that answered 404 itself (problem+json, or a Twilio error in JSON) keeps its own body
+        if (written == null || !written.startsWith(Problem.MEDIA_TYPE) && !written.startsWith("application/json")) {
             Responses.problem(ctx, new ProblemException(Problem.of(status, type, title,
                     "This method and path are not part of this API (docs/API.md); the path is not repeated here.")));
         }

@@ -15,6 +15,7 @@ import io.otppipeline.schemas.command.OtpCancelRequested;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
 import io.otppipeline.schemas.command.OtpRequested;
+import io.otppipeline.schemas.command.OtpStatusRequested;
 import io.otppipeline.schemas.command.OtpVerifyAttempted;
 import io.otppipeline.schemas.command.UserUnlockRequested;
 import io.otppipeline.schemas.crypto.Aead;
@@ -64,14 +65,21 @@ final class OtpRoutes {
     void createOtp(final Context ctx) {
         final String tenant = authenticate(ctx).tenant();
         final CreateOtpRequest body = RequestValidator.checked(JsonBody.read(ctx, CreateOtpRequest.class));
-        final IdempotencyKey key = idempotency.read(ctx, "request", tenant, body);
+        answer(ctx, "request", request(tenant, body, idempotency.read(ctx, "request", tenant, body)));
+    }
+
+    /**
+     * The command for a checked code request: a new command id, 32 bytes of entropy drawn here, the destination
+     * and entropy sealed, the IP guard's verdict on the client's address stamped in.
+     */
+    OtpRequested request(final String tenant, final CreateOtpRequest body, final IdempotencyKey key) {
         final String commandId = UUID.randomUUID().toString();
         final byte[] entropy = new byte[32];
         random.nextBytes(entropy);
-        answer(ctx, "request", new OtpRequested(commandId, tenant, body.userId(), body.purpose(),
+        return new OtpRequested(commandId, tenant, body.userId(), body.purpose(),
                 Channel.fromWire(body.channel()), body.locale(), body.client(), Instant.now(),
                 seal(body.destination().getBytes(StandardCharsets.UTF_8), commandId), seal(entropy, commandId), key,
-                verdicts.find(tenant, IpActivity.REQUEST, clientIp(body.client()))));
+                verdicts.find(tenant, IpActivity.REQUEST, clientIp(body.client())));
     }
 
     /** {@code POST /v1/otp/verify}. */
@@ -81,11 +89,15 @@ final class OtpRoutes {
         final VerifyOtpRequest body = new VerifyOtpRequest(typed.userId(), typed.purpose(),
                 RequestValidator.normalizeCode(typed.code()), typed.otpId(), typed.client());
         RequestValidator.check(body);
-        final IdempotencyKey key = idempotency.read(ctx, "verify", tenant, body);
+        answer(ctx, "verify", verify(tenant, body, idempotency.read(ctx, "verify", tenant, body)));
+    }
+
+    /** The command for a checked verification: the typed code sealed, the IP guard's verdict stamped in. */
+    OtpVerifyAttempted verify(final String tenant, final VerifyOtpRequest body, final IdempotencyKey key) {
         final String commandId = UUID.randomUUID().toString();
-        answer(ctx, "verify", new OtpVerifyAttempted(commandId, tenant, body.userId(), body.purpose(),
-                body.otpId(), body.client(), Instant.now(), seal(body.code().getBytes(StandardCharsets.UTF_8), commandId),
-                key, verdicts.find(tenant, IpActivity.FAILURE, clientIp(body.client()))));
+        return new OtpVerifyAttempted(commandId, tenant, body.userId(), body.purpose(), body.otpId(), body.client(),
+                Instant.now(), seal(body.code().getBytes(StandardCharsets.UTF_8), commandId), key,
+                verdicts.find(tenant, IpActivity.FAILURE, clientIp(body.client())));
     }
 
     /** {@code POST /v1/otp/{otpId}/consume}: the second phase of a two-phase purpose. */
@@ -108,6 +120,16 @@ final class OtpRoutes {
         final IdempotencyKey key = idempotency.read(ctx, "cancel", tenant, Map.of("otpId", otpId, "body", body));
         answer(ctx, "cancel", new OtpCancelRequested(UUID.randomUUID().toString(), tenant, body.userId(), otpId,
                 body.client(), Instant.now(), key));
+    }
+
+    /** {@code GET /v1/otp/{otpId}?userId=...}: where the code stands (read-only, decided in order). */
+    void otpStatus(final Context ctx) {
+        final String tenant = authenticate(ctx).tenant();
+        final String otpId = ctx.pathParam("otpId");
+        final String userId = ctx.queryParam("userId");
+        RequestValidator.check(otpId, new ConsumeOtpRequest(userId, null));
+        answer(ctx, "status", new OtpStatusRequested(UUID.randomUUID().toString(), tenant, userId, otpId,
+                Instant.now()));
     }
 
     /** {@code POST /v1/users/{userId}/unlock}: admin scope only. */
@@ -193,8 +215,12 @@ final class OtpRoutes {
         answer(ctx, operation, command, ReplyAnswers::of);
     }
 
-    private void answer(final Context ctx, final String operation, final OtpCommand command,
-                        final Function<OtpReply, HttpAnswer> toHttp) {
+    /**
+     * Hands {@code command} to the bus and answers asynchronously with {@code toHttp} of the decision, or 503
+     * (problem+json) when no decision arrives; counts the decision in {@code otp_api_decisions_total}.
+     */
+    void answer(final Context ctx, final String operation, final OtpCommand command,
+                final Function<OtpReply, HttpAnswer> toHttp) {
         ctx.future(() -> gateway.send(command).handle((r, error) -> {
             if (error == null) {
                 meters.counter("otp.api.decisions", "operation", operation, "status", r.status().wireName())

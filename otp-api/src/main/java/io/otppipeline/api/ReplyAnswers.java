@@ -9,6 +9,7 @@ import io.otppipeline.schemas.reply.FactorRefusedReply;
 import io.otppipeline.schemas.reply.IdempotencyMismatchReply;
 import io.otppipeline.schemas.reply.IssuedReply;
 import io.otppipeline.schemas.reply.OtpReply;
+import io.otppipeline.schemas.reply.OtpStatusReply;
 import io.otppipeline.schemas.reply.RejectedReply;
 import io.otppipeline.schemas.reply.RequestRefusedReply;
 import io.otppipeline.schemas.reply.ReplyStatus;
@@ -33,6 +34,7 @@ import java.util.Map;
  *   <tr><td>verification (any other outcome)</td><td>200; {@code Retry-After} with {@code locked}</td></tr>
  *   <tr><td>consume: consumed / conflict</td><td>200 / 409</td></tr>
  *   <tr><td>unlock</td><td>200</td></tr>
+ *   <tr><td>status of a code: found / not found</td><td>200 / 404</td></tr>
  *   <tr><td>idempotency key reused with another request</td><td>422</td></tr>
  *   <tr><td>rejected by the pipeline (dead-lettered)</td><td>500</td></tr>
  * </table>
@@ -197,6 +199,40 @@ final class ReplyAnswers implements OtpReply.Visitor<HttpAnswer> {
                     Map.of());
         }
         return answer(200, r, new Done(r.status().wireName(), r.otpId(), flag(r)), Map.of());
+    }
+
+    /**
+     * {@code 200} body of {@code GET /v1/otp/{otpId}}: where the code stands; never the code.
+     *
+     * @param otpId the code
+     * @param status {@code pending}, {@code approved} (two-phase, waiting for its consume), {@code max_attempts} or
+     *     {@code expired}
+     * @param purpose purpose it was issued for
+     * @param channel {@code email} or {@code sms}
+     * @param destinationMasked masked destination
+     * @param failedAttempts wrong guesses so far
+     * @param attemptsRemaining wrong guesses left
+     * @param issuedAt issue time (RFC 3339)
+     * @param expiresAt end of the lifetime (RFC 3339)
+     * @param delivery {@code queued}, {@code sent}, {@code failed} or {@code suppressed}
+     * @param deliveryReason why it failed or was suppressed, else absent
+     */
+    record StatusBody(String otpId, String status, String purpose, String channel, String destinationMasked,
+                      int failedAttempts, int attemptsRemaining, Instant issuedAt, Instant expiresAt, String delivery,
+                      String deliveryReason) {
+    }
+
+    @Override
+    public HttpAnswer otpStatus(final OtpStatusReply r) {
+        final OtpStatusReply.CodeView c = r.code();
+        if (c == null) {
+            return answer(404, r, Problem.of(404, "otp-not-found", "No such code",
+                    "The user has no code with this id: never issued, used, canceled, superseded, or expired more "
+                            + "than one lifetime ago."), Map.of("Cache-Control", "no-store"));
+        }
+        return answer(200, r, new StatusBody(r.otpId(), c.status().wireName(), c.purpose(), c.channel(),
+                c.destinationMasked(), c.failedAttempts(), c.attemptsRemaining(), c.issuedAt(), c.expiresAt(),
+                c.delivery(), c.deliveryReason()), Map.of("Cache-Control", "no-store"));
     }
 
     @Override

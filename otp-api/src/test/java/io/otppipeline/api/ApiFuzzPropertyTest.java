@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.otppipeline.schemas.Json;
+import io.otppipeline.schemas.command.DeliveryReported;
 import io.otppipeline.schemas.command.FactorConfirmRequested;
 import io.otppipeline.schemas.command.FactorDeleteRequested;
 import io.otppipeline.schemas.command.FactorEnrolRequested;
@@ -13,6 +14,7 @@ import io.otppipeline.schemas.command.OtpCancelRequested;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
 import io.otppipeline.schemas.command.OtpRequested;
+import io.otppipeline.schemas.command.OtpStatusRequested;
 import io.otppipeline.schemas.command.OtpVerifyAttempted;
 import io.otppipeline.schemas.command.UserUnlockRequested;
 import io.otppipeline.schemas.crypto.Keyring;
@@ -23,6 +25,7 @@ import io.otppipeline.schemas.reply.FactorDeletedReply;
 import io.otppipeline.schemas.reply.FactorEnrolledReply;
 import io.otppipeline.schemas.reply.IssuedReply;
 import io.otppipeline.schemas.reply.OtpReply;
+import io.otppipeline.schemas.reply.OtpStatusReply;
 import io.otppipeline.schemas.reply.ReplyStatus;
 import io.otppipeline.schemas.reply.UnlockReply;
 import io.otppipeline.schemas.reply.VerifyReply;
@@ -79,7 +82,7 @@ class ApiFuzzPropertyTest {
         admin = ApiKeys.issue("acme-admin", "acme", ApiKeys.ADMIN);
         final Path dir = Files.createTempDirectory("api-fuzz");
         api = ApiService.start(new ApiConfig("unused:9092", "127.0.0.1", 0, 1000, MAX_BODY, "otp-api", (short) 1,
-                dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64, "otp-pipeline", 10_000, 1024),
+                dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64, "otp-pipeline", 10_000, 1024, TwilioServices.NONE),
                 new ApiKeys(List.of(key.entry(), admin.entry())), Keyring.generate("c1"), new AnsweringBus());
     }
 
@@ -253,6 +256,16 @@ class ApiFuzzPropertyTest {
                 @Override
                 public OtpReply cancel(final OtpCancelRequested c) {
                     return new CancelReply(id, c.otpId(), false, false);
+                }
+
+                @Override
+                public OtpReply status(final OtpStatusRequested c) {
+                    return new OtpStatusReply(id, c.otpId(), null, false);
+                }
+
+                @Override
+                public OtpReply deliveryReported(final DeliveryReported c) {
+                    throw new AssertionError("otp-api never sends a delivery report");
                 }
 
                 @Override

@@ -9,6 +9,7 @@ import io.otppipeline.schemas.command.FactorType;
 import io.otppipeline.schemas.command.IpActivity;
 import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.command.OtpCancelRequested;
+import io.otppipeline.schemas.command.OtpStatusRequested;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
 import io.otppipeline.schemas.command.OtpRequested;
@@ -23,6 +24,7 @@ import io.otppipeline.schemas.reply.FactorEnrolledReply;
 import io.otppipeline.schemas.reply.IdempotencyMismatchReply;
 import io.otppipeline.schemas.reply.IssuedReply;
 import io.otppipeline.schemas.reply.OtpReply;
+import io.otppipeline.schemas.reply.OtpStatusReply;
 import io.otppipeline.schemas.reply.RejectedReply;
 import io.otppipeline.schemas.reply.ReplyStatus;
 import io.otppipeline.schemas.reply.RequestRefusedReply;
@@ -109,7 +111,7 @@ class ApiHttpMappingTest {
             }
         };
         api = ApiService.start(new ApiConfig("unused:9092", "127.0.0.1", 0, 1000, 1024, "otp-api", (short) 1,
-                dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64, "otp-pipeline", 10_000, 1024),
+                dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64, "otp-pipeline", 10_000, 1024, TwilioServices.NONE),
                 new ApiKeys(List.of(key.entry(), admin.entry())), commandKeyring, bus, new IpVerdicts() {
                     @Override
                     public IpVerdict find(final String tenantId, final IpActivity kind, final String ip) {
@@ -249,6 +251,34 @@ class ApiHttpMappingTest {
         assertThat(json(first).path("status").asText()).isEqualTo("canceled");
         assertThat(((OtpCancelRequested) sent.get()).otpId()).isEqualTo(OTP_ID);
         assertThat(second.statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void shouldAnswerStatusWithoutTheCodeThen404WhenCodeIsAskedAbout() throws Exception {
+        decide(id -> new OtpStatusReply(id, OTP_ID, new OtpStatusReply.CodeView(ReplyStatus.PENDING, "login",
+                "sms", "+44*******58", 1, 4, Instant.parse("2026-12-01T10:00:00Z"),
+                Instant.parse("2026-12-01T10:10:00Z"), "suppressed", "country_limit"), false));
+        final HttpResponse<String> found = get("/v1/otp/" + OTP_ID + "?userId=alice");
+        decide(id -> new OtpStatusReply(id, OTP_ID, null, false));
+        final HttpResponse<String> gone = get("/v1/otp/" + OTP_ID + "?userId=alice");
+        final HttpResponse<String> noUser = get("/v1/otp/" + OTP_ID);
+
+        assertThat(found.statusCode()).isEqualTo(200);
+        assertThat(json(found).path("status").asText()).isEqualTo("pending");
+        assertThat(json(found).path("attemptsRemaining").asInt()).isEqualTo(4);
+        assertThat(json(found).path("delivery").asText()).isEqualTo("suppressed");
+        assertThat(json(found).path("deliveryReason").asText()).isEqualTo("country_limit");
+        assertThat(json(found).path("expiresAt").asText()).isEqualTo("2026-12-01T10:10:00Z");
+        assertThat(found.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(((OtpStatusRequested) sent.get()).userId()).isEqualTo("alice");
+        assertProblem(gone, "otp-not-found");
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(noUser.statusCode()).isEqualTo(400);
+    }
+
+    private HttpResponse<String> get(final String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + key.plaintext())
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

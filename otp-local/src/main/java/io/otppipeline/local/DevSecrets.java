@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Development secrets in one directory, generated once and reused: the three keyrings, the hashed API keys
@@ -43,6 +46,21 @@ public record DevSecrets(Path dir) {
         return dir.resolve("factor.keyring.json");
     }
 
+    /** Twilio facade's subject keyring: otp-api's HMAC key that turns a Twilio {@code To} into a user id. */
+    public Path twilioSubjectKeyring() {
+        return dir.resolve("twilio-subject.keyring.json");
+    }
+
+    /** The Twilio Account SID to send as the HTTP Basic user of the Twilio Verify facade (not a secret). */
+    public Path twilioAccountSidFile() {
+        return dir.resolve("twilio-account-sid");
+    }
+
+    /** The Twilio Verify Service SID of tenant {@code demo}, purpose {@code login} (not a secret). */
+    public Path twilioServiceSidFile() {
+        return dir.resolve("twilio-service-sid");
+    }
+
     /** Hashed API keys. */
     public Path apiKeys() {
         return dir.resolve("api-keys.json");
@@ -62,7 +80,8 @@ public record DevSecrets(Path dir) {
     public DevSecrets ensure() throws IOException {
         Files.createDirectories(dir);
         final String kid = "dev-" + LocalDate.now(ZoneOffset.UTC);
-        for (Path keyring : List.of(commandKeyring(), deliveryKeyring(), pepperKeyring(), factorKeyring())) {
+        for (Path keyring : List.of(commandKeyring(), deliveryKeyring(), pepperKeyring(), factorKeyring(),
+                twilioSubjectKeyring())) {
             if (!Files.exists(keyring)) {
                 Keyring.generate(kid).write(keyring);
             }
@@ -74,7 +93,30 @@ public record DevSecrets(Path dir) {
             Secrets.writeOwnerOnly(apiKeyPlaintext(), (issued.plaintext() + "\n").getBytes(StandardCharsets.UTF_8));
             Secrets.writeOwnerOnly(adminKeyPlaintext(), (admin.plaintext() + "\n").getBytes(StandardCharsets.UTF_8));
         }
+        if (!Files.exists(twilioAccountSidFile()) || !Files.exists(twilioServiceSidFile())) {
+            final SecureRandom random = new SecureRandom();
+            Files.writeString(twilioAccountSidFile(), "AC" + randomHex(random) + "\n");
+            Files.writeString(twilioServiceSidFile(), "VA" + randomHex(random) + "\n");
+        }
         return this;
+    }
+
+    private static String randomHex(final SecureRandom random) {
+        final byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /**
+     * The settings of the Twilio Verify facade for the demo tenant: the Account SID, one Service SID (purpose
+     * {@code login}) and the subject keyring.
+     */
+    public Map<String, String> twilioSettings() {
+        final String service = Secrets.readText(twilioServiceSidFile());
+        return Map.of("api.twilio.account.sid", Secrets.readText(twilioAccountSidFile()),
+                "api.twilio.service." + service + ".tenant", DEMO_TENANT,
+                "api.twilio.service." + service + ".purpose", "login",
+                "secrets.twilio.subject.keyring.file", twilioSubjectKeyring().toString());
     }
 
     /** Plaintext of the demo tenant's admin API key (scope {@code admin}: may unlock users). */

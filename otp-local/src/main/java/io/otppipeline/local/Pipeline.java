@@ -9,6 +9,7 @@ import io.otppipeline.notifier.NotifierService;
 import io.otppipeline.processor.ProcessorConfig;
 import io.otppipeline.processor.ProcessorService;
 import io.otppipeline.schemas.config.Settings;
+import java.nio.file.Files;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -73,6 +74,9 @@ public final class Pipeline implements AutoCloseable {
         m.put("secrets.pepper.keyring.file", s.secrets().pepperKeyring().toString());
         m.put("secrets.factor.keyring.file", s.secrets().factorKeyring().toString());
         m.put("secrets.api.keys.file", s.secrets().apiKeys().toString());
+        if (Files.exists(s.secrets().twilioServiceSidFile())) {
+            m.putAll(s.secrets().twilioSettings());
+        }
         m.putAll(s.overrides());
         return m;
     }

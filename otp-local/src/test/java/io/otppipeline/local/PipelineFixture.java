@@ -92,6 +92,12 @@ final class PipelineFixture implements AutoCloseable {
         return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** GET with the demo (non-admin) key. */
+    HttpResponse<String> getWithKey(final String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + secrets.apiKey()).GET()
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     URI uri(final String path) {
         return URI.create("http://127.0.0.1:" + pipeline.apiPort() + path);
     }

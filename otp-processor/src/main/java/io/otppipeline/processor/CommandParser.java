@@ -1,5 +1,6 @@
 package io.otppipeline.processor;
 
+import io.otppipeline.schemas.command.DeliveryReported;
 import io.otppipeline.schemas.command.FactorConfirmRequested;
 import io.otppipeline.schemas.command.FactorDeleteRequested;
 import io.otppipeline.schemas.command.FactorEnrolRequested;
@@ -8,6 +9,7 @@ import io.otppipeline.schemas.command.OtpCancelRequested;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
 import io.otppipeline.schemas.command.OtpRequested;
+import io.otppipeline.schemas.command.OtpStatusRequested;
 import io.otppipeline.schemas.command.OtpVerifyAttempted;
 import io.otppipeline.schemas.command.UserUnlockRequested;
 import io.otppipeline.schemas.kafka.Topics;
@@ -72,6 +74,12 @@ final class CommandParser implements Processor<String, byte[], String, Object> {
         }
         if (c instanceof OtpCancelRequested cancel) {
             return cancel.otpId() != null;
+        }
+        if (c instanceof OtpStatusRequested status) {
+            return status.otpId() != null;
+        }
+        if (c instanceof DeliveryReported report) {
+            return report.otpId() != null && report.outcome() != null;
         }
         if (c instanceof UserUnlockRequested unlock) {
             return unlock.actor() != null;

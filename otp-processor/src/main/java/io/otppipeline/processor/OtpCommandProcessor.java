@@ -88,6 +88,9 @@ final class OtpCommandProcessor implements Processor<String, OtpCommand, String,
     }
 
     private void forwardReply(final OtpReply reply, final int partition, final long nowMs) {
+        if (reply == null) { // a command nobody waits for (a delivery report)
+            return;
+        }
         context.forward(new Record<>(reply.commandId(), new RoutedReply(partition, reply), nowMs),
                 OtpTopology.REPLIES_SINK);
     }

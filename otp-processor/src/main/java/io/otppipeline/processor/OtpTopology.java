@@ -67,6 +67,8 @@ public final class OtpTopology {
     static final String SOURCE = "commands-source";
     static final String EVENTS_SOURCE = "events-source";
     static final String IP_ACTIVITY = "ip-activity";
+    static final String DELIVERY_REPORTS = "delivery-reports";
+    static final String COMMANDS_SINK = "delivery-reports-sink";
     static final String IP_ACTIVITY_SINK = "ip-activity-sink";
     static final String IP_ACTIVITY_SOURCE = "ip-activity-source";
     static final String IP_GUARD = "ip-guard";
@@ -131,6 +133,9 @@ public final class OtpTopology {
                 Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.EVENTS.name());
         topology.addProcessor(IP_ACTIVITY, () -> new IpActivityProcessor(stages.ipGuard().rules().ipv6PrefixLength()),
                 EVENTS_SOURCE);
+        topology.addProcessor(DELIVERY_REPORTS, DeliveryReportProcessor::new, EVENTS_SOURCE);
+        topology.addSink(COMMANDS_SINK, Topics.COMMANDS.name(), Serdes.String().serializer(),
+                Serdes.ByteArray().serializer(), DELIVERY_REPORTS);
         topology.addSink(IP_ACTIVITY_SINK, Topics.IP_ACTIVITY.name(), Topics.IP_ACTIVITY.keySerde().serializer(),
                 Topics.IP_ACTIVITY.valueSerde().serializer(), IP_ACTIVITY);
         topology.addSource(IP_ACTIVITY_SOURCE, Topics.IP_ACTIVITY.keySerde().deserializer(),

@@ -12,6 +12,7 @@ import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.OtpCancelRequested;
 import io.otppipeline.schemas.command.OtpRequested;
+import io.otppipeline.schemas.command.OtpStatusRequested;
 import io.otppipeline.schemas.crypto.Aead;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.crypto.Mac;
@@ -26,6 +27,7 @@ import io.otppipeline.processor.domain.PurposeRules;
 import io.otppipeline.schemas.reply.CancelReply;
 import io.otppipeline.schemas.reply.IssuedReply;
 import io.otppipeline.schemas.reply.OtpReply;
+import io.otppipeline.schemas.reply.OtpStatusReply;
 import io.otppipeline.schemas.reply.VerifyReply;
 import io.otppipeline.schemas.reply.ReplyStatus;
 import java.io.IOException;
@@ -70,6 +72,60 @@ class OtpTopologyTest {
             assertThat(TopologyHarness.as(CancelReply.class, t.send(new OtpCancelRequested(TopologyHarness.id(), TENANT,
                     USER, issued.otpId(), null, START, null))).status()).as("once").isEqualTo(ReplyStatus.NOT_FOUND);
         }
+    }
+
+    @Test
+    void shouldReportAttemptsExpiryAndNoCodeWhenStatusIsAskedThroughALifetime() {
+        try (TopologyHarness t = new TopologyHarness(OtpRules.DEFAULTS)) {
+            final OtpIssued issued = t.requestAndReadIssued("login");
+            final String code = t.openSecret(issued).code();
+            t.events();
+
+            final OtpStatusReply fresh = status(t, issued.otpId());
+            t.verify("login", wrong(code));
+            final OtpStatusReply afterWrong = status(t, issued.otpId());
+
+            assertThat(fresh.status()).isEqualTo(ReplyStatus.PENDING);
+            assertThat(fresh.code().purpose()).isEqualTo("login");
+            assertThat(fresh.code().channel()).isEqualTo("email");
+            assertThat(fresh.code().expiresAt()).isEqualTo(fresh.code().issuedAt().plus(Duration.ofMinutes(10)));
+            assertThat(fresh.code().delivery()).as("nothing reported yet").isEqualTo("queued");
+            assertThat(fresh.code().attemptsRemaining()).isEqualTo(5);
+            assertThat(afterWrong.code().failedAttempts()).isEqualTo(1);
+            assertThat(afterWrong.code().attemptsRemaining()).isEqualTo(4);
+            assertThat(Json.mapper().valueToTree(afterWrong).toString()).doesNotContain(code)
+                    .doesNotContain(issued.secret().toString());
+            t.events();
+            assertThat(status(t, "0190f1a2-0000-8000-8000-000000000000").status()).isEqualTo(ReplyStatus.NOT_FOUND);
+            assertThat(t.events()).as("a read emits nothing").isEmpty();
+
+            t.advance(Duration.ofMinutes(11));
+            assertThat(status(t, issued.otpId()).status()).isEqualTo(ReplyStatus.EXPIRED);
+            t.advance(Duration.ofMinutes(10));
+            assertThat(status(t, issued.otpId()).status()).as("forgotten one lifetime later")
+                    .isEqualTo(ReplyStatus.NOT_FOUND);
+        }
+    }
+
+    @Test
+    void shouldReportMaxAttemptsWhenEveryGuessWasWrong() {
+        try (TopologyHarness t = new TopologyHarness(OtpRules.DEFAULTS)) {
+            final OtpIssued issued = t.requestAndReadIssued("login");
+            final String code = t.openSecret(issued).code();
+            for (int i = 0; i < 5; i++) {
+                t.verify("login", wrong(code));
+            }
+
+            final OtpStatusReply dead = status(t, issued.otpId());
+
+            assertThat(dead.status()).isEqualTo(ReplyStatus.MAX_ATTEMPTS);
+            assertThat(dead.code().attemptsRemaining()).isZero();
+        }
+    }
+
+    private static OtpStatusReply status(final TopologyHarness t, final String otpId) {
+        return TopologyHarness.as(OtpStatusReply.class, t.send(new OtpStatusRequested(TopologyHarness.id(), TENANT,
+                USER, otpId, START)));
     }
 
     @Test

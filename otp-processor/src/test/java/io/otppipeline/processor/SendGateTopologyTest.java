@@ -14,6 +14,8 @@ import io.otppipeline.schemas.delivery.OtpIssued;
 import io.otppipeline.schemas.event.CloudEvent;
 import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.reply.IssuedReply;
+import io.otppipeline.schemas.reply.OtpStatusReply;
+import io.otppipeline.schemas.command.OtpStatusRequested;
 import io.otppipeline.schemas.reply.ReplyStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -125,6 +127,27 @@ class SendGateTopologyTest {
 
             assertThat(suppressions(t)).containsExactly(SendGate.COUNTRY_NOT_ALLOWED);
             assertThat(t.delivery.readValuesToList()).hasSize(1);
+        }
+    }
+
+    @Test
+    void shouldReportSuppressionInCodeStatusWhenGateRefusedTheSend() {
+        final SendGateRules rules = new SendGateRules(5, 600, 0, 0, 0, new TreeSet<>(Set.of("GB")), OFF.breaker());
+        try (TopologyHarness t = harness(SendGatePolicy.DEFAULTS.withTenant(TENANT, rules))) {
+            final String refusedUser = user();
+            final IssuedReply refused = (IssuedReply) t.requestFor(TENANT, refusedUser, Channel.SMS, paris(1));
+            final String sentUser = user();
+            final IssuedReply admitted = (IssuedReply) t.requestFor(TENANT, sentUser, Channel.SMS, london(1));
+
+            final OtpStatusReply refusedStatus = TopologyHarness.as(OtpStatusReply.class, t.send(
+                    new OtpStatusRequested(TopologyHarness.id(), TENANT, refusedUser, refused.otpId(), null)));
+            final OtpStatusReply admittedStatus = TopologyHarness.as(OtpStatusReply.class, t.send(
+                    new OtpStatusRequested(TopologyHarness.id(), TENANT, sentUser, admitted.otpId(), null)));
+
+            assertThat(refusedStatus.code().delivery()).isEqualTo("suppressed");
+            assertThat(refusedStatus.code().deliveryReason()).isEqualTo(SendGate.COUNTRY_NOT_ALLOWED);
+            assertThat(admittedStatus.code().delivery()).as("handed to the notifier, no outcome yet")
+                    .isEqualTo("queued");
         }
     }
 

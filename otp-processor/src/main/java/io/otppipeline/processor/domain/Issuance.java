@@ -113,7 +113,7 @@ final class Issuance {
         final PhoneRoute route = command.channel() == Channel.SMS ? Destinations.route(destination) : null;
         final PendingOtp otp = new PendingOtp(otpId, keys.pepper().sign(kid, otpId, code), kid, command.channel(),
                 masked, nowMs, nowMs + purpose.lifetimeMs(), 0, false, false, route == null ? 0 : route.callingCode(),
-                hash);
+                hash, null, null);
         final Instant now = Instant.ofEpochMilli(nowMs);
         final Instant expiresAt = Instant.ofEpochMilli(otp.expiresAtMs());
         final PendingOtp previous = state.pending().get(command.purpose());

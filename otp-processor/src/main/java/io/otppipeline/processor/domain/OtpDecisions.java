@@ -1,5 +1,6 @@
 package io.otppipeline.processor.domain;
 
+import io.otppipeline.schemas.command.DeliveryReported;
 import io.otppipeline.schemas.command.IdempotencyKey;
 import io.otppipeline.schemas.command.FactorConfirmRequested;
 import io.otppipeline.schemas.command.FactorDeleteRequested;
@@ -9,6 +10,7 @@ import io.otppipeline.schemas.command.OtpCancelRequested;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
 import io.otppipeline.schemas.command.OtpRequested;
+import io.otppipeline.schemas.command.OtpStatusRequested;
 import io.otppipeline.schemas.command.OtpVerifyAttempted;
 import io.otppipeline.schemas.command.UserUnlockRequested;
 import io.otppipeline.schemas.crypto.SealedBox;
@@ -93,6 +95,16 @@ public final class OtpDecisions {
             @Override
             public Decision cancel(final OtpCancelRequested c) {
                 return verification.cancel(settled, c, ctx);
+            }
+
+            @Override
+            public Decision status(final OtpStatusRequested c) {
+                return verification.status(settled, c, ctx);
+            }
+
+            @Override
+            public Decision deliveryReported(final DeliveryReported c) {
+                return verification.deliveryReported(settled, c, ctx);
             }
 
             @Override

@@ -21,10 +21,13 @@ import io.otppipeline.schemas.command.Channel;
  *     ({@code GateVerified}); {@code 0} for e-mail and for codes issued before it was kept
  * @param destinationHash keyed hash of the destination (as in {@code otp.issued}), so the send gate can tell a
  *     safe-listed number's verified codes from real conversions; {@code null} for codes issued before it was kept
+ * @param delivery what the send gate or the notifier reported of its message ({@code sent}, {@code failed},
+ *     {@code suppressed}), or {@code null} while nothing was reported ({@code queued})
+ * @param deliveryReason the report's reason ({@code country_limit}, {@code provider_error}, ...), or {@code null}
  */
 public record PendingOtp(String otpId, String codeMac, String macKid, Channel channel, String destinationMasked,
                          long issuedAtMs, long expiresAtMs, int failedAttempts, boolean approved, boolean expired,
-                         int callingCode, String destinationHash) {
+                         int callingCode, String destinationHash, String delivery, String deliveryReason) {
 
     /** Whether the lifetime has passed at {@code nowMs} (epoch milliseconds). */
     public boolean expiredAt(final long nowMs) {
@@ -39,18 +42,24 @@ public record PendingOtp(String otpId, String codeMac, String macKid, Channel ch
     /** This code with one more wrong guess. */
     PendingOtp withFailedAttempt() {
         return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAtMs,
-                failedAttempts + 1, approved, expired, callingCode, destinationHash);
+                failedAttempts + 1, approved, expired, callingCode, destinationHash, delivery, deliveryReason);
     }
 
     /** This code approved and reserved for its consume. */
     PendingOtp asApproved() {
         return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAtMs,
-                failedAttempts, true, expired, callingCode, destinationHash);
+                failedAttempts, true, expired, callingCode, destinationHash, delivery, deliveryReason);
     }
 
     /** This code past its lifetime. */
     PendingOtp asExpired() {
         return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAtMs,
-                failedAttempts, approved, true, callingCode, destinationHash);
+                failedAttempts, approved, true, callingCode, destinationHash, delivery, deliveryReason);
+    }
+
+    /** This code with the outcome of its delivery; a later report replaces an earlier one. */
+    PendingOtp withDelivery(final String outcome, final String reason) {
+        return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAtMs,
+                failedAttempts, approved, expired, callingCode, destinationHash, outcome, reason);
     }
 }

@@ -1,8 +1,10 @@
 package io.otppipeline.processor.domain;
 
+import io.otppipeline.schemas.command.DeliveryReported;
 import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.command.OtpCancelRequested;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
+import io.otppipeline.schemas.command.OtpStatusRequested;
 import io.otppipeline.schemas.command.OtpVerifyAttempted;
 import io.otppipeline.schemas.event.ConsumeCompletedData;
 import io.otppipeline.schemas.event.EventTypes;
@@ -11,8 +13,10 @@ import io.otppipeline.schemas.event.VerificationCompletedData;
 import io.otppipeline.schemas.gate.GateVerified;
 import io.otppipeline.schemas.reply.CancelReply;
 import io.otppipeline.schemas.reply.ConsumeReply;
+import io.otppipeline.schemas.reply.OtpStatusReply;
 import io.otppipeline.schemas.reply.ReplyStatus;
 import io.otppipeline.schemas.reply.VerifyReply;
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -147,6 +151,46 @@ final class Verification {
         }
         return new Decision(state, new CancelReply(command.commandId(), command.otpId(), false, false),
                 ctx.events(), null, replayUntil);
+    }
+
+    /**
+     * Where a code stands, read from the settled state: {@code pending}, {@code approved} (reserved for its
+     * consume), {@code max_attempts}, {@code expired}, or {@code not_found} when the user has no such code. Changes
+     * nothing, emits nothing but what settling the state at the decision time emits, counts nothing.
+     */
+    Decision status(final UserState state, final OtpStatusRequested command, final DecisionContext ctx) {
+        for (Map.Entry<String, PendingOtp> e : state.pending().entrySet()) { // sorted by purpose
+            final PendingOtp otp = e.getValue();
+            if (otp.otpId().equals(command.otpId())) {
+                final int max = rules.forPurpose(e.getKey()).maxFailedAttempts();
+                final ReplyStatus status = otp.expired() ? ReplyStatus.EXPIRED
+                        : otp.failedAttempts() >= max ? ReplyStatus.MAX_ATTEMPTS
+                        : otp.approved() ? ReplyStatus.APPROVED : ReplyStatus.PENDING;
+                return new Decision(state, new OtpStatusReply(command.commandId(), command.otpId(),
+                        new OtpStatusReply.CodeView(status, e.getKey(), otp.channel().wireName(),
+                                otp.destinationMasked(), otp.failedAttempts(), Math.max(0, max - otp.failedAttempts()),
+                                Instant.ofEpochMilli(otp.issuedAtMs()), Instant.ofEpochMilli(otp.expiresAtMs()),
+                                otp.delivery() == null ? "queued" : otp.delivery(), otp.deliveryReason()), false),
+                        ctx.events(), null, 0);
+            }
+        }
+        return new Decision(state, new OtpStatusReply(command.commandId(), command.otpId(), null, false),
+                ctx.events(), null, 0);
+    }
+
+    /**
+     * Records what became of a code's message (a {@link DeliveryReported} from the processor's delivery-report
+     * node); a report for a code the user no longer has changes nothing. No reply, no event: the delivery event
+     * it came from is the public record.
+     */
+    Decision deliveryReported(final UserState state, final DeliveryReported command, final DecisionContext ctx) {
+        for (Map.Entry<String, PendingOtp> e : state.pending().entrySet()) { // sorted by purpose
+            if (e.getValue().otpId().equals(command.otpId())) {
+                return new Decision(state.withPending(e.getKey(), e.getValue().withDelivery(command.outcome(),
+                        command.reason())), null, ctx.events(), null, 0);
+            }
+        }
+        return new Decision(state, null, ctx.events(), null, 0);
     }
 
     /** The second phase: consumes an approved code of a two-phase purpose once; anything else is a conflict. */

@@ -10,7 +10,7 @@ import java.time.Instant;
  * command keyring, so the topic itself never holds them in clear.
  *
  * <p>JSON shape: an object with a {@code "type"} discriminator ({@code "otp.requested"},
- * {@code "otp.verify_attempted"}, {@code "otp.consume_requested"}, {@code "otp.unlock_requested"}, {@code "otp.cancel_requested"}, {@code "factor.enrol_requested"},
+ * {@code "otp.verify_attempted"}, {@code "otp.consume_requested"}, {@code "otp.unlock_requested"}, {@code "otp.cancel_requested"}, {@code "otp.status_requested"}, {@code "otp.delivery_reported"}, {@code "factor.enrol_requested"},
  * {@code "factor.confirm_requested"}, {@code "factor.verify_attempted"}, {@code "factor.delete_requested"}) and the fields of the concrete record.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
@@ -20,13 +20,15 @@ import java.time.Instant;
     @JsonSubTypes.Type(value = OtpConsumeRequested.class, name = "otp.consume_requested"),
     @JsonSubTypes.Type(value = UserUnlockRequested.class, name = "otp.unlock_requested"),
     @JsonSubTypes.Type(value = OtpCancelRequested.class, name = "otp.cancel_requested"),
+    @JsonSubTypes.Type(value = OtpStatusRequested.class, name = "otp.status_requested"),
+    @JsonSubTypes.Type(value = DeliveryReported.class, name = "otp.delivery_reported"),
     @JsonSubTypes.Type(value = FactorEnrolRequested.class, name = "factor.enrol_requested"),
     @JsonSubTypes.Type(value = FactorConfirmRequested.class, name = "factor.confirm_requested"),
     @JsonSubTypes.Type(value = FactorVerifyAttempted.class, name = "factor.verify_attempted"),
     @JsonSubTypes.Type(value = FactorDeleteRequested.class, name = "factor.delete_requested")
 })
 public sealed interface OtpCommand permits OtpRequested, OtpVerifyAttempted, OtpConsumeRequested,
-        UserUnlockRequested, OtpCancelRequested, FactorEnrolRequested, FactorConfirmRequested, FactorVerifyAttempted,
+        UserUnlockRequested, OtpCancelRequested, OtpStatusRequested, DeliveryReported, FactorEnrolRequested, FactorConfirmRequested, FactorVerifyAttempted,
         FactorDeleteRequested {
 
     /** Unique id of this command; also the correlation id of its reply. */
@@ -68,6 +70,10 @@ public sealed interface OtpCommand permits OtpRequested, OtpVerifyAttempted, Otp
         R unlock(UserUnlockRequested command);
 
         R cancel(OtpCancelRequested command);
+
+        R status(OtpStatusRequested command);
+
+        R deliveryReported(DeliveryReported command);
 
         R enrolFactor(FactorEnrolRequested command);
 

@@ -11,7 +11,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * <p>JSON shape: an object with a {@code "type"} discriminator ({@code "issued"}, {@code "request_refused"},
  * {@code "verified"}, {@code "consumed"}, {@code "unlocked"}, {@code "idempotency_mismatch"},
  * {@code "rejected"}, {@code "factor_enrolled"}, {@code "factor_checked"}, {@code "factor_deleted"},
- * {@code "factor_refused"}, {@code "canceled"}) and the fields
+ * {@code "factor_refused"}, {@code "canceled"}, {@code "otp_status"}) and the fields
  * of the record.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
@@ -27,11 +27,12 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = FactorCheckReply.class, name = "factor_checked"),
     @JsonSubTypes.Type(value = FactorDeletedReply.class, name = "factor_deleted"),
     @JsonSubTypes.Type(value = FactorRefusedReply.class, name = "factor_refused"),
-    @JsonSubTypes.Type(value = CancelReply.class, name = "canceled")
+    @JsonSubTypes.Type(value = CancelReply.class, name = "canceled"),
+    @JsonSubTypes.Type(value = OtpStatusReply.class, name = "otp_status")
 })
 public sealed interface OtpReply permits IssuedReply, RequestRefusedReply, VerifyReply, ConsumeReply, UnlockReply,
         IdempotencyMismatchReply, RejectedReply, FactorEnrolledReply, FactorCheckReply, FactorDeletedReply,
-        FactorRefusedReply, CancelReply {
+        FactorRefusedReply, CancelReply, OtpStatusReply {
 
     /** Id of the command answered (the correlation id). */
     String commandId();
@@ -80,5 +81,7 @@ public sealed interface OtpReply permits IssuedReply, RequestRefusedReply, Verif
         R factorRefused(FactorRefusedReply reply);
 
         R canceled(CancelReply reply);
+
+        R otpStatus(OtpStatusReply reply);
     }
 }

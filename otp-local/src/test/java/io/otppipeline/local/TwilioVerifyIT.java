@@ -1,0 +1,169 @@
+package io.otppipeline.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.twilio.exception.ApiException;
+import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.verify.v2.service.Verification;
+import com.twilio.rest.verify.v2.service.VerificationCheck;
+import io.otppipeline.schemas.Json;
+import io.otppipeline.schemas.crypto.Secrets;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Twilio Verify v2 facade end to end, driven by Twilio's own Java helper library ({@code com.twilio.sdk:twilio}),
+ * pointed at the local API by {@link LocalTwilioHttpClient}: the library's requests, parsing and exceptions are
+ * Twilio's, the codes come from real mail (GreenMail), the decisions from the processor on a real broker. The
+ * Service and Account SIDs are the ones {@code ./otp local} generates ({@link DevSecrets#twilioSettings()}).
+ */
+class TwilioVerifyIT {
+
+    @TempDir
+    static Path dir;
+
+    private static PipelineFixture fixture;
+    private static TwilioRestClient twilio;
+    private static String service;
+    private static int users;
+
+    @BeforeAll
+    static void startPipeline() throws Exception {
+        fixture = PipelineFixture.start(dir, Map.of());
+        service = Secrets.readText(fixture.secrets.twilioServiceSidFile());
+        twilio = new TwilioRestClient.Builder(Secrets.readText(fixture.secrets.twilioAccountSidFile()),
+                fixture.secrets.apiKey()).httpClient(new LocalTwilioHttpClient(fixture.uri("").toString())).build();
+    }
+
+    @AfterAll
+    static void stopPipeline() throws Exception {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void shouldApproveThroughTwilioSdkWhenCodeFromMailIsChecked() {
+        final String to = email();
+
+        final Verification created = Verification.creator(service, to, "email").setLocale("en").create(twilio);
+        final VerificationCheck check = VerificationCheck.creator(service).setTo(to)
+                .setCode(fixture.awaitCodeMailedTo(to)).create(twilio);
+
+        assertThat(created.getStatus()).isEqualTo("pending");
+        assertThat(created.getSid()).startsWith("VE").hasSize(66);
+        assertThat(created.getServiceSid()).isEqualTo(service);
+        assertThat(created.getChannel()).isEqualTo(Verification.Channel.EMAIL);
+        assertThat(check.getStatus()).isEqualTo("approved");
+        assertThat(check.getValid()).isTrue();
+        assertThat(check.getSid()).isEqualTo(created.getSid());
+        final ApiException gone = catchThrowableOfType(ApiException.class,
+                () -> Verification.fetcher(service, created.getSid()).fetch(twilio));
+        assertThat(gone.getCode()).as("Twilio forgets an approved verification").isEqualTo(20404);
+    }
+
+    @Test
+    void shouldRaiseMaxCheckAttemptsThroughSdkWhenWrongCodeIsCheckedFiveTimes() {
+        final String to = email();
+        Verification.creator(service, to, "email").create(twilio);
+        final String wrong = wrong(fixture.awaitCodeMailedTo(to));
+
+        for (int i = 0; i < 4; i++) {
+            final VerificationCheck denied = VerificationCheck.creator(service).setTo(to).setCode(wrong)
+                    .create(twilio);
+            assertThat(denied.getStatus()).as("a wrong code leaves the verification pending").isEqualTo("pending");
+            assertThat(denied.getValid()).isFalse();
+        }
+        final ApiException fifth = catchThrowableOfType(ApiException.class,
+                () -> VerificationCheck.creator(service).setTo(to).setCode(wrong).create(twilio));
+
+        assertThat(fifth.getCode()).isEqualTo(60202);
+        assertThat(fifth.getStatusCode()).isEqualTo(429);
+    }
+
+    @Test
+    void shouldFetchThenCancelThroughSdkWhenVerificationIsPending() {
+        final String to = email();
+        final Verification created = Verification.creator(service, to, "email").create(twilio);
+        final String code = fixture.awaitCodeMailedTo(to);
+
+        final Verification fetched = Verification.fetcher(service, created.getSid()).fetch(twilio);
+        final Verification canceled = Verification.updater(service, created.getSid(), Verification.Status.CANCELED)
+                .update(twilio);
+
+        assertThat(fetched.getStatus()).isEqualTo("pending");
+        assertThat(fetched.getTo()).as("masked: the SID carries no destination").contains("***").isNotEqualTo(to);
+        assertThat(fetched.getChannel()).isEqualTo(Verification.Channel.EMAIL);
+        assertThat(canceled.getStatus()).isEqualTo("canceled");
+        assertThat(catchThrowableOfType(ApiException.class, () -> VerificationCheck.creator(service)
+                .setVerificationSid(created.getSid()).setCode(code).create(twilio)).getCode())
+                .as("a canceled code is gone, even the right one").isEqualTo(20404);
+    }
+
+    @Test
+    void shouldRefuseWithTwilioCodesWhenCredentialsOrParametersAreWrong() {
+        final TwilioRestClient stranger = new TwilioRestClient.Builder(
+                Secrets.readText(fixture.secrets.twilioAccountSidFile()), "otp_live_not-a-key")
+                .httpClient(new LocalTwilioHttpClient(fixture.uri("").toString())).build();
+
+        final ApiException unauthenticated = catchThrowableOfType(ApiException.class,
+                () -> Verification.creator(service, email(), "email").create(stranger));
+        final ApiException call = catchThrowableOfType(ApiException.class,
+                () -> Verification.creator(service, "+14155550123", "call").create(twilio));
+        final ApiException badNumber = catchThrowableOfType(ApiException.class,
+                () -> Verification.creator(service, "+1 not a number", "sms").create(twilio));
+        final ApiException otherService = catchThrowableOfType(ApiException.class,
+                () -> Verification.creator("VA" + "0".repeat(32), email(), "email").create(twilio));
+
+        assertThat(unauthenticated.getCode()).isEqualTo(20003);
+        assertThat(unauthenticated.getStatusCode()).isEqualTo(401);
+        assertThat(call.getCode()).isEqualTo(60200);
+        assertThat(badNumber.getCode()).isEqualTo(60200);
+        assertThat(badNumber.getMessage()).doesNotContain("not a number");
+        assertThat(otherService.getCode()).isEqualTo(20404);
+    }
+
+    @Test
+    void shouldShowStatusAndDeliveryOverOwnApiWhenCodeWasMailed() throws Exception {
+        final String user = "status-" + (++users);
+        final String to = user + "@example.com";
+        final JsonNode issued = Json.mapper().readTree(fixture.post("/v1/otp", "{\"userId\":\"" + user
+                + "\",\"channel\":\"email\",\"destination\":\"" + to + "\",\"purpose\":\"login\"}").body());
+        final String code = fixture.awaitCodeMailedTo(to);
+
+        final JsonNode sent = await().atMost(Duration.ofSeconds(30)).until(() -> status(issued, user),
+                s -> "sent".equals(s.path("delivery").asText()));
+        fixture.post("/v1/otp/verify", "{\"userId\":\"" + user + "\",\"purpose\":\"login\",\"code\":\""
+                + wrong(code) + "\"}");
+        final JsonNode afterWrong = status(issued, user);
+
+        assertThat(sent.path("status").asText()).isEqualTo("pending");
+        assertThat(sent.toString()).doesNotContain(code).doesNotContain(to);
+        assertThat(afterWrong.path("failedAttempts").asInt()).isEqualTo(1);
+        assertThat(afterWrong.path("attemptsRemaining").asInt()).isEqualTo(4);
+    }
+
+    private static JsonNode status(final JsonNode issued, final String user) throws Exception {
+        final HttpResponse<String> r = fixture.getWithKey("/v1/otp/" + issued.path("otpId").asText() + "?userId="
+                + user);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return Json.mapper().readTree(r.body());
+    }
+
+    private static String email() {
+        return "twilio-" + (++users) + "@example.com";
+    }
+
+    private static String wrong(final String code) {
+        return code.equals("000000") ? "000001" : "000000";
+    }
+}
