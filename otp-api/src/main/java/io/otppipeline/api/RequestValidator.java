@@ -3,6 +3,7 @@ package io.otppipeline.api;
 import io.otppipeline.api.Problem.FieldError;
 import io.otppipeline.schemas.command.ClientInfo;
 import io.otppipeline.schemas.command.Destinations;
+import io.otppipeline.schemas.command.OtpRequested;
 import io.otppipeline.schemas.command.IpKeys;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,6 +44,9 @@ final class RequestValidator {
         final List<FieldError> errors = new ArrayList<>();
         require(errors, "userId", r.userId(), USER_ID, "must be 1 to 128 printable characters without spaces");
         require(errors, "purpose", r.purpose(), PURPOSE, "must be lower snake case, at most 32 characters");
+        if (OtpRequested.LOCKOUT_NOTICE_PURPOSE.equals(r.purpose())) {
+            errors.add(new FieldError("purpose", "is reserved for lockout notices"));
+        }
         String destination = null;
         if (r.channel() == null) {
             errors.add(new FieldError("channel", "is required"));

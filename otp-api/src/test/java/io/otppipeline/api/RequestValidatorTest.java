@@ -27,6 +27,14 @@ class RequestValidatorTest {
     }
 
     @Test
+    void shouldRefuseWhenCodeIsRequestedForTheLockoutNoticePurpose() {
+        final Problem problem = problemOf(new CreateOtpRequest("alice", "email", "alice@example.com",
+                "lockout_notice", null, null));
+
+        assertThat(problem.errors()).extracting(Problem.FieldError::field).containsExactly("purpose");
+    }
+
+    @Test
     void shouldListEveryInvalidFieldWhenSeveralAreWrong() {
         final Problem problem = problemOf(new CreateOtpRequest(null, "fax", null, "Log In", null,
                 new ClientInfo("not an ip", "x".repeat(513))));

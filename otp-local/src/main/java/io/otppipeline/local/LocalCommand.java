@@ -134,6 +134,7 @@ final class LocalCommand implements Callable<Integer> {
 
     private Map<String, String> overrides() throws IOException {
         final Map<String, String> overrides = new HashMap<>();
+        overrides.put("otp.lockout.notice.tenants", DevSecrets.DEMO_TENANT); // try a lockout notice out of the box
         if (configFile != null) {
             final Properties props = new Properties();
             try (Reader reader = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
@@ -154,6 +155,9 @@ final class LocalCommand implements Callable<Integer> {
                 "  API         " + api,
                 "  API key     " + secrets.apiKey() + "   (tenant demo; also in " + secrets.apiKeyPlaintext() + ")",
                 "  Admin key   in " + secrets.adminKeyPlaintext() + "   (scope admin: POST /v1/users/{userId}/unlock)",
+                "  Twilio      Verify v2 API on " + api + "/v2: Service SID in " + secrets.twilioServiceSidFile()
+                        + ", Account SID (HTTP Basic user) in " + secrets.twilioAccountSidFile()
+                        + ", password = the API key (docs/TWILIO.md)",
                 "  Kafka       " + kafka + (bootstrapServers == null ? "   (log: " + dir.resolve("kafka/kafka.log") + ")" : ""),
                 "  PostgreSQL  " + jdbc,
                 smtpHost == null

@@ -29,7 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * path under {@code templates/}. The first that exists wins, in this order: the requested locale
  * ({@code de-CH}), its language ({@code de}), the default locale ({@code notifier.templates.default.locale},
  * {@code en}); within each, the purpose, then {@code default}. Shipped: {@code en}, {@code de}, {@code fr}, with
- * purpose texts for {@code login}, {@code step_up} and {@code password_reset}.
+ * purpose texts for {@code login}, {@code step_up}, {@code password_reset} and {@code lockout_notice} (no code: the
+ * lockout notice, {@code minutes} until the lockout ends).
  *
  * <p>Variables: {@code code}, {@code minutes} (lifetime left, rounded up), {@code oneMinute},
  * {@code purpose}, {@code tenantId}, {@code lang}. The subject is rendered without {@code code} (a code in a
@@ -41,7 +42,7 @@ public final class MessageTemplates {
     /** Locales shipped on the class path. */
     public static final List<String> SHIPPED_LOCALES = List.of("en", "de", "fr");
     /** Purposes with their own shipped texts; any other purpose uses {@code default}. */
-    public static final List<String> SHIPPED_PURPOSES = List.of("login", "step_up", "password_reset");
+    public static final List<String> SHIPPED_PURPOSES = List.of("login", "step_up", "password_reset", "lockout_notice");
 
     private static final String DEFAULT_PURPOSE = "default";
     private static final Mustache.Compiler TEXT = Mustache.compiler().escapeHTML(false);

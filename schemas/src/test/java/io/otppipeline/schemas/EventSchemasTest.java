@@ -14,6 +14,7 @@ import io.otppipeline.schemas.event.FactorEnrolledData;
 import io.otppipeline.schemas.event.FactorVerificationData;
 import io.otppipeline.schemas.event.LockoutEndedData;
 import io.otppipeline.schemas.event.LockoutStartedData;
+import io.otppipeline.schemas.event.LockoutNoticeData;
 import io.otppipeline.schemas.event.OtpCanceledData;
 import io.otppipeline.schemas.event.OtpExpiredData;
 import io.otppipeline.schemas.event.RequestRefusedData;
@@ -67,7 +68,9 @@ EventTypes.OTP_ISSUED, new OtpIssuedData(OTP, COMMAND, "login", "email", "a***e@
             Map.entry(EventTypes.FACTOR_VERIFICATION_COMPLETED, new FactorVerificationData(OTP, COMMAND, "verify",
                     "denied", 2, null, null)),
             Map.entry(EventTypes.FACTOR_DELETED, new FactorDeletedData(OTP, null, "enrolment_expired")),
-            Map.entry(EventTypes.OTP_CANCELED, new OtpCanceledData(OTP, COMMAND, "login", null)));
+            Map.entry(EventTypes.OTP_CANCELED, new OtpCanceledData(OTP, COMMAND, "login", null)),
+            Map.entry(EventTypes.LOCKOUT_NOTICE, new LockoutNoticeData(OTP, COMMAND, "email", "a***e@example.com",
+                    NOW.plusSeconds(900))));
 
     @Test
     void shouldAcceptEveryEventTypeWhenBuiltFromItsRecord() {

@@ -42,6 +42,7 @@ public final class OtpDecisions {
     private final Issuance issuance;
     private final Verification verification;
     private final Authenticators authenticators;
+    private final LockoutNotices notices;
 
     /**
      * @param rules limits to enforce
@@ -53,6 +54,7 @@ public final class OtpDecisions {
         this.issuance = new Issuance(rules, keys);
         this.verification = new Verification(rules, keys);
         this.authenticators = new Authenticators(rules, keys);
+        this.notices = new LockoutNotices(rules, keys);
     }
 
     /** The rules in force. */
@@ -69,10 +71,12 @@ public final class OtpDecisions {
      */
     public Decision decide(final UserState state, final OtpCommand command, final DecisionContext ctx) {
         final UserState settled = state.settle(ctx, rules);
-        return command.accept(new OtpCommand.Visitor<>() {
+        return notices.after(command.accept(new OtpCommand.Visitor<>() {
             @Override
             public Decision request(final OtpRequested c) {
-                return issuance.request(settled, c, ctx);
+                final Decision d = issuance.request(settled, c, ctx);
+                return d.gate() == null ? d : new Decision(notices.remember(d.state(), c), d.reply(), d.events(),
+                        d.gate(), d.replayUntilMs());
             }
 
             @Override
@@ -126,7 +130,7 @@ public final class OtpDecisions {
             public Decision deleteFactor(final FactorDeleteRequested c) {
                 return authenticators.delete(settled, c, ctx);
             }
-        });
+        }), ctx);
     }
 
     /** A sealed typed code of {@code commandId}, opened. */

@@ -4,7 +4,10 @@ import io.otppipeline.schemas.config.Settings;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Every rule the processor enforces (docs/ARCHITECTURE.md section 5): {@link PurposeRules} for any purpose, overrides
@@ -21,9 +24,15 @@ import java.util.TreeMap;
  *     depends on the sweep (docs/DESIGN-NOTES.md, "Expiry")
  * @param factors authenticator-app factors ({@link FactorRules}, keys {@code otp.totp.*}, {@code otp.hotp.*},
  *     {@code otp.factor.*})
+ * @param lockoutNoticeTenants {@code otp.lockout.notice.tenants}: tenants whose users get a notice at their last
+ *     code's destination when a lockout of the whole user starts ({@link LockoutNotices}), comma-separated, or
+ *     {@code *} for every tenant; default none (seed 002 asks for a user notification system; off by default
+ *     because each notice is one more message, an SMS costs money, and a tenant may notify its users itself from
+ *     {@code otp.lockout.started})
  */
 public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes, LockoutRules lockout,
-                       long idempotencyTtlSeconds, long sweepIntervalMs, FactorRules factors) {
+                       long idempotencyTtlSeconds, long sweepIntervalMs, FactorRules factors,
+                       SortedSet<String> lockoutNoticeTenants) {
 
     /** The purpose that is two-phase by default (seed 001). */
     public static final String PASSWORD_RESET = "password_reset";
@@ -31,7 +40,7 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
     /** The documented defaults. */
     public static final OtpRules DEFAULTS = new OtpRules(PurposeRules.DEFAULTS,
             Map.of(PASSWORD_RESET, PurposeRules.DEFAULTS.withTwoPhase(true)), LockoutRules.DEFAULTS, 86_400, 1000,
-            FactorRules.DEFAULTS);
+            FactorRules.DEFAULTS, null);
 
     /**
      * Defensive, sorted copy and bounds.
@@ -41,6 +50,8 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
     public OtpRules {
         purposes = Collections.unmodifiableSortedMap(new TreeMap<>(purposes)); // sorted: no hash order anywhere
         factors = factors == null ? FactorRules.DEFAULTS : factors;
+        lockoutNoticeTenants = Collections.unmodifiableSortedSet(lockoutNoticeTenants == null ? new TreeSet<>()
+                : new TreeSet<>(lockoutNoticeTenants));
         if (idempotencyTtlSeconds < 1 || sweepIntervalMs < 1) {
             throw new IllegalArgumentException("otp.idempotency.ttl.seconds and otp.sweep.interval.ms must be positive");
         }
@@ -49,7 +60,13 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
     /** Rules with the default {@link FactorRules}. */
     public OtpRules(final PurposeRules defaults, final Map<String, PurposeRules> purposes, final LockoutRules lockout,
                     final long idempotencyTtlSeconds, final long sweepIntervalMs) {
-        this(defaults, purposes, lockout, idempotencyTtlSeconds, sweepIntervalMs, FactorRules.DEFAULTS);
+        this(defaults, purposes, lockout, idempotencyTtlSeconds, sweepIntervalMs, FactorRules.DEFAULTS, null);
+    }
+
+    /** Rules without lockout notices. */
+    public OtpRules(final PurposeRules defaults, final Map<String, PurposeRules> purposes, final LockoutRules lockout,
+                    final long idempotencyTtlSeconds, final long sweepIntervalMs, final FactorRules factors) {
+        this(defaults, purposes, lockout, idempotencyTtlSeconds, sweepIntervalMs, factors, null);
     }
 
     /**
@@ -73,7 +90,17 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
         return new OtpRules(defaults, purposes, LockoutRules.from(s),
                 s.number("otp.idempotency.ttl.seconds", DEFAULTS.idempotencyTtlSeconds()),
                 s.number("otp.sweep.interval.ms", DEFAULTS.sweepIntervalMs()),
-                FactorRules.from(s));
+                FactorRules.from(s), tenants(s.string("otp.lockout.notice.tenants", "")));
+    }
+
+    private static SortedSet<String> tenants(final String list) {
+        final SortedSet<String> tenants = new TreeSet<>();
+        for (String t : list.split(",")) {
+            if (!t.isBlank()) {
+                tenants.add(t.strip());
+            }
+        }
+        return tenants;
     }
 
     /** The rules of {@code purpose}. */
@@ -85,7 +112,19 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
     public OtpRules withPurpose(final String purpose, final PurposeRules rules) {
         final Map<String, PurposeRules> next = new HashMap<>(purposes);
         next.put(purpose, rules);
-        return new OtpRules(defaults, next, lockout, idempotencyTtlSeconds, sweepIntervalMs, factors);
+        return new OtpRules(defaults, next, lockout, idempotencyTtlSeconds, sweepIntervalMs, factors,
+                lockoutNoticeTenants);
+    }
+
+    /** The same rules with lockout notices for {@code tenants} ({@code *}: every tenant). */
+    public OtpRules withLockoutNotices(final Set<String> tenants) {
+        return new OtpRules(defaults, purposes, lockout, idempotencyTtlSeconds, sweepIntervalMs, factors,
+                new TreeSet<>(tenants));
+    }
+
+    /** Whether users of {@code tenantId} get lockout notices. */
+    boolean lockoutNotices(final String tenantId) {
+        return lockoutNoticeTenants.contains("*") || lockoutNoticeTenants.contains(tenantId);
     }
 
     /** How long a send is remembered, in milliseconds: the longest send window or resend cooldown of any purpose. */

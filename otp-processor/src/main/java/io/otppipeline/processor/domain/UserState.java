@@ -23,12 +23,15 @@ import java.util.TreeMap;
  * @param addressLockouts under {@code otp.lockout.scope=user_ip}: failures and lockout per address key the
  *     failures came from, sorted by address; empty under scope {@code user}
  * @param factors authenticator factors by factor id, sorted ({@link Factor}: secrets sealed)
+ * @param contact where the last code went, sealed, for a lockout notice ({@link Contact}); kept only for tenants
+ *     with lockout notices on ({@code otp.lockout.notice.tenants}), else {@code null}. It does not keep a state
+ *     alive: a state with nothing else in it is deleted with it
  */
 public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends, Lockout lockout,
-                        Map<String, Lockout> addressLockouts, Map<String, Factor> factors) {
+                        Map<String, Lockout> addressLockouts, Map<String, Factor> factors, Contact contact) {
 
     /** A state with nothing in it. */
-    public static final UserState EMPTY = new UserState(Map.of(), List.of(), Lockout.NONE, Map.of(), Map.of());
+    public static final UserState EMPTY = new UserState(Map.of(), List.of(), Lockout.NONE, Map.of(), Map.of(), null);
 
     /** Defensive copies; {@code null} fields (older changelog records) read as empty. */
     public UserState {
@@ -46,14 +49,14 @@ public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends,
     UserState withFactor(final String factorId, final Factor factor) {
         final Map<String, Factor> next = new TreeMap<>(factors);
         next.put(factorId, factor);
-        return new UserState(pending, sends, lockout, addressLockouts, next);
+        return new UserState(pending, sends, lockout, addressLockouts, next, contact);
     }
 
     /** The state without factor {@code factorId}. */
     UserState withoutFactor(final String factorId) {
         final Map<String, Factor> next = new TreeMap<>(factors);
         next.remove(factorId);
-        return new UserState(pending, sends, lockout, addressLockouts, next);
+        return new UserState(pending, sends, lockout, addressLockouts, next, contact);
     }
 
     /**
@@ -90,7 +93,7 @@ public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends,
         } else {
             all.put(address, next);
         }
-        return new UserState(pending, sends, lockout, all, factors);
+        return new UserState(pending, sends, lockout, all, factors, contact);
     }
 
     /**
@@ -112,26 +115,31 @@ public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends,
     public UserState withPending(final String purpose, final PendingOtp otp) {
         final Map<String, PendingOtp> next = new TreeMap<>(pending);
         next.put(purpose, otp);
-        return new UserState(next, sends, lockout, addressLockouts, factors);
+        return new UserState(next, sends, lockout, addressLockouts, factors, contact);
     }
 
     /** The state without a code for {@code purpose}. */
     public UserState without(final String purpose) {
         final Map<String, PendingOtp> next = new TreeMap<>(pending);
         next.remove(purpose);
-        return new UserState(next, sends, lockout, addressLockouts, factors);
+        return new UserState(next, sends, lockout, addressLockouts, factors, contact);
     }
 
     /** The state with one more send. */
     UserState withSend(final SendRecord send) {
         final List<SendRecord> next = new ArrayList<>(sends);
         next.add(send);
-        return new UserState(pending, next, lockout, addressLockouts, factors);
+        return new UserState(pending, next, lockout, addressLockouts, factors, contact);
+    }
+
+    /** The state remembering {@code next} as where the last code went. */
+    UserState withContact(final Contact next) {
+        return new UserState(pending, sends, lockout, addressLockouts, factors, next);
     }
 
     /** The state with another lockout record. */
     UserState withLockout(final Lockout next) {
-        return new UserState(pending, sends, next, addressLockouts, factors);
+        return new UserState(pending, sends, next, addressLockouts, factors, contact);
     }
 
     /**
@@ -155,7 +163,7 @@ public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends,
                 lifted.put(e.getKey(), next);
             }
         }
-        return new UserState(pending, sends, user, lifted, factors);
+        return new UserState(pending, sends, user, lifted, factors, contact);
     }
 
     /**
@@ -202,7 +210,7 @@ public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends,
             }
         }
         return new UserState(codes, sends.stream().filter(s -> s.atMs() > horizon).toList(),
-                lockout.settle(ctx, rules.lockout().userWide(), null), byAddress, kept);
+                lockout.settle(ctx, rules.lockout().userWide(), null), byAddress, kept, contact);
     }
 
     /** The next time this state changes on its own (epoch milliseconds), or {@link Long#MAX_VALUE}. */

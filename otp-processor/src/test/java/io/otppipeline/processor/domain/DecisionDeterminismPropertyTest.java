@@ -185,12 +185,12 @@ class DecisionDeterminismPropertyTest {
 
     /**
      * The decision core with the default rules, or with {@code otp.lockout.scope=user_ip} (a user-wide threshold of
-     * 8) when {@code byAddress}.
+     * 8) when {@code byAddress}; lockout notices on either way, so that their sealed deliveries are compared too.
      */
     private OtpDecisions core(final boolean byAddress) {
-        final OtpRules rules = !byAddress ? OtpRules.DEFAULTS : new OtpRules(OtpRules.DEFAULTS.defaults(),
+        final OtpRules rules = (!byAddress ? OtpRules.DEFAULTS : new OtpRules(OtpRules.DEFAULTS.defaults(),
                 OtpRules.DEFAULTS.purposes(), new LockoutRules(5, 900, 900, 86_400, 86_400, 3,
-                        new LockoutRules.AddressScope(8, 64)), 86_400, 1000);
+                        new LockoutRules.AddressScope(8, 64)), 86_400, 1000)).withLockoutNotices(java.util.Set.of(TENANT));
         return new OtpDecisions(rules, DecisionKeys.of(commandKeyring, deliveryKeyring, pepperKeyring, factorKeyring));
     }
 

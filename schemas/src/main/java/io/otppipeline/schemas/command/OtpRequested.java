@@ -28,6 +28,13 @@ public record OtpRequested(String commandId, String tenantId, String userId, Str
                            SealedBox entropy, IdempotencyKey idempotency, IpVerdict ipVerdict)
         implements OtpCommand {
 
+    /**
+     * The purpose of lockout notices (the processor's {@code LockoutNotices}): reserved, so otp-api refuses code
+     * requests for it and the notifier's {@code lockout_notice} templates are never used for a code.
+     */
+    public static final String LOCKOUT_NOTICE_PURPOSE = "lockout_notice";
+
+
     /** A command without an IP verdict. */
     public OtpRequested(final String commandId, final String tenantId, final String userId, final String purpose,
                         final Channel channel, final String locale, final ClientInfo client, final Instant sentAt,

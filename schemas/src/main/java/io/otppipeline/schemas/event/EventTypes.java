@@ -23,6 +23,11 @@ public final class EventTypes {
     public static final String LOCKOUT_STARTED = "otp.lockout.started";
     /** A lockout ran out or was lifted. Data: {@link LockoutEndedData}. */
     public static final String LOCKOUT_ENDED = "otp.lockout.ended";
+    /**
+     * A lockout of the whole user started and a notice went to the destination of the user's last code (tenants
+     * with {@code otp.lockout.notice.tenants}). Data: {@link LockoutNoticeData}.
+     */
+    public static final String LOCKOUT_NOTICE = "otp.lockout.notice";
     /** An administrator unlocked the user. Data: {@link UserUnlockedData}. */
     public static final String USER_UNLOCKED = "otp.user.unlocked";
     /** The notifier handed a code to a provider. Data: {@link DeliveryOutcomeData}. */
@@ -56,7 +61,7 @@ public final class EventTypes {
     /** All types, in documentation order. */
     public static List<String> all() {
         return List.of(OTP_ISSUED, OTP_SUPERSEDED, REQUEST_REFUSED, VERIFICATION_COMPLETED, CONSUME_COMPLETED, OTP_CANCELED,
-                OTP_EXPIRED, LOCKOUT_STARTED, LOCKOUT_ENDED, USER_UNLOCKED, DELIVERY_SENT, DELIVERY_FAILED,
+                OTP_EXPIRED, LOCKOUT_STARTED, LOCKOUT_NOTICE, LOCKOUT_ENDED, USER_UNLOCKED, DELIVERY_SENT, DELIVERY_FAILED,
                 DELIVERY_SUPPRESSED, PREFIX_BLOCKED, FACTOR_ENROLLED, FACTOR_ACTIVATED, FACTOR_VERIFICATION_COMPLETED,
                 FACTOR_DELETED);
     }

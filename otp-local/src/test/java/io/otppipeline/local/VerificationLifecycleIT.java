@@ -5,15 +5,22 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.icegreen.greenmail.util.GreenMailUtil;
 import com.twilio.exception.ApiException;
 import com.twilio.http.TwilioRestClient;
 import com.twilio.rest.verify.v2.service.Verification;
 import com.twilio.rest.verify.v2.service.VerificationCheck;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.crypto.Secrets;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.internet.MimeMessage;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,12 +28,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The Twilio Verify v2 facade end to end, driven by Twilio's own Java helper library ({@code com.twilio.sdk:twilio}),
+ * A verification's lifecycle beyond issue and verify, end to end on a real broker with real mail: status with the
+ * delivery outcome, lockout notices, and the Twilio Verify v2 facade driven by Twilio's own Java helper library ({@code com.twilio.sdk:twilio}),
  * pointed at the local API by {@link LocalTwilioHttpClient}: the library's requests, parsing and exceptions are
  * Twilio's, the codes come from real mail (GreenMail), the decisions from the processor on a real broker. The
  * Service and Account SIDs are the ones {@code ./otp local} generates ({@link DevSecrets#twilioSettings()}).
  */
-class TwilioVerifyIT {
+class VerificationLifecycleIT {
 
     @TempDir
     static Path dir;
@@ -38,7 +46,7 @@ class TwilioVerifyIT {
 
     @BeforeAll
     static void startPipeline() throws Exception {
-        fixture = PipelineFixture.start(dir, Map.of());
+        fixture = PipelineFixture.start(dir, Map.of("otp.lockout.notice.tenants", DevSecrets.DEMO_TENANT));
         service = Secrets.readText(fixture.secrets.twilioServiceSidFile());
         twilio = new TwilioRestClient.Builder(Secrets.readText(fixture.secrets.twilioAccountSidFile()),
                 fixture.secrets.apiKey()).httpClient(new LocalTwilioHttpClient(fixture.uri("").toString())).build();
@@ -150,6 +158,39 @@ class TwilioVerifyIT {
         assertThat(sent.toString()).doesNotContain(code).doesNotContain(to);
         assertThat(afterWrong.path("failedAttempts").asInt()).isEqualTo(1);
         assertThat(afterWrong.path("attemptsRemaining").asInt()).isEqualTo(4);
+    }
+
+    @Test
+    void shouldMailOneNoticeInUsersLocaleWhenLockoutStarts() throws Exception {
+        final String user = "notice-" + (++users);
+        final String to = user + "@example.com";
+        fixture.post("/v1/otp", "{\"userId\":\"" + user + "\",\"channel\":\"email\",\"destination\":\"" + to
+                + "\",\"purpose\":\"login\",\"locale\":\"de-CH\"}");
+        final String code = fixture.awaitCodeMailedTo(to);
+        for (int i = 0; i < 5; i++) {
+            fixture.post("/v1/otp/verify", "{\"userId\":\"" + user + "\",\"purpose\":\"login\",\"code\":\""
+                    + wrong(code) + "\"}");
+        }
+
+        final List<MimeMessage> mails = await().atMost(Duration.ofSeconds(30)).until(() -> mailsTo(to),
+                m -> m.size() >= 2);
+
+        assertThat(mails).hasSize(2);
+        final MimeMessage notice = mails.get(1);
+        assertThat(notice.getSubject()).isEqualTo("Anmeldung bei Ihrem Konto pausiert");
+        assertThat(GreenMailUtil.getBody(notice)).contains("15 Minuten").doesNotContain(code);
+        assertThat(fixture.post("/v1/otp/verify", "{\"userId\":\"" + user + "\",\"purpose\":\"login\",\"code\":\""
+                + code + "\"}").body()).contains("locked");
+    }
+
+    private static List<MimeMessage> mailsTo(final String address) throws MessagingException {
+        final List<MimeMessage> found = new ArrayList<>();
+        for (MimeMessage m : fixture.smtp.getReceivedMessages()) {
+            if (Arrays.stream(m.getRecipients(Message.RecipientType.TO)).anyMatch(a -> a.toString().equals(address))) {
+                found.add(m);
+            }
+        }
+        return found;
     }
 
     private static JsonNode status(final JsonNode issued, final String user) throws Exception {
