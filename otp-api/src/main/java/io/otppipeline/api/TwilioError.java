@@ -5,7 +5,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 /**
  * An error in Twilio's JSON shape, which Twilio's helper libraries turn into their exception with {@code code}
  * (for example {@code com.twilio.exception.ApiException#getCode()}): the Twilio Verify facade answers with these
- * instead of problem+json, because its callers are Twilio clients (docs/TWILIO.md lists the codes).
+ * instead of problem+json, because its callers are Twilio clients (README.md, "Coming from Twilio Verify" lists the codes).
  *
  * @param code Twilio's error code: 20003 authentication, 20404 not found, 20429 too many requests, 60200 invalid
  *     parameter, 60202 max check attempts reached, 60203 max send attempts reached, 20500 internal error

@@ -10,7 +10,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
- * The Twilio Verify v2 facade's configuration and identifiers (docs/TWILIO.md): which Service SID means which
+ * The Twilio Verify v2 facade's configuration and identifiers (README.md, "Coming from Twilio Verify"): which Service SID means which
  * tenant and purpose, the Account SID callers send as their HTTP Basic user, how a {@code To} becomes a user id and
  * how a Verification SID names a user's code.
  *

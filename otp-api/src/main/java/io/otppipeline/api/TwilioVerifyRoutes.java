@@ -21,7 +21,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The Twilio Verify v2–compatible routes (docs/TWILIO.md has the field-by-field compatibility table): the same
+ * The Twilio Verify v2–compatible routes (README.md, "Coming from Twilio Verify" has the field-by-field compatibility table): the same
  * commands and decisions as {@code /v1}, in Twilio's form-encoded requests, JSON field names, statuses and error
  * codes, so that a client written for Twilio Verify (its helper libraries included) works unchanged once pointed at
  * this host.

@@ -157,7 +157,7 @@ final class LocalCommand implements Callable<Integer> {
                 "  Admin key   in " + secrets.adminKeyPlaintext() + "   (scope admin: POST /v1/users/{userId}/unlock)",
                 "  Twilio      Verify v2 API on " + api + "/v2: Service SID in " + secrets.twilioServiceSidFile()
                         + ", Account SID (HTTP Basic user) in " + secrets.twilioAccountSidFile()
-                        + ", password = the API key (docs/TWILIO.md)",
+                        + ", password = the API key (README: Coming from Twilio Verify)",
                 "  Kafka       " + kafka + (bootstrapServers == null ? "   (log: " + dir.resolve("kafka/kafka.log") + ")" : ""),
                 "  PostgreSQL  " + jdbc,
                 smtpHost == null
