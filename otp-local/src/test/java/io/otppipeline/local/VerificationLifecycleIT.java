@@ -161,6 +161,34 @@ class VerificationLifecycleIT {
     }
 
     @Test
+    void shouldApproveSpacedCodeAndForgetCanceledCodeOverOwnApi() throws Exception {
+        final String user = "cancel-" + (++users);
+        final String to = user + "@example.com";
+        final String request = "{\"userId\":\"" + user + "\",\"channel\":\"email\",\"destination\":\"" + to
+                + "\",\"purpose\":\"login\"}";
+        fixture.post("/v1/otp", request);
+        final String first = fixture.awaitCodeMailedTo(to);
+        final String spaced = first.substring(0, 3) + " " + first.substring(3);
+        final JsonNode approved = Json.mapper().readTree(fixture.post("/v1/otp/verify", "{\"userId\":\"" + user
+                + "\",\"purpose\":\"login\",\"code\":\"" + spaced + "\"}").body());
+        final JsonNode second = Json.mapper().readTree(fixture.post("/v1/otp", request.replace("login", "step_up"))
+                .body());
+        final String code = await().atMost(Duration.ofSeconds(30)).until(() -> fixture.awaitCodeMailedTo(to),
+                c -> !c.equals(first));
+
+        final HttpResponse<String> canceled = fixture.post("/v1/otp/" + second.path("otpId").asText() + "/cancel",
+                "{\"userId\":\"" + user + "\"}");
+        final JsonNode afterCancel = Json.mapper().readTree(fixture.post("/v1/otp/verify", "{\"userId\":\"" + user
+                + "\",\"purpose\":\"step_up\",\"code\":\"" + code + "\"}").body());
+
+        assertThat(approved.path("status").asText()).as("\"123 456\" reads as 123456").isEqualTo("approved");
+        assertThat(canceled.statusCode()).isEqualTo(200);
+        assertThat(afterCancel.path("status").asText()).as("even the right code").isEqualTo("not_found");
+        assertThat(fixture.getWithKey("/v1/otp/" + second.path("otpId").asText() + "?userId=" + user).statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
     void shouldMailOneNoticeInUsersLocaleWhenLockoutStarts() throws Exception {
         final String user = "notice-" + (++users);
         final String to = user + "@example.com";
