@@ -8,6 +8,9 @@ import io.otppipeline.schemas.reply.FactorEnrolledReply;
 import io.otppipeline.schemas.reply.FactorRefusedReply;
 import io.otppipeline.schemas.reply.IdempotencyMismatchReply;
 import io.otppipeline.schemas.reply.IssuedReply;
+import io.otppipeline.schemas.reply.LinkConfirmedReply;
+import io.otppipeline.schemas.reply.LinkExchangedReply;
+import io.otppipeline.schemas.reply.LinkOpenedReply;
 import io.otppipeline.schemas.reply.OtpReply;
 import io.otppipeline.schemas.reply.OtpStatusReply;
 import io.otppipeline.schemas.reply.RejectedReply;
@@ -233,6 +236,49 @@ final class ReplyAnswers implements OtpReply.Visitor<HttpAnswer> {
         return answer(200, r, new StatusBody(r.otpId(), c.status().wireName(), c.purpose(), c.channel(),
                 c.destinationMasked(), c.failedAttempts(), c.attemptsRemaining(), c.issuedAt(), c.expiresAt(),
                 c.delivery(), c.deliveryReason()), Map.of("Cache-Control", "no-store"));
+    }
+
+    /**
+     * {@code 200} body of {@code POST /v1/magic-links/exchange}.
+     *
+     * @param status always {@code approved}
+     * @param userId the user the link was issued to
+     * @param purpose the link's purpose
+     * @param linkId the link
+     * @param replayed {@code true} for a replayed decision, else absent
+     */
+    record Exchanged(String status, String userId, String purpose, String linkId, Boolean replayed) {
+    }
+
+    /** A link exchange, for the user the code's route named: 200 once, then 409. */
+    static HttpAnswer exchanged(final LinkExchangedReply r, final String userId) {
+        if (!r.approved()) {
+            return answer(409, r, Problem.of(409, "exchange-code-used", "Exchange code not redeemable",
+                    "The exchange code was redeemed already, expired, or is not this tenant's."), Map.of());
+        }
+        return answer(200, r, new Exchanged("approved", userId, r.purpose(), r.linkId(), flag(r)),
+                Map.of("Cache-Control", "no-store"));
+    }
+
+    @Override
+    public HttpAnswer linkExchanged(final LinkExchangedReply r) {
+        return exchanged(r, null);
+    }
+
+    /** Page fetches and confirmations are answered with HTML by {@code MagicLinkPages}, never here. */
+    @Override
+    public HttpAnswer linkOpened(final LinkOpenedReply r) {
+        return notJson(r);
+    }
+
+    @Override
+    public HttpAnswer linkConfirmed(final LinkConfirmedReply r) {
+        return notJson(r);
+    }
+
+    private static HttpAnswer notJson(final OtpReply r) {
+        return answer(500, r, Problem.of(500, "internal", "Internal error", "The request failed; it is safe to retry."),
+                Map.of());
     }
 
     @Override

@@ -6,6 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.DeliveryReported;
 import io.otppipeline.schemas.command.FactorConfirmRequested;
+import io.otppipeline.schemas.command.MagicLinkConfirmRequested;
+import io.otppipeline.schemas.command.MagicLinkExchangeRequested;
+import io.otppipeline.schemas.command.MagicLinkOpened;
 import io.otppipeline.schemas.command.FactorDeleteRequested;
 import io.otppipeline.schemas.command.FactorEnrolRequested;
 import io.otppipeline.schemas.command.FactorType;
@@ -24,6 +27,9 @@ import io.otppipeline.schemas.reply.FactorCheckReply;
 import io.otppipeline.schemas.reply.FactorDeletedReply;
 import io.otppipeline.schemas.reply.FactorEnrolledReply;
 import io.otppipeline.schemas.reply.IssuedReply;
+import io.otppipeline.schemas.reply.LinkConfirmedReply;
+import io.otppipeline.schemas.reply.LinkExchangedReply;
+import io.otppipeline.schemas.reply.LinkOpenedReply;
 import io.otppipeline.schemas.reply.OtpReply;
 import io.otppipeline.schemas.reply.OtpStatusReply;
 import io.otppipeline.schemas.reply.ReplyStatus;
@@ -266,6 +272,21 @@ class ApiFuzzPropertyTest {
                 @Override
                 public OtpReply deliveryReported(final DeliveryReported c) {
                     throw new AssertionError("otp-api never sends a delivery report");
+                }
+
+                @Override
+                public OtpReply linkOpened(final MagicLinkOpened c) {
+                    return new LinkOpenedReply(id, false, false);
+                }
+
+                @Override
+                public OtpReply linkConfirmed(final MagicLinkConfirmRequested c) {
+                    return new LinkConfirmedReply(id, null, false);
+                }
+
+                @Override
+                public OtpReply linkExchanged(final MagicLinkExchangeRequested c) {
+                    return new LinkExchangedReply(id, c.linkId(), null, false, false);
                 }
 
                 @Override

@@ -2,6 +2,9 @@ package io.otppipeline.processor;
 
 import io.otppipeline.schemas.command.DeliveryReported;
 import io.otppipeline.schemas.command.FactorConfirmRequested;
+import io.otppipeline.schemas.command.MagicLinkConfirmRequested;
+import io.otppipeline.schemas.command.MagicLinkExchangeRequested;
+import io.otppipeline.schemas.command.MagicLinkOpened;
 import io.otppipeline.schemas.command.FactorDeleteRequested;
 import io.otppipeline.schemas.command.FactorEnrolRequested;
 import io.otppipeline.schemas.command.FactorVerifyAttempted;
@@ -64,7 +67,8 @@ final class CommandParser implements Processor<String, byte[], String, Object> {
             return false;
         }
         if (c instanceof OtpRequested r) {
-            return r.purpose() != null && r.channel() != null && r.destination() != null;
+            return r.purpose() != null && r.channel() != null && r.destination() != null
+                    && (r.link() == null || r.link().baseUrl() != null && r.link().redirectUrl() != null);
         }
         if (c instanceof OtpVerifyAttempted v) {
             return v.purpose() != null && v.code() != null;
@@ -77,6 +81,15 @@ final class CommandParser implements Processor<String, byte[], String, Object> {
         }
         if (c instanceof OtpStatusRequested status) {
             return status.otpId() != null;
+        }
+        if (c instanceof MagicLinkOpened open) {
+            return open.linkId() != null && open.secret() != null;
+        }
+        if (c instanceof MagicLinkConfirmRequested confirm) {
+            return confirm.linkId() != null && confirm.secret() != null && confirm.exchangeSecret() != null;
+        }
+        if (c instanceof MagicLinkExchangeRequested exchange) {
+            return exchange.linkId() != null && exchange.secret() != null;
         }
         if (c instanceof DeliveryReported report) {
             return report.otpId() != null && report.outcome() != null;

@@ -15,6 +15,7 @@ import io.otppipeline.schemas.event.FactorVerificationData;
 import io.otppipeline.schemas.event.LockoutEndedData;
 import io.otppipeline.schemas.event.LockoutStartedData;
 import io.otppipeline.schemas.event.LockoutNoticeData;
+import io.otppipeline.schemas.event.MagicLinkData;
 import io.otppipeline.schemas.event.OtpCanceledData;
 import io.otppipeline.schemas.event.OtpExpiredData;
 import io.otppipeline.schemas.event.RequestRefusedData;
@@ -69,6 +70,11 @@ EventTypes.OTP_ISSUED, new OtpIssuedData(OTP, COMMAND, "login", "email", "a***e@
                     "denied", 2, null, null)),
             Map.entry(EventTypes.FACTOR_DELETED, new FactorDeletedData(OTP, null, "enrolment_expired")),
             Map.entry(EventTypes.OTP_CANCELED, new OtpCanceledData(OTP, COMMAND, "login", null)),
+            Map.entry(EventTypes.MAGIC_LINK_OPENED, new MagicLinkData(OTP, COMMAND, "login", "live", 2,
+                    new ClientInfo("203.0.113.7", "Mozilla/5.0"))),
+            Map.entry(EventTypes.MAGIC_LINK_CONFIRMED, new MagicLinkData(OTP, COMMAND, "login", "confirmed", null,
+                    null)),
+            Map.entry(EventTypes.MAGIC_LINK_EXCHANGED, new MagicLinkData(OTP, COMMAND, null, "conflict", null, null)),
             Map.entry(EventTypes.LOCKOUT_NOTICE, new LockoutNoticeData(OTP, COMMAND, "email", "a***e@example.com",
                     NOW.plusSeconds(900))));
 

@@ -74,6 +74,19 @@ final class CodeDerivation {
         }
     }
 
+    /**
+     * The 32-byte secret of a magic link's token: HMAC-SHA-256 under the code-derivation key over
+     * {@code "otp-magic-link"}, the command id and the entropy; like a code, it needs a processor-only key.
+     */
+    static byte[] linkSecret(final Mac key, final String commandId, final byte[] entropy) {
+        return key.tag(key.activeKid(), "otp-magic-link", commandId, Base64.getEncoder().encodeToString(entropy));
+    }
+
+    /** The AES-GCM nonce for sealing a link token's route: derived, so deciding again writes the same token. */
+    static byte[] routeNonce(final byte[] entropy) {
+        return Arrays.copyOf(sha256("link-route-nonce", entropy), Aead.NONCE_BYTES);
+    }
+
     /** The AES-GCM nonce for sealing {@code plaintext}, the delivery secret of a request with {@code entropy}. */
     static byte[] deliveryNonce(final byte[] entropy, final byte[] plaintext) {
         return Arrays.copyOf(sha256("delivery-nonce", entropy, plaintext), Aead.NONCE_BYTES);

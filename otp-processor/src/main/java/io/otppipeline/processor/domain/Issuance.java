@@ -6,6 +6,8 @@ import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.Destinations;
 import io.otppipeline.schemas.command.Destinations.PhoneRoute;
 import io.otppipeline.schemas.command.IpVerdict;
+import io.otppipeline.schemas.command.MagicLink;
+import io.otppipeline.schemas.command.MagicLinkTokens;
 import io.otppipeline.schemas.command.OtpRequested;
 import io.otppipeline.schemas.crypto.SealedBox;
 import io.otppipeline.schemas.crypto.SealedBoxException;
@@ -30,6 +32,12 @@ import java.time.Instant;
  * code that supersedes the user's current code for the purpose ({@code otp.superseded}, unless that one had
  * already expired) and hand it, sealed, to the send gate on its way to the notifier (docs/ARCHITECTURE.md 5b). The otpId, the code and the delivery's nonce are
  * derived from the command's entropy ({@link CodeDerivation}); only HMAC-SHA-256(otpId, code) is stored.
+ *
+ * <p>A request with a {@link MagicLink} is the same request with a link for a code: the same refusals, send records
+ * and supersession (a link and a code of the same purpose supersede each other), but a 256-bit token instead of
+ * digits, living {@code otp.magic.link.lifetime.seconds}, mailed as {@code <baseUrl>/l/<token>}
+ * ({@link MagicLinkTokens}: its route is sealed under the command keyring with a derived nonce, so deciding again
+ * writes the same URL); its pending entry carries a {@link LinkState}.
  */
 final class Issuance {
 
@@ -104,16 +112,33 @@ final class Issuance {
             throw new SealedBoxException("entropy must be " + ENTROPY_BYTES + " bytes");
         }
         final String otpId = CodeDerivation.otpId(entropy);
-        final String code = CodeDerivation.code(keys.codeDerivation(), command.commandId(), entropy,
-                purpose.codeDigits());
+        final MagicLink link = command.link();
         final String masked = DestinationMask.mask(command.channel(), destination);
         final String hash = DestinationMask.keyedHash(keys.pepper(), command.tenantId(), command.channel(),
                 destination);
         final String kid = keys.pepper().activeKid();
         final PhoneRoute route = command.channel() == Channel.SMS ? Destinations.route(destination) : null;
-        final PendingOtp otp = new PendingOtp(otpId, keys.pepper().sign(kid, otpId, code), kid, command.channel(),
-                masked, nowMs, nowMs + purpose.lifetimeMs(), 0, false, false, route == null ? 0 : route.callingCode(),
-                hash, null, null);
+        final DeliverySecret secret;
+        final PendingOtp otp;
+        if (link == null) {
+            final String code = CodeDerivation.code(keys.codeDerivation(), command.commandId(), entropy,
+                    purpose.codeDigits());
+            secret = new DeliverySecret(code, destination);
+            otp = new PendingOtp(otpId, keys.pepper().sign(kid, otpId, code), kid, command.channel(), masked, nowMs,
+                    nowMs + purpose.lifetimeMs(), 0, false, false, route == null ? 0 : route.callingCode(), hash, null,
+                    null, null);
+        } else {
+            final byte[] token = CodeDerivation.linkSecret(keys.codeDerivation(), command.commandId(), entropy);
+            final SealedBox routeBox = keys.command().seal(new MagicLinkTokens.Route(command.tenantId(),
+                    command.userId(), otpId).bytes(), MagicLinkTokens.LINK_ROUTE.getBytes(StandardCharsets.UTF_8),
+                    CodeDerivation.routeNonce(entropy));
+            secret = new DeliverySecret(null, destination, link.baseUrl() + "/l/"
+                    + MagicLinkTokens.format(routeBox, token));
+            otp = new PendingOtp(otpId, keys.pepper().sign(kid, otpId, MagicLinkTokens.secretText(token)), kid,
+                    command.channel(), masked, nowMs, nowMs + rules.links().lifetimeSeconds() * 1000L, 0, false,
+                    false, route == null ? 0 : route.callingCode(), hash, null, null,
+                    new LinkState(link.redirectUrl(), 0, null));
+        }
         final Instant now = Instant.ofEpochMilli(nowMs);
         final Instant expiresAt = Instant.ofEpochMilli(otp.expiresAtMs());
         final PendingOtp previous = state.pending().get(command.purpose());
@@ -121,7 +146,8 @@ final class Issuance {
             ctx.emit(EventTypes.OTP_SUPERSEDED, new OtpSupersededData(previous.otpId(), otpId, command.purpose()));
         }
         ctx.emit(EventTypes.OTP_ISSUED, new OtpIssuedData(otpId, command.commandId(), command.purpose(),
-                command.channel().wireName(), masked, hash, expiresAt, command.client()));
+                command.channel().wireName(), masked, hash, expiresAt, command.client(),
+                link == null ? null : "magic_link"));
 
         final UserState next = state.withPending(command.purpose(), otp)
                 .withSend(new SendRecord(command.purpose(), nowMs));
@@ -129,7 +155,7 @@ final class Issuance {
                 SendLimits.cooldownWaitMs(next.sends(), command.purpose(), purpose, nowMs));
         final OtpIssued delivery = new OtpIssued(otpId, command.tenantId(), command.userId(), command.purpose(),
                 command.channel(), command.locale(), now, expiresAt, masked, hash,
-                sealSecret(otpId, code, destination, entropy));
+                sealSecret(otpId, secret, entropy));
         final IssuedReply reply = new IssuedReply(command.commandId(), otpId, expiresAt, now.plusMillis(resendWait),
                 masked, Challenge.required(next, command.ipVerdict(), rules.lockout(),
                 rules.lockout().addressKey(command.client()), nowMs), false);
@@ -141,10 +167,9 @@ final class Issuance {
         return keys.command().open(box, commandId.getBytes(StandardCharsets.UTF_8));
     }
 
-    private SealedBox sealSecret(final String otpId, final String code, final String destination,
-                                 final byte[] entropy) {
+    private SealedBox sealSecret(final String otpId, final DeliverySecret secret, final byte[] entropy) {
         try {
-            final byte[] plaintext = Json.mapper().writeValueAsBytes(new DeliverySecret(code, destination));
+            final byte[] plaintext = Json.mapper().writeValueAsBytes(secret);
             return keys.delivery().seal(plaintext, otpId.getBytes(StandardCharsets.UTF_8),
                     CodeDerivation.deliveryNonce(entropy, plaintext));
         } catch (JsonProcessingException e) {

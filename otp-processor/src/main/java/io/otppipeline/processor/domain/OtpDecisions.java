@@ -6,6 +6,9 @@ import io.otppipeline.schemas.command.FactorConfirmRequested;
 import io.otppipeline.schemas.command.FactorDeleteRequested;
 import io.otppipeline.schemas.command.FactorEnrolRequested;
 import io.otppipeline.schemas.command.FactorVerifyAttempted;
+import io.otppipeline.schemas.command.MagicLinkConfirmRequested;
+import io.otppipeline.schemas.command.MagicLinkExchangeRequested;
+import io.otppipeline.schemas.command.MagicLinkOpened;
 import io.otppipeline.schemas.command.OtpCancelRequested;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
@@ -43,6 +46,7 @@ public final class OtpDecisions {
     private final Verification verification;
     private final Authenticators authenticators;
     private final LockoutNotices notices;
+    private final MagicLinks links;
 
     /**
      * @param rules limits to enforce
@@ -55,6 +59,7 @@ public final class OtpDecisions {
         this.verification = new Verification(rules, keys);
         this.authenticators = new Authenticators(rules, keys);
         this.notices = new LockoutNotices(rules, keys);
+        this.links = new MagicLinks(rules, keys);
     }
 
     /** The rules in force. */
@@ -109,6 +114,21 @@ public final class OtpDecisions {
             @Override
             public Decision deliveryReported(final DeliveryReported c) {
                 return verification.deliveryReported(settled, c, ctx);
+            }
+
+            @Override
+            public Decision linkOpened(final MagicLinkOpened c) {
+                return links.open(settled, c, ctx);
+            }
+
+            @Override
+            public Decision linkConfirmed(final MagicLinkConfirmRequested c) {
+                return links.confirm(settled, c, ctx);
+            }
+
+            @Override
+            public Decision linkExchanged(final MagicLinkExchangeRequested c) {
+                return links.exchange(settled, c, ctx);
             }
 
             @Override

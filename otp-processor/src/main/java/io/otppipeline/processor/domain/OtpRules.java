@@ -29,10 +29,11 @@ import java.util.TreeSet;
  *     {@code *} for every tenant; default none (seed 002 asks for a user notification system; off by default
  *     because each notice is one more message, an SMS costs money, and a tenant may notify its users itself from
  *     {@code otp.lockout.started})
+ * @param links magic-link lifetimes ({@link MagicLinkRules}, keys {@code otp.magic.link.*})
  */
 public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes, LockoutRules lockout,
                        long idempotencyTtlSeconds, long sweepIntervalMs, FactorRules factors,
-                       SortedSet<String> lockoutNoticeTenants) {
+                       SortedSet<String> lockoutNoticeTenants, MagicLinkRules links) {
 
     /** The purpose that is two-phase by default (seed 001). */
     public static final String PASSWORD_RESET = "password_reset";
@@ -40,7 +41,7 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
     /** The documented defaults. */
     public static final OtpRules DEFAULTS = new OtpRules(PurposeRules.DEFAULTS,
             Map.of(PASSWORD_RESET, PurposeRules.DEFAULTS.withTwoPhase(true)), LockoutRules.DEFAULTS, 86_400, 1000,
-            FactorRules.DEFAULTS, null);
+            FactorRules.DEFAULTS, null, MagicLinkRules.DEFAULTS);
 
     /**
      * Defensive, sorted copy and bounds.
@@ -50,6 +51,7 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
     public OtpRules {
         purposes = Collections.unmodifiableSortedMap(new TreeMap<>(purposes)); // sorted: no hash order anywhere
         factors = factors == null ? FactorRules.DEFAULTS : factors;
+        links = links == null ? MagicLinkRules.DEFAULTS : links;
         lockoutNoticeTenants = Collections.unmodifiableSortedSet(lockoutNoticeTenants == null ? new TreeSet<>()
                 : new TreeSet<>(lockoutNoticeTenants));
         if (idempotencyTtlSeconds < 1 || sweepIntervalMs < 1) {
@@ -60,13 +62,13 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
     /** Rules with the default {@link FactorRules}. */
     public OtpRules(final PurposeRules defaults, final Map<String, PurposeRules> purposes, final LockoutRules lockout,
                     final long idempotencyTtlSeconds, final long sweepIntervalMs) {
-        this(defaults, purposes, lockout, idempotencyTtlSeconds, sweepIntervalMs, FactorRules.DEFAULTS, null);
+        this(defaults, purposes, lockout, idempotencyTtlSeconds, sweepIntervalMs, FactorRules.DEFAULTS, null, null);
     }
 
     /** Rules without lockout notices. */
     public OtpRules(final PurposeRules defaults, final Map<String, PurposeRules> purposes, final LockoutRules lockout,
                     final long idempotencyTtlSeconds, final long sweepIntervalMs, final FactorRules factors) {
-        this(defaults, purposes, lockout, idempotencyTtlSeconds, sweepIntervalMs, factors, null);
+        this(defaults, purposes, lockout, idempotencyTtlSeconds, sweepIntervalMs, factors, null, null);
     }
 
     /**
@@ -90,7 +92,7 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
         return new OtpRules(defaults, purposes, LockoutRules.from(s),
                 s.number("otp.idempotency.ttl.seconds", DEFAULTS.idempotencyTtlSeconds()),
                 s.number("otp.sweep.interval.ms", DEFAULTS.sweepIntervalMs()),
-                FactorRules.from(s), tenants(s.string("otp.lockout.notice.tenants", "")));
+                FactorRules.from(s), tenants(s.string("otp.lockout.notice.tenants", "")), MagicLinkRules.from(s));
     }
 
     private static SortedSet<String> tenants(final String list) {
@@ -113,13 +115,19 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
         final Map<String, PurposeRules> next = new HashMap<>(purposes);
         next.put(purpose, rules);
         return new OtpRules(defaults, next, lockout, idempotencyTtlSeconds, sweepIntervalMs, factors,
-                lockoutNoticeTenants);
+                lockoutNoticeTenants, links);
     }
 
     /** The same rules with lockout notices for {@code tenants} ({@code *}: every tenant). */
     public OtpRules withLockoutNotices(final Set<String> tenants) {
         return new OtpRules(defaults, purposes, lockout, idempotencyTtlSeconds, sweepIntervalMs, factors,
-                new TreeSet<>(tenants));
+                new TreeSet<>(tenants), links);
+    }
+
+    /** The same rules with other magic-link lifetimes. */
+    public OtpRules withLinks(final MagicLinkRules next) {
+        return new OtpRules(defaults, purposes, lockout, idempotencyTtlSeconds, sweepIntervalMs, factors,
+                lockoutNoticeTenants, next);
     }
 
     /** Whether users of {@code tenantId} get lockout notices. */

@@ -24,10 +24,12 @@ import io.otppipeline.schemas.command.Channel;
  * @param delivery what the send gate or the notifier reported of its message ({@code sent}, {@code failed},
  *     {@code suppressed}), or {@code null} while nothing was reported ({@code queued})
  * @param deliveryReason the report's reason ({@code country_limit}, {@code provider_error}, ...), or {@code null}
+ * @param link what a magic link keeps besides ({@link LinkState}); {@code null} for a code
  */
 public record PendingOtp(String otpId, String codeMac, String macKid, Channel channel, String destinationMasked,
                          long issuedAtMs, long expiresAtMs, int failedAttempts, boolean approved, boolean expired,
-                         int callingCode, String destinationHash, String delivery, String deliveryReason) {
+                         int callingCode, String destinationHash, String delivery, String deliveryReason,
+                         LinkState link) {
 
     /** Whether the lifetime has passed at {@code nowMs} (epoch milliseconds). */
     public boolean expiredAt(final long nowMs) {
@@ -42,24 +44,35 @@ public record PendingOtp(String otpId, String codeMac, String macKid, Channel ch
     /** This code with one more wrong guess. */
     PendingOtp withFailedAttempt() {
         return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAtMs,
-                failedAttempts + 1, approved, expired, callingCode, destinationHash, delivery, deliveryReason);
+                failedAttempts + 1, approved, expired, callingCode, destinationHash, delivery, deliveryReason, link);
     }
 
     /** This code approved and reserved for its consume. */
     PendingOtp asApproved() {
         return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAtMs,
-                failedAttempts, true, expired, callingCode, destinationHash, delivery, deliveryReason);
+                failedAttempts, true, expired, callingCode, destinationHash, delivery, deliveryReason, link);
     }
 
     /** This code past its lifetime. */
     PendingOtp asExpired() {
         return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAtMs,
-                failedAttempts, approved, true, callingCode, destinationHash, delivery, deliveryReason);
+                failedAttempts, approved, true, callingCode, destinationHash, delivery, deliveryReason, link);
     }
 
     /** This code with the outcome of its delivery; a later report replaces an earlier one. */
     PendingOtp withDelivery(final String outcome, final String reason) {
         return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAtMs,
-                failedAttempts, approved, expired, callingCode, destinationHash, outcome, reason);
+                failedAttempts, approved, expired, callingCode, destinationHash, outcome, reason, link);
+    }
+
+    /** Whether this entry is a magic link rather than a code. */
+    boolean isLink() {
+        return link != null;
+    }
+
+    /** This magic link with {@code next} as its link state and {@code expiresAt} as its end, epoch milliseconds. */
+    PendingOtp withLink(final LinkState next, final long expiresAt) {
+        return new PendingOtp(otpId, codeMac, macKid, channel, destinationMasked, issuedAtMs, expiresAt,
+                failedAttempts, approved, expired, callingCode, destinationHash, delivery, deliveryReason, next);
     }
 }

@@ -56,7 +56,8 @@ final class Verification {
         final long nowMs = ctx.nowMs();
         final String purpose = command.purpose();
         final PurposeRules purposeRules = rules.forPurpose(purpose);
-        final PendingOtp otp = state.pending().get(purpose);
+        final PendingOtp entry = state.pending().get(purpose);
+        final PendingOtp otp = entry == null || entry.isLink() ? null : entry; // a link is not verified by a code
         final Attempt attempt = new Attempt(command, ctx, Math.min(nowMs + rules.idempotencyTtlMs(),
                 otp == null ? nowMs + purposeRules.lifetimeMs() : otp.expiresAtMs()));
         final IpVerdict ip = command.ipVerdict();
@@ -165,7 +166,8 @@ final class Verification {
                 final int max = rules.forPurpose(e.getKey()).maxFailedAttempts();
                 final ReplyStatus status = otp.expired() ? ReplyStatus.EXPIRED
                         : otp.failedAttempts() >= max ? ReplyStatus.MAX_ATTEMPTS
-                        : otp.approved() ? ReplyStatus.APPROVED : ReplyStatus.PENDING;
+                        : otp.approved() || otp.isLink() && otp.link().confirmed() ? ReplyStatus.APPROVED
+                        : ReplyStatus.PENDING;
                 return new Decision(state, new OtpStatusReply(command.commandId(), command.otpId(),
                         new OtpStatusReply.CodeView(status, e.getKey(), otp.channel().wireName(),
                                 otp.destinationMasked(), otp.failedAttempts(), Math.max(0, max - otp.failedAttempts()),

@@ -10,7 +10,7 @@ import java.time.Instant;
  * command keyring, so the topic itself never holds them in clear.
  *
  * <p>JSON shape: an object with a {@code "type"} discriminator ({@code "otp.requested"},
- * {@code "otp.verify_attempted"}, {@code "otp.consume_requested"}, {@code "otp.unlock_requested"}, {@code "otp.cancel_requested"}, {@code "otp.status_requested"}, {@code "otp.delivery_reported"}, {@code "factor.enrol_requested"},
+ * {@code "otp.verify_attempted"}, {@code "otp.consume_requested"}, {@code "otp.unlock_requested"}, {@code "otp.cancel_requested"}, {@code "otp.status_requested"}, {@code "otp.delivery_reported"}, {@code "link.opened"}, {@code "link.confirm_requested"}, {@code "link.exchange_requested"}, {@code "factor.enrol_requested"},
  * {@code "factor.confirm_requested"}, {@code "factor.verify_attempted"}, {@code "factor.delete_requested"}) and the fields of the concrete record.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
@@ -22,13 +22,17 @@ import java.time.Instant;
     @JsonSubTypes.Type(value = OtpCancelRequested.class, name = "otp.cancel_requested"),
     @JsonSubTypes.Type(value = OtpStatusRequested.class, name = "otp.status_requested"),
     @JsonSubTypes.Type(value = DeliveryReported.class, name = "otp.delivery_reported"),
+    @JsonSubTypes.Type(value = MagicLinkOpened.class, name = "link.opened"),
+    @JsonSubTypes.Type(value = MagicLinkConfirmRequested.class, name = "link.confirm_requested"),
+    @JsonSubTypes.Type(value = MagicLinkExchangeRequested.class, name = "link.exchange_requested"),
     @JsonSubTypes.Type(value = FactorEnrolRequested.class, name = "factor.enrol_requested"),
     @JsonSubTypes.Type(value = FactorConfirmRequested.class, name = "factor.confirm_requested"),
     @JsonSubTypes.Type(value = FactorVerifyAttempted.class, name = "factor.verify_attempted"),
     @JsonSubTypes.Type(value = FactorDeleteRequested.class, name = "factor.delete_requested")
 })
 public sealed interface OtpCommand permits OtpRequested, OtpVerifyAttempted, OtpConsumeRequested,
-        UserUnlockRequested, OtpCancelRequested, OtpStatusRequested, DeliveryReported, FactorEnrolRequested, FactorConfirmRequested, FactorVerifyAttempted,
+        UserUnlockRequested, OtpCancelRequested, OtpStatusRequested, DeliveryReported, MagicLinkOpened, MagicLinkConfirmRequested,
+        MagicLinkExchangeRequested, FactorEnrolRequested, FactorConfirmRequested, FactorVerifyAttempted,
         FactorDeleteRequested {
 
     /** Unique id of this command; also the correlation id of its reply. */
@@ -74,6 +78,12 @@ public sealed interface OtpCommand permits OtpRequested, OtpVerifyAttempted, Otp
         R status(OtpStatusRequested command);
 
         R deliveryReported(DeliveryReported command);
+
+        R linkOpened(MagicLinkOpened command);
+
+        R linkConfirmed(MagicLinkConfirmRequested command);
+
+        R linkExchanged(MagicLinkExchangeRequested command);
 
         R enrolFactor(FactorEnrolRequested command);
 

@@ -22,10 +22,12 @@ import java.time.Instant;
  * @param idempotency the caller's idempotency key, or {@code null}
  * @param ipVerdict the IP guard's verdict on {@code client.ip} when the API accepted the command, or {@code null}
  *     when there was none (no address given, or nothing known about it)
+ * @param link present when the request is for a magic link ({@code POST /v1/magic-links}) instead of a code;
+ *     {@code null} for a code
  */
 public record OtpRequested(String commandId, String tenantId, String userId, String purpose, Channel channel,
                            String locale, ClientInfo client, Instant sentAt, SealedBox destination,
-                           SealedBox entropy, IdempotencyKey idempotency, IpVerdict ipVerdict)
+                           SealedBox entropy, IdempotencyKey idempotency, IpVerdict ipVerdict, MagicLink link)
         implements OtpCommand {
 
     /**
@@ -40,7 +42,16 @@ public record OtpRequested(String commandId, String tenantId, String userId, Str
                         final Channel channel, final String locale, final ClientInfo client, final Instant sentAt,
                         final SealedBox destination, final SealedBox entropy, final IdempotencyKey idempotency) {
         this(commandId, tenantId, userId, purpose, channel, locale, client, sentAt, destination, entropy, idempotency,
-                null);
+                null, null);
+    }
+
+    /** A request for a code (no magic link). */
+    public OtpRequested(final String commandId, final String tenantId, final String userId, final String purpose,
+                        final Channel channel, final String locale, final ClientInfo client, final Instant sentAt,
+                        final SealedBox destination, final SealedBox entropy, final IdempotencyKey idempotency,
+                        final IpVerdict ipVerdict) {
+        this(commandId, tenantId, userId, purpose, channel, locale, client, sentAt, destination, entropy, idempotency,
+                ipVerdict, null);
     }
 
     @Override

@@ -21,6 +21,12 @@ public final class EventTypes {
     public static final String OTP_EXPIRED = "otp.expired";
     /** Too many failed verifications locked the user. Data: {@link LockoutStartedData}. */
     public static final String LOCKOUT_STARTED = "otp.lockout.started";
+    /** A magic link's page was fetched (by the user or a mail scanner); nothing consumed. Data: {@link MagicLinkData}. */
+    public static final String MAGIC_LINK_OPENED = "otp.magic_link.opened";
+    /** A magic link's confirm button was pressed: consumed, or refused. Data: {@link MagicLinkData}. */
+    public static final String MAGIC_LINK_CONFIRMED = "otp.magic_link.confirmed";
+    /** A magic link's exchange code was redeemed by the tenant's backend, or refused. Data: {@link MagicLinkData}. */
+    public static final String MAGIC_LINK_EXCHANGED = "otp.magic_link.exchanged";
     /** A lockout ran out or was lifted. Data: {@link LockoutEndedData}. */
     public static final String LOCKOUT_ENDED = "otp.lockout.ended";
     /**
@@ -61,6 +67,7 @@ public final class EventTypes {
     /** All types, in documentation order. */
     public static List<String> all() {
         return List.of(OTP_ISSUED, OTP_SUPERSEDED, REQUEST_REFUSED, VERIFICATION_COMPLETED, CONSUME_COMPLETED, OTP_CANCELED,
+                MAGIC_LINK_OPENED, MAGIC_LINK_CONFIRMED, MAGIC_LINK_EXCHANGED,
                 OTP_EXPIRED, LOCKOUT_STARTED, LOCKOUT_NOTICE, LOCKOUT_ENDED, USER_UNLOCKED, DELIVERY_SENT, DELIVERY_FAILED,
                 DELIVERY_SUPPRESSED, PREFIX_BLOCKED, FACTOR_ENROLLED, FACTOR_ACTIVATED, FACTOR_VERIFICATION_COMPLETED,
                 FACTOR_DELETED);

@@ -11,7 +11,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * <p>JSON shape: an object with a {@code "type"} discriminator ({@code "issued"}, {@code "request_refused"},
  * {@code "verified"}, {@code "consumed"}, {@code "unlocked"}, {@code "idempotency_mismatch"},
  * {@code "rejected"}, {@code "factor_enrolled"}, {@code "factor_checked"}, {@code "factor_deleted"},
- * {@code "factor_refused"}, {@code "canceled"}, {@code "otp_status"}) and the fields
+ * {@code "factor_refused"}, {@code "canceled"}, {@code "otp_status"}, {@code "link_opened"}, {@code "link_confirmed"},
+ * {@code "link_exchanged"}) and the fields
  * of the record.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
@@ -28,11 +29,14 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = FactorDeletedReply.class, name = "factor_deleted"),
     @JsonSubTypes.Type(value = FactorRefusedReply.class, name = "factor_refused"),
     @JsonSubTypes.Type(value = CancelReply.class, name = "canceled"),
-    @JsonSubTypes.Type(value = OtpStatusReply.class, name = "otp_status")
+    @JsonSubTypes.Type(value = OtpStatusReply.class, name = "otp_status"),
+    @JsonSubTypes.Type(value = LinkOpenedReply.class, name = "link_opened"),
+    @JsonSubTypes.Type(value = LinkConfirmedReply.class, name = "link_confirmed"),
+    @JsonSubTypes.Type(value = LinkExchangedReply.class, name = "link_exchanged")
 })
 public sealed interface OtpReply permits IssuedReply, RequestRefusedReply, VerifyReply, ConsumeReply, UnlockReply,
         IdempotencyMismatchReply, RejectedReply, FactorEnrolledReply, FactorCheckReply, FactorDeletedReply,
-        FactorRefusedReply, CancelReply, OtpStatusReply {
+        FactorRefusedReply, CancelReply, OtpStatusReply, LinkOpenedReply, LinkConfirmedReply, LinkExchangedReply {
 
     /** Id of the command answered (the correlation id). */
     String commandId();
@@ -83,5 +87,11 @@ public sealed interface OtpReply permits IssuedReply, RequestRefusedReply, Verif
         R canceled(CancelReply reply);
 
         R otpStatus(OtpStatusReply reply);
+
+        R linkOpened(LinkOpenedReply reply);
+
+        R linkConfirmed(LinkConfirmedReply reply);
+
+        R linkExchanged(LinkExchangedReply reply);
     }
 }

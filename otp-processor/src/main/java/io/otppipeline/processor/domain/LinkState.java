@@ -1,0 +1,18 @@
+package io.otppipeline.processor.domain;
+
+/**
+ * What a pending entry that is a magic link keeps beyond a code's fields ({@link PendingOtp#link()}): its
+ * {@link PendingOtp#codeMac()} is the HMAC of the link token's secret part.
+ *
+ * @param redirectUrl where the confirm step sends the browser (checked against the tenant's allow-list by otp-api)
+ * @param opens page fetches so far (users and mail scanners alike)
+ * @param exchangeMac once confirmed: HMAC-SHA-256 (pepper, same key id as the token's) of the exchange code's secret;
+ *     {@code null} before
+ */
+public record LinkState(String redirectUrl, int opens, String exchangeMac) {
+
+    /** Whether the confirm step consumed the link (it waits for its exchange). */
+    boolean confirmed() {
+        return exchangeMac != null;
+    }
+}
