@@ -67,7 +67,8 @@ final class DeliveryHandler {
             return failed(issued, null, 0, null, "undecryptable");
         }
         final MessageTemplates.Context context = new MessageTemplates.Context(issued.otpId(), issued.tenantId(),
-                issued.purpose(), issued.locale(), secret.destination(), secret.code(), minutesLeft(issued, started));
+                issued.purpose(), issued.locale(), secret.destination(), secret.code(), minutesLeft(issued, started),
+                secret.link());
         final AtomicInteger attempts = new AtomicInteger();
         final ProviderChain.Result result;
         try {

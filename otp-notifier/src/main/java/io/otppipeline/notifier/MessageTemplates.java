@@ -45,6 +45,8 @@ public final class MessageTemplates {
     public static final List<String> SHIPPED_PURPOSES = List.of("login", "step_up", "password_reset", "lockout_notice");
 
     private static final String DEFAULT_PURPOSE = "default";
+    /** Templates of magic-link mails: {@code magic_link_<purpose>}, then {@code magic_link}. */
+    private static final String MAGIC_LINK = "magic_link";
     private static final Mustache.Compiler TEXT = Mustache.compiler().escapeHTML(false);
     private static final Mustache.Compiler HTML = Mustache.compiler().escapeHTML(true);
 
@@ -73,10 +75,9 @@ public final class MessageTemplates {
      * @throws MustacheException if a template is missing or uses a variable that does not exist
      */
     EmailMessage email(final Context c) {
-        final String subject = render("subject", c.purpose(), c.locale(), subjectScope(c)).strip();
-        final String html = find("html", c.purpose(), c.locale()).map(t -> t.execute(scope(c))).orElse(null);
-        return new EmailMessage(c.otpId(), c.destination(), subject,
-                render("text", c.purpose(), c.locale(), scope(c)), html);
+        final String subject = render("subject", c, subjectScope(c)).strip();
+        final String html = find("html", names(c), c.locale()).map(t -> t.execute(scope(c))).orElse(null);
+        return new EmailMessage(c.otpId(), c.destination(), subject, render("text", c, scope(c)), html);
     }
 
     /**
@@ -85,7 +86,7 @@ public final class MessageTemplates {
      * @throws MustacheException if the template is missing or uses a variable that does not exist
      */
     SmsMessage sms(final Context c) {
-        return new SmsMessage(c.otpId(), c.destination(), render("sms", c.purpose(), c.locale(), scope(c)).strip());
+        return new SmsMessage(c.otpId(), c.destination(), render("sms", c, scope(c)).strip());
     }
 
     /**
@@ -96,26 +97,41 @@ public final class MessageTemplates {
      * @param purpose purpose name
      * @param locale requested BCP 47 tag, or {@code null}
      * @param destination address or phone number
-     * @param code the code
+     * @param code the code; {@code null} for a magic link or a lockout notice
      * @param minutes lifetime left in minutes, at least 1
+     * @param link a magic link's URL (then the templates are {@code magic_link_<purpose>}, else
+     *     {@code magic_link}), or {@code null}
      */
     record Context(String otpId, String tenantId, String purpose, String locale, String destination, String code,
-                   long minutes) {
+                   long minutes, String link) {
+
+        /** A code's context (no link). */
+        Context(final String otpId, final String tenantId, final String purpose, final String locale,
+                final String destination, final String code, final long minutes) {
+            this(otpId, tenantId, purpose, locale, destination, code, minutes, null);
+        }
+
         @Override
         public String toString() {
             return "Context[" + otpId + ", redacted]";
         }
     }
 
-    private String render(final String part, final String purpose, final String locale,
-                          final Map<String, Object> scope) {
-        return find(part, purpose, locale).map(t -> t.execute(scope)).orElseThrow(() ->
-                new MustacheException("no " + part + " template for purpose " + purpose + " in any locale"));
+    private String render(final String part, final Context c, final Map<String, Object> scope) {
+        return find(part, names(c), c.locale()).map(t -> t.execute(scope)).orElseThrow(() ->
+                new MustacheException("no " + part + " template for purpose " + c.purpose() + " in any locale"));
+    }
+
+    /** The template names to try, most specific first. */
+    private static List<String> names(final Context c) {
+        return c.link() != null ? List.of(MAGIC_LINK + "_" + c.purpose(), MAGIC_LINK)
+                : List.of(c.purpose(), DEFAULT_PURPOSE);
     }
 
     private Map<String, Object> scope(final Context c) {
         final Map<String, Object> scope = subjectScope(c);
         scope.put("code", c.code());
+        scope.put("link", c.link());
         return scope;
     }
 
@@ -132,9 +148,9 @@ public final class MessageTemplates {
         return scope;
     }
 
-    private Optional<Template> find(final String part, final String purpose, final String locale) {
+    private Optional<Template> find(final String part, final List<String> names, final String locale) {
         for (String tag : chain(locale)) {
-            for (String p : List.of(purpose, DEFAULT_PURPOSE)) {
+            for (String p : names) {
                 final Optional<Template> t = load(tag + "/" + p + "." + part + ".mustache", "html".equals(part));
                 if (t.isPresent()) {
                     return t;
@@ -187,9 +203,12 @@ public final class MessageTemplates {
         for (String locale : locales) {
             for (String purpose : SHIPPED_PURPOSES) {
                 final Context sample = new Context("validation", "tenant", purpose, locale, "x", "000000", 10);
+                final Context link = new Context("validation", "tenant", purpose, locale, "x", null, 10,
+                        "https://example.com/l/x");
                 try {
                     email(sample);
                     sms(sample);
+                    email(link);
                 } catch (MustacheException e) {
                     throw new IllegalStateException("template for " + purpose + "/" + locale + " does not render"
                             + (codeInSubject ? "" : " (is the code used in a subject?)") + ": " + e.getMessage(), e);
