@@ -31,11 +31,17 @@ import java.nio.file.Path;
  * @param twilio the Twilio Verify facade's Services, Account SID and subject key ({@link TwilioServices}:
  *     {@code api.twilio.account.sid}, {@code api.twilio.service.<ServiceSid>.tenant|purpose},
  *     {@code secrets.twilio.subject.keyring.file}); {@link TwilioServices#NONE} (no {@code /v2} routes) by default
+ * @param publicBaseUrl {@code api.public.base.url}: scheme, host and port under which browsers reach this API, for
+ *     the magic links it mails ({@code <base>/l/<token>}), without a trailing slash; default
+ *     {@code http://<api.host>:<bound port>} (right for {@code ./otp local}, not behind a load balancer)
+ * @param redirects {@code api.magic.link.redirects.<tenantId>}: each tenant's allowed magic-link redirect prefixes
+ *     ({@link RedirectAllowList}); none by default, so no tenant can request a magic link until it has some
  */
 public record ApiConfig(String bootstrapServers, String host, int port, long replyTimeoutMs, int maxBodyBytes,
                         String replyGroupId, short replicationFactor, Path apiKeysFile, Path commandKeyring,
                         String replyIsolation, int ipv6PrefixLength, String totpIssuer, long idleTimeoutMs,
-                        long minRequestBytesPerSecond, TwilioServices twilio) {
+                        long minRequestBytesPerSecond, TwilioServices twilio,
+                        String publicBaseUrl, RedirectAllowList redirects) {
 
     /**
      * Checks the isolation level.
@@ -44,6 +50,11 @@ public record ApiConfig(String bootstrapServers, String host, int port, long rep
      *     {@code read_committed}
      */
     public ApiConfig {
+        redirects = redirects == null ? RedirectAllowList.NONE : redirects;
+        if (publicBaseUrl != null && (publicBaseUrl.endsWith("/") || !publicBaseUrl.matches("^https?://[^/?#]+$"))) {
+            throw new IllegalStateException("api.public.base.url must be scheme://host[:port] without a path or "
+                    + "trailing slash, for example https://verify.example.com");
+        }
         if (!"read_uncommitted".equals(replyIsolation) && !"read_committed".equals(replyIsolation)) {
             throw new IllegalStateException("api.reply.isolation must be read_uncommitted or read_committed");
         }
@@ -70,6 +81,8 @@ public record ApiConfig(String bootstrapServers, String host, int port, long rep
                 s.string("api.totp.issuer", "otp-pipeline"),
                 s.number("api.idle.timeout.ms", 10_000),
                 s.number("api.min.request.bytes.per.second", 1024),
-                TwilioServices.from(s));
+                TwilioServices.from(s),
+                s.string("api.public.base.url", null),
+                RedirectAllowList.from(s));
     }
 }

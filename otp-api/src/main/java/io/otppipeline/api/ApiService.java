@@ -12,6 +12,7 @@ import io.otppipeline.schemas.kafka.TopicAdmin;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.handler.EagerContentHandler;
@@ -78,6 +79,8 @@ public final class ApiService implements AutoCloseable {
         final OtpRoutes routes = new OtpRoutes(keys, commandAead, new IdempotencyHeader(commandKeyring), gateway,
                 verdicts, meters, config.totpIssuer());
         final TwilioVerifyRoutes twilio = new TwilioVerifyRoutes(config.twilio(), keys, routes);
+        final AtomicReference<String> baseUrl = new AtomicReference<>(config.publicBaseUrl());
+        final MagicLinkRoutes links = new MagicLinkRoutes(routes, commandKeyring, config.redirects(), baseUrl::get);
         final byte[] openApi = openApi();
         gateway.start();
         final Javalin app = Javalin.create(cfg -> {
@@ -102,6 +105,11 @@ public final class ApiService implements AutoCloseable {
             cfg.routes.post("/v1/otp/{otpId}/consume", routes::consumeOtp);
             cfg.routes.post("/v1/otp/{otpId}/cancel", routes::cancelOtp);
             cfg.routes.get("/v1/otp/{otpId}", routes::otpStatus);
+            cfg.routes.post("/v1/magic-links", links::create);
+            cfg.routes.post("/v1/magic-links/exchange", links::exchange);
+            cfg.routes.get("/l/{token}", links::open);
+            cfg.routes.head("/l/{token}", links::head);
+            cfg.routes.post("/l/{token}", links::confirm);
             cfg.routes.post("/v1/users/{userId}/unlock", routes::unlockUser);
             cfg.routes.post("/v1/users/{userId}/factors/totp", ctx -> routes.enrolFactor(ctx, FactorType.TOTP));
             cfg.routes.post("/v1/users/{userId}/factors/hotp", ctx -> routes.enrolFactor(ctx, FactorType.HOTP));
@@ -137,13 +145,15 @@ public final class ApiService implements AutoCloseable {
                         HttpStatus.getMessage(e.getCode()), "The request could not be read.")));
             });
             cfg.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+                // never a link token: /l/ paths are logged without it
+                LOG.error("unexpected error on {} {}", ctx.method(), ctx.path().startsWith("/l/") ? "/l/…" : ctx.path(), e);
                 Responses.problem(ctx, new ProblemException(Problem.of(500, "internal", "Internal error",
                         "The request failed; it is safe to retry.")));
             });
             cfg.routes.error(404, ctx -> notFound(ctx, 404, "not-found", "No such resource"));
             cfg.routes.error(405, ctx -> notFound(ctx, 405, "method-not-allowed", "Method not allowed"));
         }).start();
+        baseUrl.compareAndSet(null, "http://" + config.host() + ":" + app.port());
         LOG.info("otp-api listening on http://{}:{}", config.host(), app.port());
         return new ApiService(app, gateway, verdicts);
     }

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -221,24 +222,40 @@ final class OtpRoutes {
      */
     void answer(final Context ctx, final String operation, final OtpCommand command,
                 final Function<OtpReply, HttpAnswer> toHttp) {
-        ctx.future(() -> gateway.send(command).handle((r, error) -> {
-            if (error == null) {
-                meters.counter("otp.api.decisions", "operation", operation, "status", r.status().wireName())
-                        .increment();
-                Responses.write(ctx, toHttp.apply(r));
-            } else {
-                meters.counter("otp.api.decisions", "operation", operation, "status", "unavailable").increment();
-                Responses.problem(ctx, unavailable(error));
-            }
-            return null;
-        }));
+        decide(ctx, operation, command, r -> Responses.write(ctx, toHttp.apply(r)),
+                error -> Responses.problem(ctx, unavailable(error)));
     }
 
     private static String clientIp(final ClientInfo client) {
         return client == null ? null : client.ip();
     }
 
-    private ApiKeys.Entry authenticate(final Context ctx) {
+    /** The {@code Idempotency-Key} reader the routes share. */
+    IdempotencyHeader idempotency() {
+        return idempotency;
+    }
+
+    /**
+     * Hands {@code command} to the bus and, asynchronously, lets {@code onReply} write the answer to the decision
+     * (JSON or an HTML page), or {@code onError} when none arrives (a timeout, or the command could not be
+     * published); counts the decision by status in {@code otp_api_decisions_total}.
+     */
+    void decide(final Context ctx, final String operation, final OtpCommand command,
+                final Consumer<OtpReply> onReply, final Consumer<Throwable> onError) {
+        ctx.future(() -> gateway.send(command).handle((r, error) -> {
+            meters.counter("otp.api.decisions", "operation", operation, "status",
+                    error == null ? r.status().wireName() : "unavailable").increment();
+            if (error == null) {
+                onReply.accept(r);
+            } else {
+                onError.accept(error);
+            }
+            return null;
+        }));
+    }
+
+    /** The caller's API key entry from {@code Authorization: Bearer}. */
+    ApiKeys.Entry authenticate(final Context ctx) {
         final String header = ctx.header("Authorization");
         final String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
                 ? header.substring(7).strip() : null;

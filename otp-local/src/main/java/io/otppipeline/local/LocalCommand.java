@@ -135,6 +135,7 @@ final class LocalCommand implements Callable<Integer> {
     private Map<String, String> overrides() throws IOException {
         final Map<String, String> overrides = new HashMap<>();
         overrides.put("otp.lockout.notice.tenants", DevSecrets.DEMO_TENANT); // try a lockout notice out of the box
+        overrides.put("api.magic.link.redirects." + DevSecrets.DEMO_TENANT, "http://localhost:3000/"); // and a link
         if (configFile != null) {
             final Properties props = new Properties();
             try (Reader reader = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {

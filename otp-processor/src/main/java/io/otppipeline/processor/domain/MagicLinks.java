@@ -78,7 +78,8 @@ final class MagicLinks {
         }
         ctx.emit(EventTypes.MAGIC_LINK_OPENED, new MagicLinkData(command.linkId(), command.commandId(),
                 found == null ? null : found.purpose(), live ? "live" : "not_found", opens, command.client()));
-        return new Decision(next, new LinkOpenedReply(command.commandId(), live, false), ctx.events(), null, 0);
+        return new Decision(next, new LinkOpenedReply(command.commandId(), live,
+                live ? found.link().link().redirectUrl() : null, false), ctx.events(), null, 0);
     }
 
     /** {@code POST /l/{token}}: consumes a live link once and arms its exchange code. */

@@ -6,9 +6,12 @@ package io.otppipeline.schemas.reply;
  *
  * @param commandId id of the open answered
  * @param live {@code true} when the token is right and its link neither confirmed, expired nor superseded
+ * @param redirectUrl the link's redirect URL when live (the confirm page allows its origin as the form's target),
+ *     else {@code null}
  * @param replayed always {@code false}
  */
-public record LinkOpenedReply(String commandId, boolean live, boolean replayed) implements OtpReply {
+public record LinkOpenedReply(String commandId, boolean live, String redirectUrl, boolean replayed)
+        implements OtpReply {
 
     @Override
     public ReplyStatus status() {
@@ -17,7 +20,7 @@ public record LinkOpenedReply(String commandId, boolean live, boolean replayed) 
 
     @Override
     public LinkOpenedReply replayFor(final String otherCommandId) {
-        return new LinkOpenedReply(otherCommandId, live, true);
+        return new LinkOpenedReply(otherCommandId, live, redirectUrl, true);
     }
 
     @Override
