@@ -243,8 +243,9 @@ final class MagicLinkRoutes {
         }
     }
 
+    /** HMAC of the cookie and the token, base64url (it goes into HTML and a form body unescaped). */
     private String formToken(final String cookie, final String token) {
-        return csrfMac.sign(csrfMac.activeKid(), cookie, token);
+        return MagicLinkTokens.secretText(csrfMac.tag(csrfMac.activeKid(), cookie, token));
     }
 
     private SealedBox seal(final String secret, final String commandId) {
