@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * otp-api as a running service: the HTTP server (Javalin on Jetty 12) and its Kafka request-reply gateway.
  *
  * <p>Routes: {@code POST /v1/otp}, {@code POST /v1/otp/verify}, {@code POST /v1/otp/{otpId}/consume}, {@code POST /v1/otp/{otpId}/cancel},
- * {@code GET /v1/otp/{otpId}?userId=} (status),
+ * {@code GET /v1/otp/{otpId}?userId=} (status), the magic links ({@code POST /v1/magic-links}, {@code GET|HEAD|POST
+ * /l/{token}}, {@code POST /v1/magic-links/exchange}: {@link MagicLinkRoutes}),
  * {@code POST /v1/users/{userId}/unlock} (admin scope), the authenticator factors ({@code POST
  * /v1/users/{userId}/factors/totp|hotp}, {@code POST .../factors/{factorId}/confirm}, {@code DELETE
  * .../factors/{factorId}}, {@code POST /v1/factors/verify}), the Twilio Verify v2–compatible routes under

@@ -14,6 +14,7 @@ import io.otppipeline.schemas.command.IdempotencyKey;
 import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
+import io.otppipeline.schemas.command.MagicLink;
 import io.otppipeline.schemas.command.OtpRequested;
 import io.otppipeline.schemas.command.OtpVerifyAttempted;
 import io.otppipeline.schemas.command.UserUnlockRequested;
@@ -77,7 +78,7 @@ class DecisionDeterminismPropertyTest {
 
     /** One step of a script. */
     sealed interface Step permits Request, Verify, Consume, Unlock, Pause, Retry, EnrolTotp, ConfirmFactor,
-            VerifyFactor {
+            VerifyFactor, RequestLink {
     }
 
     /** Enrol a TOTP factor (always with {@link #FACTOR_SECRET}). */
@@ -104,6 +105,10 @@ class DecisionDeterminismPropertyTest {
     record Unlock() implements Step {
     }
 
+    /** A magic link instead of a code: its token and sealed route must be derived the same way every time. */
+    record RequestLink(int purpose) implements Step {
+    }
+
     /** Time passes (milliseconds). */
     record Pause(long ms) implements Step {
     }
@@ -117,6 +122,7 @@ class DecisionDeterminismPropertyTest {
         final Arbitrary<Integer> purpose = Arbitraries.integers().between(0, PURPOSES.size() - 1);
         final Arbitrary<Step> step = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(3, purpose.map(Request::new)),
+                net.jqwik.api.Tuple.of(1, purpose.map(RequestLink::new)),
                 net.jqwik.api.Tuple.of(6, Combinators.combine(purpose, Arbitraries.of(true, false)).as(Verify::new)),
                 net.jqwik.api.Tuple.of(1, purpose.map(Consume::new)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(new Unlock())),
@@ -223,6 +229,13 @@ class DecisionDeterminismPropertyTest {
                 out.add(new Timed(new OtpRequested(id, TENANT, USER, PURPOSES.get(r.purpose()), Channel.EMAIL, "en",
                         client, Instant.EPOCH, aead.seal("a@example.com".getBytes(StandardCharsets.UTF_8), ad(id)),
                         aead.seal(entropy, ad(id)), key, verdict), now, false, r.purpose()));
+            } else if (step instanceof RequestLink r) {
+                final byte[] entropy = new byte[32];
+                random.nextBytes(entropy);
+                out.add(new Timed(new OtpRequested(id, TENANT, USER, PURPOSES.get(r.purpose()), Channel.EMAIL, "en",
+                        client, Instant.EPOCH, aead.seal("a@example.com".getBytes(StandardCharsets.UTF_8), ad(id)),
+                        aead.seal(entropy, ad(id)), key, verdict, new MagicLink("https://verify.example",
+                        "https://app.example/cb")), now, false, r.purpose()));
             } else if (step instanceof Verify v) {
                 out.add(new Timed(new OtpVerifyAttempted(id, TENANT, USER, PURPOSES.get(v.purpose()), null, client,
                         Instant.EPOCH, null, key, verdict), now, v.right(), v.purpose()));
@@ -332,8 +345,13 @@ class DecisionDeterminismPropertyTest {
             }
             if (decision.gate() instanceof GateSend send) {
                 final OtpIssued delivery = send.delivery();
-                codes.put(delivery.purpose(), open(delivery).code());
-                otpIds.put(delivery.purpose(), delivery.otpId());
+                final String code = open(delivery).code(); // none in a magic link or a lockout notice
+                if (code == null) {
+                    codes.remove(delivery.purpose());
+                } else {
+                    codes.put(delivery.purpose(), code);
+                    otpIds.put(delivery.purpose(), delivery.otpId());
+                }
             }
         }
 
