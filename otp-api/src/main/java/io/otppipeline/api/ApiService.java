@@ -9,6 +9,7 @@ import io.otppipeline.schemas.command.FactorType;
 import io.otppipeline.schemas.crypto.Aead;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.kafka.TopicAdmin;
+import io.otppipeline.schemas.ops.JvmMeters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
@@ -77,6 +78,7 @@ public final class ApiService implements AutoCloseable {
                             final CommandBus gateway, final IpVerdicts verdicts) {
         final Aead commandAead = new Aead(commandKeyring);
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        JvmMeters.bindTo(meters);
         final OtpRoutes routes = new OtpRoutes(keys, commandAead, new IdempotencyHeader(commandKeyring), gateway,
                 verdicts, meters, config.totpIssuer());
         final TwilioVerifyRoutes twilio = new TwilioVerifyRoutes(config.twilio(), keys, routes);

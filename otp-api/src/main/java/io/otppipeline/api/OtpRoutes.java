@@ -1,7 +1,9 @@
 package io.otppipeline.api;
 
 import io.javalin.http.Context;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.ClientInfo;
 import io.otppipeline.schemas.command.FactorConfirmRequested;
@@ -28,6 +30,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -242,9 +245,15 @@ final class OtpRoutes {
      */
     void decide(final Context ctx, final String operation, final OtpCommand command,
                 final Consumer<OtpReply> onReply, final Consumer<Throwable> onError) {
+        final long started = System.nanoTime();
         ctx.future(() -> gateway.send(command).handle((r, error) -> {
-            meters.counter("otp.api.decisions", "operation", operation, "status",
-                    error == null ? r.status().wireName() : "unavailable").increment();
+            final String status = error == null ? r.status().wireName() : "unavailable";
+            Counter.builder("otp.api.decisions").description("decisions answered over HTTP, by operation and status")
+                    .tags("operation", operation, "status", status).register(meters).increment();
+            Timer.builder("otp.api.decision.duration")
+                    .description("from handing a command to the bus to its decision (or the timeout), by operation")
+                    .tags("operation", operation).register(meters).record(System.nanoTime() - started,
+                            TimeUnit.NANOSECONDS);
             if (error == null) {
                 onReply.accept(r);
             } else {

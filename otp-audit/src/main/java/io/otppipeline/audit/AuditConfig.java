@@ -19,9 +19,13 @@ import java.util.Map;
  *     the Flyway migrations on start
  * @param consumerOverrides {@code audit.consumer.<name>}: Kafka consumer settings passed through, for example
  *     {@code audit.consumer.session.timeout.ms}; empty by default
+ * @param httpHost {@code audit.http.host}: listen address of {@code /healthz}, {@code /readyz} and
+ *     {@code /metrics}; default {@code 127.0.0.1}
+ * @param httpPort {@code audit.http.port}: their port; default 9104 (0 picks a free one, -1 turns them off)
  */
 public record AuditConfig(String bootstrapServers, String groupId, short replicationFactor, JdbcLogin login,
-                          JdbcLogin migrationLogin, Map<String, String> consumerOverrides) {
+                          JdbcLogin migrationLogin, Map<String, String> consumerOverrides, String httpHost,
+                          int httpPort) {
 
     /** Defensive copy. */
     public AuditConfig {
@@ -45,6 +49,8 @@ public record AuditConfig(String bootstrapServers, String groupId, short replica
                 new JdbcLogin(url, user, password),
                 new JdbcLogin(url, s.string("audit.migration.jdbc.user", user),
                         migrationPassword != null ? migrationPassword : password),
-                s.passThrough("audit.consumer."));
+                s.passThrough("audit.consumer."),
+                s.string("audit.http.host", "127.0.0.1"),
+                (int) s.number("audit.http.port", 9104));
     }
 }

@@ -1,9 +1,16 @@
 package io.otppipeline.audit;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.otppipeline.schemas.kafka.PollingLoop;
 import io.otppipeline.schemas.kafka.TopicAdmin;
 import io.otppipeline.schemas.kafka.Topics;
+import io.otppipeline.schemas.ops.JvmMeters;
+import io.otppipeline.schemas.ops.OpsEndpoint;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashSet;
@@ -11,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -27,6 +35,12 @@ import org.slf4j.LoggerFactory;
  * idempotent-consumer pattern, so a crash between insert and commit, or between the database commit and the
  * Kafka offset commit, leaves no gap and no duplicate. A failed transaction is retried from the stored position
  * after {@link #RETRY_BACKOFF_MS} milliseconds.
+ *
+ * <p>Operations endpoint ({@code audit.http.port}): {@code /healthz} (503 once the consuming thread died),
+ * {@code /readyz}, {@code /metrics}: {@code otp_audit_rows_written_total}, {@code otp_audit_write_failures_total},
+ * {@code otp_audit_last_event_timestamp_seconds} (the Kafka timestamp of the newest event written: with events
+ * flowing, {@code time() - } it is how far the audit log is behind), the consumer's lag ({@code
+ * kafka_consumer_fetch_manager_records_lag_max}) and the JVM's.
  */
 public final class AuditService implements AutoCloseable {
 
@@ -42,6 +56,12 @@ public final class AuditService implements AutoCloseable {
     private final AuditSink sink;
     private final KafkaConsumer<String, byte[]> consumer;
     private final PollingLoop<String, byte[]> loop;
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Counter rowsWritten;
+    private final Counter writeFailures;
+    private final AtomicLong lastEventMs = new AtomicLong();
+    private final KafkaClientMetrics consumerMetrics;
+    private OpsEndpoint ops;
     /** Assigned partitions not yet positioned at their stored offset (only the polling thread touches it). */
     private final Set<TopicPartition> unpositioned = new HashSet<>();
     private long backoffMs = RETRY_BACKOFF_MS;
@@ -55,6 +75,26 @@ public final class AuditService implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(c, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
         this.loop = new PollingLoop<>("otp-audit", consumer,
                 kafka -> kafka.subscribe(List.of(TOPIC), new SeekToStoredPosition()), this::write);
+        JvmMeters.bindTo(meters);
+        this.consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(meters);
+        this.rowsWritten = Counter.builder("otp.audit.rows.written")
+                .description("events appended to the audit log (committed transactions)").register(meters);
+        this.writeFailures = Counter.builder("otp.audit.write.failures")
+                .description("audit transactions that failed and are retried from the stored position")
+                .register(meters);
+        Gauge.builder("otp.audit.last.event.timestamp", lastEventMs, ms -> ms.get() / 1000.0)
+                .description("Kafka timestamp of the newest event written to the audit log, in seconds since the epoch")
+                .baseUnit("seconds").register(meters);
+        if (config.httpPort() >= 0) {
+            this.ops = OpsEndpoint.start(config.httpHost(), config.httpPort(), loop::isAlive, loop::isAlive,
+                    meters::scrape);
+        }
+    }
+
+    /** Port of {@code /healthz}, {@code /readyz} and {@code /metrics}, or -1 when turned off. */
+    public int httpPort() {
+        return ops == null ? -1 : ops.port();
     }
 
     /** {@link #start(AuditConfig, WriteListener)} without a listener. */
@@ -96,9 +136,12 @@ public final class AuditService implements AutoCloseable {
         }
         try {
             sink.write(records);
+            rowsWritten.increment(records.count());
+            records.forEach(r -> lastEventMs.accumulateAndGet(r.timestamp(), Math::max));
             consumer.commitAsync();
             backoffMs = RETRY_BACKOFF_MS;
         } catch (SQLException e) {
+            writeFailures.increment();
             LOG.warn("audit batch of {} records not written ({}, SQL state {}); reading it again from the stored "
                     + "position in {} ms", records.count(), e.getClass().getSimpleName(), e.getSQLState(), backoffMs);
             pause(consumer.assignment());
@@ -137,7 +180,11 @@ public final class AuditService implements AutoCloseable {
 
     @Override
     public void close() {
+        if (ops != null) {
+            ops.close();
+        }
         loop.close();
+        consumerMetrics.close();
         dataSource.close();
     }
 

@@ -28,6 +28,8 @@ public final class Pipeline implements AutoCloseable {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private ApiService api;
     private ProcessorService processor;
+    private AuditService audit;
+    private NotifierService notifier;
 
     private Pipeline() {
     }
@@ -41,10 +43,12 @@ public final class Pipeline implements AutoCloseable {
         final Settings settings = Settings.of(settingsMap(s));
         final Pipeline pipeline = new Pipeline();
         try {
-            pipeline.started.push(AuditService.start(AuditConfig.from(settings)));
+            pipeline.audit = AuditService.start(AuditConfig.from(settings));
+            pipeline.started.push(pipeline.audit);
             pipeline.processor = ProcessorService.start(ProcessorConfig.from(settings));
             pipeline.started.push(pipeline.processor);
-            pipeline.started.push(NotifierService.start(NotifierConfig.from(settings)));
+            pipeline.notifier = NotifierService.start(NotifierConfig.from(settings));
+            pipeline.started.push(pipeline.notifier);
             pipeline.api = ApiService.start(ApiConfig.from(settings));
             pipeline.started.push(pipeline.api);
             return pipeline;
@@ -66,6 +70,8 @@ public final class Pipeline implements AutoCloseable {
         m.put("smtp.port", Integer.toString(s.smtpPort()));
         m.put("smtp.from", "otp@localhost");
         m.put("notifier.http.port", "0");
+        m.put("processor.http.port", "0");
+        m.put("audit.http.port", "0");
         m.put("api.port", Integer.toString(s.apiPort()));
         m.put("processor.state.dir", s.stateDir().toString());
         m.put("processor.commit.interval.ms", Long.toString(s.commitIntervalMs()));
@@ -84,6 +90,15 @@ public final class Pipeline implements AutoCloseable {
     /** The API's bound port. */
     public int apiPort() {
         return api.port();
+    }
+
+    /**
+     * The metrics ports of the four services, by service name ({@code /metrics} on each; otp-api's is its API
+     * port).
+     */
+    public Map<String, Integer> metricsPorts() {
+        return Map.of("otp-api", api.port(), "otp-processor", processor.httpPort(), "otp-notifier",
+                notifier.httpPort(), "otp-audit", audit.httpPort());
     }
 
     /** Whether the API has its reply partition and the processor is running. */

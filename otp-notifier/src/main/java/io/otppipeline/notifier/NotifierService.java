@@ -11,6 +11,7 @@ import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.kafka.PollingLoop;
 import io.otppipeline.schemas.kafka.TopicAdmin;
 import io.otppipeline.schemas.kafka.Topics;
+import io.otppipeline.schemas.ops.JvmMeters;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,6 +62,7 @@ public final class NotifierService implements AutoCloseable {
 
     private NotifierService(final NotifierConfig config, final Clock clock) {
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        JvmMeters.bindTo(meters);
         this.metrics = new DeliveryMetrics(meters);
         this.chains = new ProviderChains(config, metrics, clock);
         this.handler = new DeliveryHandler(new Aead(Keyring.load(config.deliveryKeyring())),

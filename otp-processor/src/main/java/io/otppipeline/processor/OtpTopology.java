@@ -68,6 +68,9 @@ public final class OtpTopology {
     static final String EVENTS_SOURCE = "events-source";
     static final String IP_ACTIVITY = "ip-activity";
     static final String DELIVERY_REPORTS = "delivery-reports";
+    static final String EVENT_METRICS = "event-metrics";
+    static final String DEAD_LETTERS_SOURCE = "dead-letters-source";
+    static final String DEAD_LETTER_METRICS = "dead-letter-metrics";
     static final String COMMANDS_SINK = "delivery-reports-sink";
     static final String IP_ACTIVITY_SINK = "ip-activity-sink";
     static final String IP_ACTIVITY_SOURCE = "ip-activity-source";
@@ -134,6 +137,7 @@ public final class OtpTopology {
         topology.addProcessor(IP_ACTIVITY, () -> new IpActivityProcessor(stages.ipGuard().rules().ipv6PrefixLength()),
                 EVENTS_SOURCE);
         topology.addProcessor(DELIVERY_REPORTS, DeliveryReportProcessor::new, EVENTS_SOURCE);
+        topology.addProcessor(EVENT_METRICS, () -> new MetricsProcessor(stages.meters()), EVENTS_SOURCE);
         topology.addSink(COMMANDS_SINK, Topics.COMMANDS.name(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), DELIVERY_REPORTS);
         topology.addSink(IP_ACTIVITY_SINK, Topics.IP_ACTIVITY.name(), Topics.IP_ACTIVITY.keySerde().serializer(),
@@ -156,6 +160,12 @@ public final class OtpTopology {
                 Topics.EVENTS.valueSerde().serializer(), DECISIONS, SWEEP, GATE);
         topology.addSink(COMMANDS_DLQ_SINK, Topics.COMMANDS_DLQ.name(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), PARSER, DECISIONS, GATE);
+
+        // added last, so that the sub-topologies above keep their numbers (and task state directories)
+        topology.addSource(AutoOffsetReset.latest(), DEAD_LETTERS_SOURCE, Serdes.String().deserializer(),
+                Serdes.ByteArray().deserializer(), Topics.COMMANDS_DLQ.name(), Topics.DELIVERY_DLQ.name());
+        topology.addProcessor(DEAD_LETTER_METRICS, () -> new MetricsProcessor.DeadLetters(stages.meters()),
+                DEAD_LETTERS_SOURCE);
         return topology;
     }
 

@@ -33,13 +33,16 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param ipGuard the IP guard's thresholds ({@link IpGuardRules}, keys {@code otp.guard.*})
  * @param streamsOverrides {@code processor.streams.<name>}: any further Kafka Streams or client setting, passed
  *     through as {@code <name>} (for example {@code processor.streams.session.timeout.ms}); empty by default
+ * @param httpHost {@code processor.http.host}: listen address of {@code /healthz}, {@code /readyz} and
+ *     {@code /metrics}; default {@code 127.0.0.1}
+ * @param httpPort {@code processor.http.port}: their port; default 9103 (0 picks a free one, -1 turns them off)
  */
 public record ProcessorConfig(String bootstrapServers, String applicationId, Path stateDir, long commitIntervalMs,
                               short replicationFactor, Path commandKeyring, Path deliveryKeyring, Path pepperKeyring,
                               Path factorKeyring,
                               boolean inMemoryStores, OtpRules rules, SendGatePolicy gate,
                               IpGuardRules ipGuard,
-                              Map<String, String> streamsOverrides) {
+                              Map<String, String> streamsOverrides, String httpHost, int httpPort) {
 
     private static final String STREAMS_PREFIX = "processor.streams.";
 
@@ -68,7 +71,9 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
                 OtpRules.from(s),
                 SendGatePolicy.from(s),
                 IpGuardRules.from(s),
-                s.passThrough(STREAMS_PREFIX));
+                s.passThrough(STREAMS_PREFIX),
+                s.string("processor.http.host", "127.0.0.1"),
+                (int) s.number("processor.http.port", 9103));
     }
 
     private static boolean storeType(final String value) {

@@ -1,0 +1,99 @@
+package io.otppipeline.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every service can be operated (docs/OPERATIONS.md): each serves {@code /healthz} and a Prometheus {@code /metrics}
+ * that Prometheus' own linter ({@code promtool check metrics}, Debian's {@code prometheus} package, installed by
+ * {@code .ci/run}) accepts: help text on every series, one naming scheme. After a code is issued and verified, the
+ * series the alert rules in {@code ops/alerts.yml} read are there with values.
+ */
+class OperationsIT {
+
+    @TempDir
+    static Path dir;
+
+    private static PipelineFixture fixture;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        fixture = PipelineFixture.start(dir, Map.of());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    @Test
+    void shouldServeLintCleanMetricsAndHealthOnEveryServiceWhenCodesFlow() throws Exception {
+        fixture.post("/v1/otp", "{\"userId\":\"ops\",\"channel\":\"email\",\"destination\":\"ops@example.com\","
+                + "\"purpose\":\"login\"}");
+        final String code = fixture.awaitCodeMailedTo("ops@example.com");
+        fixture.post("/v1/otp/verify", "{\"userId\":\"ops\",\"purpose\":\"login\",\"code\":\"" + code + "\"}");
+        final Map<String, Integer> ports = fixture.pipeline.metricsPorts();
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(scrape(ports.get("otp-processor"))).contains("otp_events_total{channel=\"email\","
+                    + "outcome=\"none\",tenant=\"demo\",type=\"otp.issued\"}")
+                    .contains("type=\"otp.verification.completed\"").contains("type=\"otp.delivery.sent\"");
+            assertThat(scrape(ports.get("otp-audit"))).containsPattern("otp_audit_rows_written_total [1-9]")
+                    .containsPattern("otp_audit_last_event_timestamp_seconds [1-9]");
+        });
+        assertThat(scrape(ports.get("otp-processor"))).contains("kafka_stream_alive_stream_threads")
+                .contains("kafka_consumer_fetch_manager_records_lag_max").contains("jvm_memory_used_bytes");
+        assertThat(scrape(ports.get("otp-api"))).contains("otp_api_decisions_total{operation=\"verify\","
+                + "status=\"approved\"}").contains("otp_api_decision_duration_seconds_count");
+        assertThat(scrape(ports.get("otp-notifier"))).contains("otp_notifier_deliveries_total");
+        final StringBuilder problems = new StringBuilder();
+        for (Map.Entry<String, Integer> service : ports.entrySet()) {
+            assertThat(get(service.getValue(), "/healthz").statusCode()).as(service.getKey()).isEqualTo(200);
+            final String found = promtoolCheckMetrics(scrape(service.getValue()));
+            if (!found.isEmpty()) {
+                problems.append(service.getKey()).append(":\n").append(found);
+            }
+        }
+        assertThat(problems.toString()).as("promtool check metrics").isEmpty();
+    }
+
+    private String scrape(final int port) throws IOException, InterruptedException {
+        final HttpResponse<String> r = get(port, "/metrics");
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
+    }
+
+    private HttpResponse<String> get(final int port, final String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** What {@code promtool check metrics} reports about {@code exposition} (empty when it finds nothing). */
+    static String promtoolCheckMetrics(final String exposition) throws IOException, InterruptedException {
+        final Process p = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
+        try (var in = p.getOutputStream()) {
+            in.write(exposition.getBytes(StandardCharsets.UTF_8));
+        }
+        final String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return p.exitValue() == 0 ? "" : out;
+    }
+}
