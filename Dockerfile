@@ -12,7 +12,9 @@ FROM eclipse-temurin:17-jre
 ARG MODULE
 ARG MAIN_CLASS
 ENV MAIN_CLASS=${MAIN_CLASS}
-RUN useradd --system --uid 10001 --home-dir /app otp && mkdir -p /var/lib/otp && chown otp /var/lib/otp
+# curl for the compose healthchecks (GET /healthz)
+RUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --uid 10001 --home-dir /app otp && mkdir -p /var/lib/otp && chown otp /var/lib/otp
 COPY --from=build /src/${MODULE}/target/lib/ /app/lib/
 USER otp
 WORKDIR /app

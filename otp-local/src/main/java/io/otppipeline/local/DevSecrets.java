@@ -61,6 +61,11 @@ public record DevSecrets(Path dir) {
         return dir.resolve("twilio-service-sid");
     }
 
+    /** Bearer token between the notifier's webhook SMS provider and the local SMS sink. */
+    public Path smsWebhookToken() {
+        return dir.resolve("sms-webhook-token");
+    }
+
     /** Hashed API keys. */
     public Path apiKeys() {
         return dir.resolve("api-keys.json");
@@ -92,6 +97,12 @@ public record DevSecrets(Path dir) {
             new ApiKeys(List.of(issued.entry(), admin.entry())).write(apiKeys());
             Secrets.writeOwnerOnly(apiKeyPlaintext(), (issued.plaintext() + "\n").getBytes(StandardCharsets.UTF_8));
             Secrets.writeOwnerOnly(adminKeyPlaintext(), (admin.plaintext() + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        if (!Files.exists(smsWebhookToken())) {
+            final byte[] token = new byte[32];
+            new SecureRandom().nextBytes(token);
+            Secrets.writeOwnerOnly(smsWebhookToken(), (HexFormat.of().formatHex(token) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
         }
         if (!Files.exists(twilioAccountSidFile()) || !Files.exists(twilioServiceSidFile())) {
             final SecureRandom random = new SecureRandom();

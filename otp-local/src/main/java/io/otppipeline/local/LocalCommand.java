@@ -60,6 +60,10 @@ final class LocalCommand implements Callable<Integer> {
             description = "Port of the external SMTP server, or of the embedded sink (default: ${DEFAULT-VALUE}).")
     int smtpPort;
 
+    @Option(names = "--sms-port", defaultValue = "2526",
+            description = "Port of the embedded SMS sink, the notifier's webhook SMS provider (default: ${DEFAULT-VALUE}).")
+    int smsPort;
+
     @Option(names = "--config", description = "Properties file with further service settings, for example "
             + "per-purpose rules such as otp.purpose.login.resend.cooldown.seconds=30 (see README).")
     Path configFile;
@@ -84,8 +88,16 @@ final class LocalCommand implements Callable<Integer> {
             final String kafka = bootstrapServers != null ? bootstrapServers : startKafka(dir);
             final String jdbc = postgres.join();
             final String smtp = smtpHost != null ? smtpHost : startMailSink(dir);
+            final Map<String, String> overrides = overrides();
+            if (!overrides.containsKey("notifier.sms.providers")) { // texts go to the SMS sink unless configured
+                final SmsSink sms = new SmsSink(smsPort, dir.resolve("sms"), secrets.smsWebhookToken()).start();
+                running.push(sms);
+                overrides.put("notifier.sms.providers", "webhook");
+                overrides.put("sms.webhook.url", sms.url());
+                overrides.put("secrets.sms.webhook.token.file", secrets.smsWebhookToken().toString());
+            }
             final Pipeline pipeline = Pipeline.start(new PipelineSettings(kafka, jdbc, jdbcUser, jdbcPasswordFile, smtp, smtpPort,
-                    apiPort, secrets, dir.resolve("processor-state"), commitIntervalMs, overrides()));
+                    apiPort, secrets, dir.resolve("processor-state"), commitIntervalMs, overrides));
             running.push(pipeline);
             awaitReady(pipeline);
             printBanner(dir, secrets, kafka, jdbc, pipeline.apiPort(), System.nanoTime() - started);
@@ -165,6 +177,8 @@ final class LocalCommand implements Callable<Integer> {
                         ? "  Mail        SMTP sink on 127.0.0.1:" + smtpPort + "; each message is saved under "
                         + dir.resolve("mail") + "; print the newest with: ./otp mail --data-dir " + dataDir
                         : "  Mail        sent to " + smtpHost + ":" + smtpPort,
+                "  SMS         texts are saved under " + dir.resolve("sms") + " (unless --config names SMS providers); "
+                        + "print the newest with: ./otp sms --data-dir " + dataDir,
                 "",
                 "Request a code:",
                 "  curl -s -X POST " + api + "/v1/otp -H \"Authorization: Bearer $(cat " + secrets.apiKeyPlaintext()

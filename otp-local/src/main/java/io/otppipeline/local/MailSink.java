@@ -8,7 +8,10 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +35,9 @@ final class MailSink implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private int saved;
+    /** The messages already saved, by identity: GreenMail lists messages by mailbox, not by arrival. */
+    private final Set<MimeMessage> saved = Collections.newSetFromMap(new IdentityHashMap<>());
+    private int files;
 
     MailSink(final int port, final Path mailDir) {
         this.greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
@@ -50,17 +55,29 @@ final class MailSink implements AutoCloseable {
         return greenMail.getSmtp().getPort();
     }
 
+    /**
+     * Saves every message not saved yet. GreenMail returns the received messages grouped by mailbox, so a new
+     * message to a recipient who already had one appears in the middle of the list: counting positions (as this
+     * did) saved some messages twice and lost others when recipients repeat.
+     */
     private synchronized void saveNew() {
-        final MimeMessage[] received = greenMail.getReceivedMessages();
-        for (; saved < received.length; saved++) {
+        for (MimeMessage message : greenMail.getReceivedMessages()) {
+            if (!saved.add(message)) {
+                continue;
+            }
             final Path file = mailDir.resolve(String.format(Locale.ROOT, "%d-%06d.eml",
-                    System.currentTimeMillis(), saved + 1));
+                    System.currentTimeMillis(), ++files));
             try (OutputStream out = Files.newOutputStream(file)) {
-                received[saved].writeTo(out);
+                message.writeTo(out);
             } catch (IOException | MessagingException e) {
                 LOG.warn("could not save a received message to {}", file, e);
             }
         }
+    }
+
+    /** How many messages were saved. */
+    synchronized int savedCount() {
+        return files;
     }
 
     @Override

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./otp}: one executable for everything a user runs. */
 @Command(name = "otp", mixinStandardHelpOptions = true, version = "otp-pipeline 0.1.0",
         description = "OTP verification pipeline on Apache Kafka.",
-        subcommands = {LocalCommand.class, AuditCommand.class, MailCommand.class, SecretsCommand.class})
+        subcommands = {LocalCommand.class, AuditCommand.class, MailCommand.class, SmsCommand.class, SecretsCommand.class})
 public final class OtpCli implements Runnable {
 
     @CommandLine.Spec

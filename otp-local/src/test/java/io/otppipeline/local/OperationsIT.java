@@ -55,7 +55,8 @@ class OperationsIT {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             assertThat(scrape(ports.get("otp-processor"))).contains("otp_events_total{channel=\"email\","
                     + "outcome=\"none\",tenant=\"demo\",type=\"otp.issued\"}")
-                    .contains("type=\"otp.verification.completed\"").contains("type=\"otp.delivery.sent\"");
+                    .contains("type=\"otp.verification.completed\"").contains("type=\"otp.delivery.sent\"")
+                    .contains("otp_verification_age_seconds_count{channel=\"email\"} 1");
             assertThat(scrape(ports.get("otp-audit"))).containsPattern("otp_audit_rows_written_total [1-9]")
                     .containsPattern("otp_audit_last_event_timestamp_seconds [1-9]");
         });

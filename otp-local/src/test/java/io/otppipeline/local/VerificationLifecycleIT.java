@@ -15,13 +15,18 @@ import io.otppipeline.schemas.crypto.Secrets;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
+import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,13 +45,19 @@ class VerificationLifecycleIT {
     static Path dir;
 
     private static PipelineFixture fixture;
+    private static SmsSink sms;
     private static TwilioRestClient twilio;
     private static String service;
     private static int users;
 
     @BeforeAll
     static void startPipeline() throws Exception {
-        fixture = PipelineFixture.start(dir, Map.of("otp.lockout.notice.tenants", DevSecrets.DEMO_TENANT));
+        final Path smsToken = dir.resolve("sms-webhook-token");
+        Files.writeString(smsToken, "local-sms-token");
+        sms = new SmsSink(0, dir.resolve("sms"), smsToken).start();
+        fixture = PipelineFixture.start(dir, Map.of("otp.lockout.notice.tenants", DevSecrets.DEMO_TENANT,
+                "notifier.sms.providers", "webhook", "sms.webhook.url", sms.url(),
+                "secrets.sms.webhook.token.file", smsToken.toString()));
         service = Secrets.readText(fixture.secrets.twilioServiceSidFile());
         twilio = new TwilioRestClient.Builder(Secrets.readText(fixture.secrets.twilioAccountSidFile()),
                 fixture.secrets.apiKey()).httpClient(new LocalTwilioHttpClient(fixture.uri("").toString())).build();
@@ -56,6 +67,42 @@ class VerificationLifecycleIT {
     static void stopPipeline() throws Exception {
         if (fixture != null) {
             fixture.close();
+        }
+        if (sms != null) {
+            sms.close();
+        }
+    }
+
+    @Test
+    void shouldApproveSmsCodeWhenItIsReadFromTheLocalSmsSink() throws Exception {
+        final String user = "texted-" + (++users);
+        final JsonNode issued = Json.mapper().readTree(fixture.post("/v1/otp", "{\"userId\":\"" + user
+                + "\",\"channel\":\"sms\",\"destination\":\"+44 7911 123456\",\"purpose\":\"login\"}").body());
+
+        final JsonNode text = await().atMost(Duration.ofSeconds(30)).until(() -> newestText("+447911123456"),
+                t -> t != null && t.path("reference").asText().equals(issued.path("otpId").asText()));
+        final Matcher code = Pattern.compile("([0-9]{6})").matcher(text.path("body").asText());
+        assertThat(code.find()).as(text.toString()).isTrue();
+        final String delivery = await().atMost(Duration.ofSeconds(30)).until(() -> status(issued, user)
+                .path("delivery").asText(), "sent"::equals);
+        final JsonNode verified = Json.mapper().readTree(fixture.post("/v1/otp/verify", "{\"userId\":\"" + user
+                + "\",\"purpose\":\"login\",\"code\":\"" + code.group(1) + "\"}").body());
+
+        assertThat(delivery).as("the webhook took it").isEqualTo("sent");
+        assertThat(verified.path("status").asText()).isEqualTo("approved");
+    }
+
+    /** The newest text the SMS sink saved for {@code to}, or {@code null}. */
+    private static JsonNode newestText(final String to) throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("sms"))) {
+            JsonNode newest = null;
+            for (Path f : files.sorted().toList()) {
+                final JsonNode t = Json.mapper().readTree(f.toFile());
+                if (to.equals(t.path("to").asText())) {
+                    newest = t;
+                }
+            }
+            return newest;
         }
     }
 

@@ -3,9 +3,11 @@ package io.otppipeline.processor;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.kafka.Topics;
 import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -22,6 +24,7 @@ import org.apache.kafka.streams.processor.api.Record;
  *       (or {@code cooldown}, {@code locked}, {@code ip_limit}), guard suppressions {@code
  *       type="otp.delivery.suppressed"} by reason, conversion is approved verifications over issued codes per
  *       channel.</li>
+ *   <li>{@code otp_verification_age_seconds{channel}} (histogram): from issue to approved verification.</li>
  *   <li>{@code otp_dead_letters_total{topic}}: records on the dead-letter topics {@code otp.commands.dlq.v1} and
  *       {@code otp.delivery.dlq.v1}, from any service.</li>
  * </ul>
@@ -60,6 +63,12 @@ final class MetricsProcessor implements Processor<String, byte[], String, Object
                 .tags("type", event.path("type").asText("unknown"), "outcome", outcome,
                         "channel", data.path("channel").asText("none"), "tenant", event.path("tenantid").asText("none"))
                 .register(meters).increment();
+        if (data.path("ageMs").canConvertToLong() && "approved".equals(outcome)) {
+            Timer.builder("otp.verification.age")
+                    .description("from a code's issue to its approved verification (how long users take), by channel")
+                    .tags("channel", data.path("channel").asText("none")).publishPercentileHistogram()
+                    .register(meters).record(data.path("ageMs").asLong(), TimeUnit.MILLISECONDS);
+        }
     }
 
     /** The node counting dead letters: one per record, by topic. */

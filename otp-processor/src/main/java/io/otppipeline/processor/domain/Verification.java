@@ -123,7 +123,8 @@ final class Verification {
                     ? null : Math.max(0, rules.forPurpose(command.purpose()).maxFailedAttempts() - otp.failedAttempts());
             ctx.emit(EventTypes.VERIFICATION_COMPLETED, new VerificationCompletedData(otpId, command.commandId(),
                     command.purpose(), status.wireName(), failed, remaining, userFailures, retryAfterSeconds,
-                    command.client()));
+                    command.client(), otp == null ? null : otp.channel().wireName(),
+                    otp == null ? null : Math.max(0, ctx.nowMs() - otp.issuedAtMs())));
             final GateVerified converted = status == ReplyStatus.APPROVED && otp.callingCode() > 0
                     ? new GateVerified(ctx.tenantId(), otpId, otp.callingCode(), otp.issuedAtMs(),
                     otp.destinationHash()) : null;

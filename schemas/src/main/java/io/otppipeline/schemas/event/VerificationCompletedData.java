@@ -15,8 +15,20 @@ import io.otppipeline.schemas.command.ClientInfo;
  * @param userFailures the user's failed verifications inside the lockout window after this one (all codes)
  * @param retryAfterSeconds seconds until the lockout ends, for {@code locked}
  * @param client end user's client, if the caller sent it
+ * @param channel the code's channel ({@code email} or {@code sms}), when a code was found
+ * @param ageMs milliseconds from the code's issue to this verification, when a code was found (the time users take
+ *     to type a code; {@code otp_verification_age_seconds} on the processor's {@code /metrics})
  */
 public record VerificationCompletedData(String otpId, String commandId, String purpose, String outcome,
                                         Integer failedAttempts, Integer attemptsRemaining, Integer userFailures,
-                                        Long retryAfterSeconds, ClientInfo client) {
+                                        Long retryAfterSeconds, ClientInfo client, String channel, Long ageMs) {
+
+    /** The data without channel and age. */
+    public VerificationCompletedData(final String otpId, final String commandId, final String purpose,
+                                     final String outcome, final Integer failedAttempts,
+                                     final Integer attemptsRemaining, final Integer userFailures,
+                                     final Long retryAfterSeconds, final ClientInfo client) {
+        this(otpId, commandId, purpose, outcome, failedAttempts, attemptsRemaining, userFailures, retryAfterSeconds,
+                client, null, null);
+    }
 }
