@@ -13,7 +13,8 @@ import java.nio.file.Path;
  * @param replyTimeoutMs {@code api.reply.timeout.ms}: how long a request waits for the processor's decision,
  *     in milliseconds, before answering 503; default 5000
  * @param maxBodyBytes {@code api.max.body.bytes}: largest accepted request body in bytes; default 16384
- * @param replyGroupId {@code api.reply.group.id}: consumer group of the reply listener; default {@code otp-api}
+ * @param replyGroupId {@code api.reply.group.id}: the reply listener's consumer name ({@code group.id}; it joins
+ *     no group and commits nothing: every instance reads every reply partition); default {@code otp-api}
  * @param replicationFactor {@code kafka.replication.factor}: for topics created on start; default 1
  * @param apiKeysFile {@code secrets.api.keys.file}: required; the hashed API keys ({@link ApiKeys})
  * @param commandKeyring {@code secrets.command.keyring.file}: required; seals destinations, codes and entropy

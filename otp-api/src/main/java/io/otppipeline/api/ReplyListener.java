@@ -3,7 +3,6 @@ package io.otppipeline.api;
 import io.otppipeline.schemas.kafka.PollingLoop;
 import io.otppipeline.schemas.kafka.Topics;
 import io.otppipeline.schemas.reply.OtpReply;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -12,7 +11,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -23,8 +21,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads {@code otp.replies.v1} on its own thread and completes the future of the request waiting for each reply.
- * The partitions this instance is assigned are the ones it names in the {@code reply-partition} header of its
- * commands; until it has one, the API is not ready.
+ * Every instance reads <b>every</b> reply partition (assigned, not a consumer group) from the end, and parses only
+ * the replies it waits for: with a group, an instance that joined or left moved reply partitions between the others
+ * while their commands were in flight, and the replies went to an instance that was not waiting for them (a 503
+ * after the reply timeout; {@code ScaleOutIT} found it during rolling restarts). The {@code reply-partition} header
+ * of a command only spreads the replies over the partitions. The cost: each instance reads all replies, a few
+ * hundred bytes per decision, and parses none but its own.
  *
  * <p>By default it reads {@code read_uncommitted} ({@code api.reply.isolation}): a reply is seen as soon as the
  * processor writes it, before its transaction commits. That is safe because decisions are deterministic
@@ -51,8 +53,8 @@ final class ReplyListener implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         // values are read as bytes and parsed per record: one unreadable record must not stop the listener
         consumer = new KafkaConsumer<>(p, Topics.REPLIES.keySerde().deserializer(), new ByteArrayDeserializer());
-        loop = new PollingLoop<>("otp-api-replies", consumer,
-                kafka -> kafka.subscribe(List.of(Topics.REPLIES.name()), new Rebalance()), this::complete);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"); // positions are never resumed: always the end
+        loop = new PollingLoop<>("otp-api-replies", consumer, this::assignAll, this::complete);
     }
 
     void start() {
@@ -84,7 +86,6 @@ final class ReplyListener implements AutoCloseable {
         return partitions.get(Math.floorMod(nextPartition.getAndIncrement(), partitions.size()));
     }
 
-    /** Whether replies can reach this instance (it holds at least one reply partition). */
     /** Whether the listening thread runs. */
     boolean isAlive() {
         return loop.isAlive();
@@ -94,8 +95,22 @@ final class ReplyListener implements AutoCloseable {
         return loop.isAlive() && !assigned.get().isEmpty();
     }
 
+    /** Assigns every partition of the reply topic at its end (the polling thread calls it before its first poll). */
+    private void assignAll(final KafkaConsumer<String, byte[]> kafka) {
+        final List<TopicPartition> partitions = kafka.partitionsFor(Topics.REPLIES.name()).stream()
+                .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+        kafka.assign(partitions);
+        kafka.seekToEnd(partitions);
+        partitions.forEach(kafka::position); // resolve the end now, before any command names a partition
+        assigned.set(partitions.stream().map(TopicPartition::partition).sorted().toList());
+        LOG.info("reading reply partitions {}", assigned.get());
+    }
+
     private void complete(final ConsumerRecords<String, byte[]> records) {
         for (ConsumerRecord<String, byte[]> record : records) {
+            if (record.key() == null || !waiting.containsKey(record.key())) {
+                continue; // another instance's reply, or a copy of one already answered
+            }
             final OtpReply reply = read(record);
             if (reply == null) {
                 continue;
@@ -129,20 +144,5 @@ final class ReplyListener implements AutoCloseable {
     public void close() {
         loop.close();
         assigned.set(List.of());
-    }
-
-    private final class Rebalance implements ConsumerRebalanceListener {
-
-        @Override
-        public void onPartitionsRevoked(final Collection<TopicPartition> partitions) {
-            assigned.set(List.of());
-        }
-
-        @Override
-        public void onPartitionsAssigned(final Collection<TopicPartition> partitions) {
-            partitions.forEach(consumer::position);
-            assigned.set(partitions.stream().map(TopicPartition::partition).sorted().toList());
-            LOG.info("reply partitions assigned: {}", assigned.get());
-        }
     }
 }

@@ -58,7 +58,8 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    private static Map<String, String> settingsMap(final PipelineSettings s) {
+    /** The settings every service reads, as {@link #start} passes them (tests start instances of their own with them). */
+    static Map<String, String> settingsMap(final PipelineSettings s) {
         final Map<String, String> m = new HashMap<>();
         m.put("kafka.bootstrap.servers", s.bootstrapServers());
         m.put("audit.jdbc.url", s.jdbcUrl());
