@@ -102,9 +102,9 @@ public final class Pipeline implements AutoCloseable {
                 notifier.httpPort(), "otp-audit", audit.httpPort());
     }
 
-    /** Whether the API has its reply partition and the processor is running. */
+    /** Whether all four services are up: the API reads its replies, the processor runs, notifier and audit consume. */
     public boolean isReady() {
-        return api != null && api.isReady() && processor.isRunning();
+        return api != null && api.isReady() && processor.isRunning() && notifier.isRunning() && audit.isAlive();
     }
 
     @Override

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 /** {@code ./otp secrets}: writes development secrets into a directory (used by docker-compose). */
 @Command(name = "secrets", mixinStandardHelpOptions = true,
         description = "Generate missing development secrets for docker-compose: keyrings, a demo API key, "
-                + "a database password.")
+                + "database passwords (schema owner, audit sink).")
 final class SecretsCommand implements Callable<Integer> {
 
     @Option(names = "--out", defaultValue = ".otp-compose/secrets", description = "Directory (default: ${DEFAULT-VALUE}).")
@@ -22,12 +22,15 @@ final class SecretsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         final DevSecrets secrets = new DevSecrets(out).ensure();
-        final Path password = out.resolve("postgres-password");
-        if (!Files.exists(password)) {
-            final byte[] random = new byte[24];
-            new SecureRandom().nextBytes(random);
-            Secrets.writeOwnerOnly(password, Base64.getUrlEncoder().withoutPadding().encodeToString(random)
-                    .getBytes(StandardCharsets.US_ASCII));
+        // the schema owner's (migrations) and the audit sink's own login, which may only append (docker-compose.yml)
+        for (String name : new String[] {"postgres-password", "audit-sink-password"}) {
+            final Path password = out.resolve(name);
+            if (!Files.exists(password)) {
+                final byte[] random = new byte[24];
+                new SecureRandom().nextBytes(random);
+                Secrets.writeOwnerOnly(password, Base64.getUrlEncoder().withoutPadding().encodeToString(random)
+                        .getBytes(StandardCharsets.US_ASCII));
+            }
         }
         System.out.println("secrets in " + out.toAbsolutePath() + " (mode 0600; the containers run as uid 10001: "
                 + "chown -R 10001 " + out + " before docker-compose up); demo API key in "
