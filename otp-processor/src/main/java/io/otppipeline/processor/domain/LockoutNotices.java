@@ -17,9 +17,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * Lockout notices (seed 002's user notification): when a lockout of the whole user starts, the account owner hears
- * of it at the destination of their last code, in their last code's locale, with the time it ends, so that someone
- * else's guessing does not go unnoticed. At most one per lockout: only the decision that starts it sends one.
+ * Lockout notices (docs/API.md; the OWASP Authentication Cheat Sheet asks to tell the account owner about a lockout):
+ * when a lockout of the whole user starts, the account owner hears of it at the destination of their last code, in
+ * their last code's locale, with the time it ends, so that someone else's guessing does not go unnoticed. At most one per lockout: only the decision that starts it sends one.
  * Lockouts of one address under {@code otp.lockout.scope=user_ip} send none (an attacker with many addresses would
  * otherwise send one notice per address). Per tenant: {@link OtpRules#lockoutNoticeTenants()}.
  *

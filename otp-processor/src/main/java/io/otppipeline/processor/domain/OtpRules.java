@@ -26,7 +26,7 @@ import java.util.TreeSet;
  *     {@code otp.factor.*})
  * @param lockoutNoticeTenants {@code otp.lockout.notice.tenants}: tenants whose users get a notice at their last
  *     code's destination when a lockout of the whole user starts ({@link LockoutNotices}), comma-separated, or
- *     {@code *} for every tenant; default none (seed 002 asks for a user notification system; off by default
+ *     {@code *} for every tenant; default none (OWASP: tell account owners about lockouts; off by default
  *     because each notice is one more message, an SMS costs money, and a tenant may notify its users itself from
  *     {@code otp.lockout.started})
  * @param links magic-link lifetimes ({@link MagicLinkRules}, keys {@code otp.magic.link.*})
