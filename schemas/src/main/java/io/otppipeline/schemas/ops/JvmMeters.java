@@ -17,9 +17,10 @@ import java.util.regex.Pattern;
  * uptime).
  *
  * <ul>
- *   <li>Names: a gauge named {@code ...count} is renamed to the plural ({@code connection-count} →
- *       {@code connections}, {@code system.cpu.count} → {@code system_cpus}): a {@code _count} suffix means a
- *       histogram's count to Prometheus.</li>
+ *   <li>Names: a gauge named {@code ...count} is renamed to the plural ({@code system.cpu.count} →
+ *       {@code system_cpus}): a {@code _count} suffix means a histogram's count to Prometheus. Kafka's
+ *       {@code connection-count} gauges are not served instead: Micrometer's Kafka binder re-registers its meters
+ *       every minute under their original names, and a renamed one logged a duplicate registration.</li>
  *   <li>Not served: meters counted in nanoseconds or milliseconds (Kafka's {@code io-time-ns-total},
  *       {@code start-time-ms}, the JVM's {@code process.cpu.time}): Prometheus wants seconds and a filter cannot
  *       rescale a value ({@code process_cpu_usage} and Kafka's rates and latencies in seconds remain), and meters
@@ -45,7 +46,8 @@ public final class JvmMeters {
     /** Meters in abbreviated time units, or without help text (see above). */
     static final MeterFilter NOT_SERVED = MeterFilter.deny(id -> id.getDescription() == null
             || id.getDescription().isBlank() || "ns".equals(id.getBaseUnit()) || "ms".equals(id.getBaseUnit())
-            || UNIT.matcher(id.getName()).find());
+            || UNIT.matcher(id.getName()).find()
+            || id.getType() == Meter.Type.GAUGE && id.getName().startsWith("kafka.") && id.getName().endsWith(".count"));
 
     private JvmMeters() {
     }
