@@ -1,11 +1,9 @@
 package io.otppipeline.processor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.DeliveryReported;
 import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.kafka.Topics;
-import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -20,7 +18,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * decisions read it in order like any other command. Its command id is derived from the event id: an event read
  * twice reports the same thing twice, which changes nothing. Everything else on the stream is ignored.
  */
-final class DeliveryReportProcessor implements Processor<String, byte[], String, Object> {
+final class DeliveryReportProcessor implements Processor<String, JsonNode, String, Object> {
 
     private ProcessorContext<String, Object> context;
 
@@ -30,16 +28,8 @@ final class DeliveryReportProcessor implements Processor<String, byte[], String,
     }
 
     @Override
-    public void process(final Record<String, byte[]> record) {
-        final JsonNode event;
-        try {
-            event = Json.mapper().readTree(record.value());
-        } catch (IOException e) {
-            return; // the audit service dead-letters what is not an event; there is nothing to report here
-        }
-        if (event == null) {
-            return;
-        }
+    public void process(final Record<String, JsonNode> record) {
+        final JsonNode event = record.value(); // parsed once by EventParser
         final String outcome = switch (event.path("type").asText()) {
             case EventTypes.DELIVERY_SENT -> "sent";
             case EventTypes.DELIVERY_FAILED -> "failed";

@@ -1,11 +1,9 @@
 package io.otppipeline.processor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.IpActivity;
 import io.otppipeline.schemas.command.IpKeys;
 import io.otppipeline.schemas.event.EventTypes;
-import java.io.IOException;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -15,13 +13,13 @@ import org.apache.kafka.streams.processor.api.Record;
  * The IP guard's aggregator, off the hot path (docs/ARCHITECTURE.md section 5b): reads the public event stream
  * ({@code otp.events.v1}, committed events only) and forwards one record per counted activity of an end user's
  * address to {@code otp.ip-activity.v1}, keyed by tenant, kind and address key, so that one task counts each
- * address. Counted: code requests ({@code otp.issued}, {@code otp.request.refused} except refusals by the IP guard
+ * address ({@link EventParser} parsed the event). Counted: code requests ({@code otp.issued}, {@code otp.request.refused} except refusals by the IP guard
  * itself, so a block does not prolong itself) and wrong codes: outcome {@code denied} of
  * {@code otp.verification.completed} and {@code otp.factor.verification.completed} (a code compared and wrong;
  * {@code max_attempts} is not counted, because a dead code answers it without comparing, even to the right code).
  * Events without {@code client.ip} count nothing.
  */
-final class IpActivityProcessor implements Processor<String, byte[], String, Object> {
+final class IpActivityProcessor implements Processor<String, JsonNode, String, Object> {
 
 
     private final int ipv6PrefixLength;
@@ -38,16 +36,8 @@ final class IpActivityProcessor implements Processor<String, byte[], String, Obj
     }
 
     @Override
-    public void process(final Record<String, byte[]> record) {
-        final JsonNode event;
-        try {
-            event = Json.mapper().readTree(record.value());
-        } catch (IOException e) {
-            return; // the audit service dead-letters what is not an event; there is nothing to count here
-        }
-        if (event == null) {
-            return;
-        }
+    public void process(final Record<String, JsonNode> record) {
+        final JsonNode event = record.value(); // parsed once by EventParser
         final JsonNode data = event.path("data");
         final IpActivity activity = switch (event.path("type").asText()) {
             case EventTypes.OTP_ISSUED -> IpActivity.REQUEST;

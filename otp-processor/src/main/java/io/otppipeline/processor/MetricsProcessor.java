@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.kafka.Topics;
-import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -30,7 +28,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * </ul>
  * Each instance counts the partitions it owns; Prometheus sums them. Nothing is forwarded.
  */
-final class MetricsProcessor implements Processor<String, byte[], String, Object> {
+final class MetricsProcessor implements Processor<String, JsonNode, String, Object> {
 
     private final MeterRegistry meters;
 
@@ -45,16 +43,8 @@ final class MetricsProcessor implements Processor<String, byte[], String, Object
     }
 
     @Override
-    public void process(final Record<String, byte[]> record) {
-        if (record.value() == null) {
-            return;
-        }
-        final JsonNode event;
-        try {
-            event = Json.mapper().readTree(record.value());
-        } catch (IOException e) {
-            return; // the audit service dead-letters what is not an event
-        }
+    public void process(final Record<String, JsonNode> record) {
+        final JsonNode event = record.value(); // parsed once by EventParser
         final JsonNode data = event.path("data");
         final String outcome = data.path("outcome").isTextual() ? data.path("outcome").asText()
                 : data.path("reason").isTextual() ? data.path("reason").asText() : "none";

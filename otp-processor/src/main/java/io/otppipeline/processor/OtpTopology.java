@@ -67,6 +67,7 @@ public final class OtpTopology {
     static final String SOURCE = "commands-source";
     static final String EVENTS_SOURCE = "events-source";
     static final String IP_ACTIVITY = "ip-activity";
+    static final String PARSE_EVENTS = "parse-events";
     static final String DELIVERY_REPORTS = "delivery-reports";
     static final String EVENT_METRICS = "event-metrics";
     static final String DEAD_LETTERS_SOURCE = "dead-letters-source";
@@ -134,10 +135,11 @@ public final class OtpTopology {
         // the events topic is kept forever: a new deployment starts the aggregator an hour back, not at the beginning
         topology.addSource(AutoOffsetReset.byDuration(Duration.ofHours(1)), EVENTS_SOURCE,
                 Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.EVENTS.name());
+        topology.addProcessor(PARSE_EVENTS, EventParser::new, EVENTS_SOURCE); // one parse for the three readers below
         topology.addProcessor(IP_ACTIVITY, () -> new IpActivityProcessor(stages.ipGuard().rules().ipv6PrefixLength()),
-                EVENTS_SOURCE);
-        topology.addProcessor(DELIVERY_REPORTS, DeliveryReportProcessor::new, EVENTS_SOURCE);
-        topology.addProcessor(EVENT_METRICS, () -> new MetricsProcessor(stages.meters()), EVENTS_SOURCE);
+                PARSE_EVENTS);
+        topology.addProcessor(DELIVERY_REPORTS, DeliveryReportProcessor::new, PARSE_EVENTS);
+        topology.addProcessor(EVENT_METRICS, () -> new MetricsProcessor(stages.meters()), PARSE_EVENTS);
         topology.addSink(COMMANDS_SINK, Topics.COMMANDS.name(), Serdes.String().serializer(),
                 Serdes.ByteArray().serializer(), DELIVERY_REPORTS);
         topology.addSink(IP_ACTIVITY_SINK, Topics.IP_ACTIVITY.name(), Topics.IP_ACTIVITY.keySerde().serializer(),
