@@ -1,12 +1,8 @@
 package io.otppipeline.local;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,21 +16,6 @@ final class MailCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        final Path mailDir = dataDir.resolve("mail");
-        if (!Files.isDirectory(mailDir)) {
-            System.err.println("no mail yet: " + mailDir + " does not exist");
-            return 1;
-        }
-        final Optional<Path> newest;
-        try (Stream<Path> files = Files.list(mailDir)) {
-            newest = files.filter(p -> p.toString().endsWith(".eml")).max(Comparator.comparing(Path::getFileName));
-        }
-        if (newest.isEmpty()) {
-            System.err.println("no mail yet in " + mailDir);
-            return 1;
-        }
-        System.out.println("== " + newest.get());
-        System.out.println(Files.readString(newest.get()));
-        return 0;
+        return NewestFile.print(dataDir.resolve("mail"), ".eml", "no mail yet");
     }
 }

@@ -1,12 +1,8 @@
 package io.otppipeline.local;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,17 +16,6 @@ final class SmsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        final Path smsDir = dataDir.resolve("sms");
-        final Optional<Path> newest;
-        try (Stream<Path> files = Files.isDirectory(smsDir) ? Files.list(smsDir) : Stream.empty()) {
-            newest = files.filter(p -> p.toString().endsWith(".json")).max(Comparator.comparing(Path::getFileName));
-        }
-        if (newest.isEmpty()) {
-            System.err.println("no text message yet in " + smsDir);
-            return 1;
-        }
-        System.out.println("== " + newest.get());
-        System.out.println(Files.readString(newest.get()));
-        return 0;
+        return NewestFile.print(dataDir.resolve("sms"), ".json", "no text message yet");
     }
 }

@@ -49,6 +49,7 @@ final class VerifyingLoad implements AutoCloseable {
     }
 
     private static final Pattern CODE_IN_MAIL = Pattern.compile("<strong>([0-9]{6})</strong>");
+    private static final Pattern OTP_ID = Pattern.compile("\"otpId\":\"([^\"]+)\"");
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final ScheduledExecutorService load = Executors.newScheduledThreadPool(4);
@@ -152,7 +153,7 @@ final class VerifyingLoad implements AutoCloseable {
         send("/v1/otp", "{\"userId\":\"" + user + "\",\"channel\":\"email\",\"destination\":\"" + user
                 + "@example.test\",\"purpose\":\"login\"}", p).thenAccept(r -> {
                     if (r != null && r.statusCode() == 201) {
-                        final Matcher id = Pattern.compile("\"otpId\":\"([^\"]+)\"").matcher(r.body());
+                        final Matcher id = OTP_ID.matcher(r.body());
                         issued.put(user, id.find() ? id.group(1) : "");
                         unverified.incrementAndGet();
                         verifyLater(p, user, 0);
