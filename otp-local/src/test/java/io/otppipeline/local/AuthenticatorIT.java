@@ -3,7 +3,6 @@ package io.otppipeline.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -39,7 +38,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * Authenticator apps end to end (docs/ARCHITECTURE.md section 11): enrol over HTTP, decode the QR image back to the
@@ -56,9 +54,7 @@ class AuthenticatorIT {
 
     @BeforeAll
     static void startPipeline() throws Exception {
-        logs = new ListAppender<>();
-        logs.start();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+        logs = LogCapture.start();
         fixture = PipelineFixture.start(dir, Map.of());
     }
 

@@ -3,7 +3,6 @@ package io.otppipeline.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -51,7 +50,6 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.slf4j.LoggerFactory;
 
 /**
  * Magic links end to end, in a real browser (docs/API.md, "Magic links"): headless Chromium (Debian's
@@ -99,9 +97,7 @@ class MagicLinkIT {
         });
         tenant.start();
         callback = "http://127.0.0.1:" + tenant.getAddress().getPort() + "/callback";
-        logs = new ListAppender<>();
-        logs.start();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+        logs = LogCapture.start();
         fixture = PipelineFixture.start(dir, Map.of("api.magic.link.redirects." + DevSecrets.DEMO_TENANT,
                 callback + "," + "http://localhost:3000/"));
     }

@@ -3,7 +3,6 @@ package io.otppipeline.local;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -37,7 +36,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 /**
  * The whole pipeline over HTTP on a real broker, a real PostgreSQL and a real SMTP server (GreenMail):
@@ -53,9 +51,7 @@ class PipelineEndToEndIT {
 
     @BeforeAll
     static void startPipeline() throws Exception {
-        logs = new ListAppender<>();
-        logs.start();
-        ((Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME)).addAppender(logs);
+        logs = LogCapture.start();
         fixture = PipelineFixture.start(dir, Map.of());
     }
 
