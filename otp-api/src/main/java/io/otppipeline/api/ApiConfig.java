@@ -2,12 +2,14 @@ package io.otppipeline.api;
 
 import io.otppipeline.schemas.command.IpKeys;
 import io.otppipeline.schemas.config.Settings;
+import io.otppipeline.schemas.kafka.KafkaConnection;
 import java.nio.file.Path;
 
 /**
  * Typed settings of otp-api (keys in {@code otp-api.properties}, or {@code OTP_*} variables).
  *
- * @param bootstrapServers {@code kafka.bootstrap.servers}: required
+ * @param kafka {@code kafka.bootstrap.servers} (required), {@code kafka.client.*}, {@code kafka.replication.factor},
+ *     {@code kafka.topics.create}: how every Kafka client of the service connects ({@link KafkaConnection})
  * @param host {@code api.host}: listen address; default {@code 127.0.0.1}
  * @param port {@code api.port}: listen port; default 8080 ({@code 0} picks a free port)
  * @param replyTimeoutMs {@code api.reply.timeout.ms}: how long a request waits for the processor's decision,
@@ -15,7 +17,6 @@ import java.nio.file.Path;
  * @param maxBodyBytes {@code api.max.body.bytes}: largest accepted request body in bytes; default 16384
  * @param replyGroupId {@code api.reply.group.id}: the reply listener's consumer name ({@code group.id}; it joins
  *     no group and commits nothing: every instance reads every reply partition); default {@code otp-api}
- * @param replicationFactor {@code kafka.replication.factor}: for topics created on start; default 1
  * @param apiKeysFile {@code secrets.api.keys.file}: required; the hashed API keys ({@link ApiKeys})
  * @param commandKeyring {@code secrets.command.keyring.file}: required; seals destinations, codes and entropy
  * @param replyIsolation {@code api.reply.isolation}: {@code read_uncommitted} (default: answer as soon as the
@@ -38,8 +39,8 @@ import java.nio.file.Path;
  * @param redirects {@code api.magic.link.redirects.<tenantId>}: each tenant's allowed magic-link redirect prefixes
  *     ({@link RedirectAllowList}); none by default, so no tenant can request a magic link until it has some
  */
-public record ApiConfig(String bootstrapServers, String host, int port, long replyTimeoutMs, int maxBodyBytes,
-                        String replyGroupId, short replicationFactor, Path apiKeysFile, Path commandKeyring,
+public record ApiConfig(KafkaConnection kafka, String host, int port, long replyTimeoutMs, int maxBodyBytes,
+                        String replyGroupId, Path apiKeysFile, Path commandKeyring,
                         String replyIsolation, int ipv6PrefixLength, String totpIssuer, long idleTimeoutMs,
                         long minRequestBytesPerSecond, TwilioServices twilio,
                         String publicBaseUrl, RedirectAllowList redirects) {
@@ -68,13 +69,12 @@ public record ApiConfig(String bootstrapServers, String host, int port, long rep
      */
     public static ApiConfig from(final Settings s) {
         return new ApiConfig(
-                s.required("kafka.bootstrap.servers"),
+                KafkaConnection.from(s),
                 s.string("api.host", "127.0.0.1"),
                 (int) s.number("api.port", 8080),
                 s.number("api.reply.timeout.ms", 5000),
                 (int) s.number("api.max.body.bytes", 16384),
                 s.string("api.reply.group.id", "otp-api"),
-                (short) s.number("kafka.replication.factor", 1),
                 s.path("secrets.api.keys.file"),
                 s.path("secrets.command.keyring.file"),
                 s.string("api.reply.isolation", "read_uncommitted"),

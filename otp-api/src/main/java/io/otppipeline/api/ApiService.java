@@ -8,7 +8,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.otppipeline.schemas.command.FactorType;
 import io.otppipeline.schemas.crypto.Aead;
 import io.otppipeline.schemas.crypto.Keyring;
-import io.otppipeline.schemas.kafka.TopicAdmin;
 import io.otppipeline.schemas.ops.JvmMeters;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,11 +54,11 @@ public final class ApiService implements AutoCloseable {
      * @throws IllegalStateException if a secret file cannot be read or the port cannot be bound
      */
     public static ApiService start(final ApiConfig config) {
-        TopicAdmin.ensureTopics(config.bootstrapServers(), config.replicationFactor());
+        config.kafka().ensureTopics();
         return start(config, ApiKeys.load(config.apiKeysFile()), Keyring.load(config.commandKeyring()),
-                new CommandGateway(config.bootstrapServers(), config.replyGroupId(), config.replyTimeoutMs(),
+                new CommandGateway(config.kafka(), config.replyGroupId(), config.replyTimeoutMs(),
                         config.replyIsolation()),
-                new KafkaIpVerdicts(config.bootstrapServers(), config.ipv6PrefixLength()));
+                new KafkaIpVerdicts(config.kafka(), config.ipv6PrefixLength()));
     }
 
     /** As {@link #start(ApiConfig, ApiKeys, Keyring, CommandBus, IpVerdicts)} without IP verdicts. */

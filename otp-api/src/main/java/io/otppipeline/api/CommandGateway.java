@@ -1,6 +1,7 @@
 package io.otppipeline.api;
 
 import io.otppipeline.schemas.command.OtpCommand;
+import io.otppipeline.schemas.kafka.KafkaConnection;
 import io.otppipeline.schemas.kafka.Topics;
 import io.otppipeline.schemas.reply.OtpReply;
 import java.nio.charset.StandardCharsets;
@@ -24,15 +25,14 @@ final class CommandGateway implements CommandBus {
     private final long timeoutMs;
 
     /**
-     * @param bootstrapServers Kafka bootstrap servers
+     * @param kafka the cluster
      * @param replyGroupId consumer group of the reply listener
      * @param timeoutMs how long to wait for a decision, in milliseconds
      * @param replyIsolation {@code read_uncommitted} or {@code read_committed} for the reply listener
      */
-    CommandGateway(final String bootstrapServers, final String replyGroupId, final long timeoutMs,
+    CommandGateway(final KafkaConnection kafka, final String replyGroupId, final long timeoutMs,
                    final String replyIsolation) {
-        final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        final Properties p = kafka.properties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0"); // one command per request: send it now (batches form under load)
@@ -43,7 +43,7 @@ final class CommandGateway implements CommandBus {
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeoutMs));
         this.producer = new KafkaProducer<>(p, Topics.COMMANDS.keySerde().serializer(),
                 Topics.COMMANDS.valueSerde().serializer());
-        this.replies = new ReplyListener(bootstrapServers, replyGroupId, replyIsolation);
+        this.replies = new ReplyListener(kafka, replyGroupId, replyIsolation);
         this.timeoutMs = timeoutMs;
     }
 

@@ -3,6 +3,7 @@ package io.otppipeline.api;
 import io.otppipeline.schemas.command.IpActivity;
 import io.otppipeline.schemas.command.IpKeys;
 import io.otppipeline.schemas.command.IpVerdict;
+import io.otppipeline.schemas.kafka.KafkaConnection;
 import io.otppipeline.schemas.kafka.PollingLoop;
 import io.otppipeline.schemas.kafka.Topics;
 import java.util.Map;
@@ -36,11 +37,12 @@ final class KafkaIpVerdicts implements IpVerdicts {
     /**
      * Starts reading.
      *
+     * @param kafka the cluster
      * @param ipv6PrefixLength bits of an IPv6 address counted together, as the processor's IP guard counts them
      */
-    KafkaIpVerdicts(final String bootstrapServers, final int ipv6PrefixLength) {
+    KafkaIpVerdicts(final KafkaConnection kafka, final int ipv6PrefixLength) {
         this.ipv6PrefixLength = ipv6PrefixLength;
-        final Properties p = PollingLoop.readCommittedConsumer(bootstrapServers, "otp-api-ip-verdicts", "earliest");
+        final Properties p = PollingLoop.readCommittedConsumer(kafka, "otp-api-ip-verdicts", "earliest");
         final KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
                 new ByteArrayDeserializer());
         loop = new PollingLoop<>("otp-api-ip-verdicts", consumer, KafkaIpVerdicts::assignAll,

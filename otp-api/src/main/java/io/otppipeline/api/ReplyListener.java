@@ -1,5 +1,6 @@
 package io.otppipeline.api;
 
+import io.otppipeline.schemas.kafka.KafkaConnection;
 import io.otppipeline.schemas.kafka.PollingLoop;
 import io.otppipeline.schemas.kafka.Topics;
 import io.otppipeline.schemas.reply.OtpReply;
@@ -45,8 +46,8 @@ final class ReplyListener implements AutoCloseable {
     private final PollingLoop<String, byte[]> loop;
 
     /** @param isolation {@code read_uncommitted} or {@code read_committed} */
-    ReplyListener(final String bootstrapServers, final String groupId, final String isolation) {
-        final Properties p = PollingLoop.readCommittedConsumer(bootstrapServers, groupId, "latest");
+    ReplyListener(final KafkaConnection kafka, final String groupId, final String isolation) {
+        final Properties p = PollingLoop.readCommittedConsumer(kafka, groupId, "latest");
         // the broker answers a waiting fetch as soon as a reply is appended, so a long wait costs no latency;
         // a short one made this thread poll a hundred times a second for nothing
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500");

@@ -1,5 +1,6 @@
 package io.otppipeline.api;
 
+import io.otppipeline.schemas.kafka.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -89,7 +90,7 @@ class ApiFuzzPropertyTest {
         key = ApiKeys.issue("acme-1", "acme");
         admin = ApiKeys.issue("acme-admin", "acme", ApiKeys.ADMIN);
         final Path dir = Files.createTempDirectory("api-fuzz");
-        api = ApiService.start(new ApiConfig("unused:9092", "127.0.0.1", 0, 1000, MAX_BODY, "otp-api", (short) 1,
+        api = ApiService.start(new ApiConfig(KafkaConnection.plaintext("unused:9092"), "127.0.0.1", 0, 1000, MAX_BODY, "otp-api",
                 dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64, "otp-pipeline", 10_000, 1024, TwilioServices.NONE, null, null),
                 new ApiKeys(List.of(key.entry(), admin.entry())), Keyring.generate("c1"), new AnsweringBus());
     }

@@ -1,5 +1,6 @@
 package io.otppipeline.api;
 
+import io.otppipeline.schemas.kafka.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -79,7 +80,7 @@ class TwilioVerifyRoutesTest {
             public void close() {
             }
         };
-        api = ApiService.start(new ApiConfig("unused:9092", "127.0.0.1", 0, 1000, 1024, "otp-api", (short) 1,
+        api = ApiService.start(new ApiConfig(KafkaConnection.plaintext("unused:9092"), "127.0.0.1", 0, 1000, 1024, "otp-api",
                 dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64, "otp-pipeline", 10_000, 1024,
                 services, null, null), new ApiKeys(List.of(key.entry(), otherTenant.entry())), Keyring.generate("c1"), bus);
     }

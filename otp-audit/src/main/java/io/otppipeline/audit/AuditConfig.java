@@ -1,16 +1,17 @@
 package io.otppipeline.audit;
 
 import io.otppipeline.schemas.config.Settings;
+import io.otppipeline.schemas.kafka.KafkaConnection;
 import java.nio.file.Path;
 import java.util.Map;
 
 /**
  * Typed settings of otp-audit (keys in {@code otp-audit.properties}, or {@code OTP_*} variables).
  *
- * @param bootstrapServers {@code kafka.bootstrap.servers}: required
+ * @param kafka {@code kafka.bootstrap.servers} (required), {@code kafka.client.*}, {@code kafka.replication.factor},
+ *     {@code kafka.topics.create}: how every Kafka client of the service connects ({@link KafkaConnection})
  * @param groupId {@code audit.group.id}: consumer group (positions live in PostgreSQL with the rows; the group
  *     only spreads partitions and shows lag); default {@code otp-audit}
- * @param replicationFactor {@code kafka.replication.factor}: for topics created on start; default 1
  * @param login {@code audit.jdbc.url} (required, for example {@code jdbc:postgresql://127.0.0.1:5432/otp}),
  *     {@code audit.jdbc.user} (default {@code postgres}) and {@code secrets.audit.jdbc.password.file} (default
  *     none): the sink's login; it must be allowed to {@code SET ROLE otp_audit_writer}
@@ -23,7 +24,7 @@ import java.util.Map;
  *     {@code /metrics}; default {@code 127.0.0.1}
  * @param httpPort {@code audit.http.port}: their port; default 9104 (0 picks a free one, -1 turns them off)
  */
-public record AuditConfig(String bootstrapServers, String groupId, short replicationFactor, JdbcLogin login,
+public record AuditConfig(KafkaConnection kafka, String groupId, JdbcLogin login,
                           JdbcLogin migrationLogin, Map<String, String> consumerOverrides, String httpHost,
                           int httpPort) {
 
@@ -43,9 +44,8 @@ public record AuditConfig(String bootstrapServers, String groupId, short replica
         final Path password = s.optionalPath("secrets.audit.jdbc.password.file");
         final Path migrationPassword = s.optionalPath("secrets.audit.migration.jdbc.password.file");
         return new AuditConfig(
-                s.required("kafka.bootstrap.servers"),
+                KafkaConnection.from(s),
                 s.string("audit.group.id", "otp-audit"),
-                (short) s.number("kafka.replication.factor", 1),
                 new JdbcLogin(url, user, password),
                 new JdbcLogin(url, s.string("audit.migration.jdbc.user", user),
                         migrationPassword != null ? migrationPassword : password),

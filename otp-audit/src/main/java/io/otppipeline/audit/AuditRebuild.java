@@ -1,5 +1,6 @@
 package io.otppipeline.audit;
 
+import io.otppipeline.schemas.kafka.KafkaConnection;
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.PrintWriter;
 import java.sql.Connection;
@@ -31,11 +32,11 @@ public final class AuditRebuild {
      * @throws IllegalStateException if the target database already holds audit rows
      * @throws org.apache.kafka.common.KafkaException if the broker cannot be reached
      */
-    public static long run(final String bootstrapServers, final JdbcLogin target, final PrintWriter progress)
+    public static long run(final KafkaConnection kafka, final JdbcLogin target, final PrintWriter progress)
             throws Exception {
         AuditDatabase.migrate(target);
         try (HikariDataSource dataSource = AuditDatabase.open(target, AuditDatabase.WRITER_ROLE, 1, "otp-rebuild");
-             TopicRange range = new TopicRange(bootstrapServers, null, null)) {
+             TopicRange range = new TopicRange(kafka, null, null)) {
             requireEmpty(dataSource);
             final AuditSink sink = new AuditSink(dataSource, WriteListener.NONE);
             sink.assign(range.partitions());

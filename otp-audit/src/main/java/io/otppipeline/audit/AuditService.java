@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.otppipeline.schemas.kafka.PollingLoop;
-import io.otppipeline.schemas.kafka.TopicAdmin;
 import io.otppipeline.schemas.kafka.Topics;
 import io.otppipeline.schemas.ops.JvmMeters;
 import io.otppipeline.schemas.ops.OpsEndpoint;
@@ -69,7 +68,7 @@ public final class AuditService implements AutoCloseable {
     private AuditService(final AuditConfig config, final HikariDataSource dataSource, final WriteListener listener) {
         this.dataSource = dataSource;
         this.sink = new AuditSink(dataSource, listener);
-        final Properties c = PollingLoop.readCommittedConsumer(config.bootstrapServers(), config.groupId(), "earliest");
+        final Properties c = PollingLoop.readCommittedConsumer(config.kafka(), config.groupId(), "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
         c.putAll(config.consumerOverrides());
         this.consumer = new KafkaConsumer<>(c, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
@@ -110,7 +109,7 @@ public final class AuditService implements AutoCloseable {
      * @throws IllegalStateException if a password file cannot be read or a topic cannot be created
      */
     public static AuditService start(final AuditConfig config, final WriteListener listener) {
-        TopicAdmin.ensureTopics(config.bootstrapServers(), config.replicationFactor());
+        config.kafka().ensureTopics();
         AuditDatabase.migrate(config.migrationLogin());
         final HikariDataSource dataSource = AuditDatabase.open(config.login(), AuditDatabase.WRITER_ROLE, 2,
                 "otp-audit");

@@ -1,5 +1,6 @@
 package io.otppipeline.audit;
 
+import io.otppipeline.schemas.kafka.KafkaConnection;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.otppipeline.schemas.Json;
 import java.io.IOException;
@@ -60,11 +61,11 @@ public final class EventReplay {
      * @param progress where progress lines go (every {@link #PROGRESS_EVERY}) and the closing summary
      * @throws org.apache.kafka.common.KafkaException if the broker cannot be reached
      */
-    public static Summary run(final String bootstrapServers, final Filter filter, final PrintWriter out,
+    public static Summary run(final KafkaConnection kafka, final Filter filter, final PrintWriter out,
                               final PrintWriter progress) throws Exception {
         final long[] counts = new long[2];
         final long read;
-        try (TopicRange range = new TopicRange(bootstrapServers, filter.from(), filter.to())) {
+        try (TopicRange range = new TopicRange(kafka, filter.from(), filter.to())) {
             read = range.read(records -> write(records, filter, out, counts), progress, PROGRESS_EVERY, "replay");
         }
         out.flush();

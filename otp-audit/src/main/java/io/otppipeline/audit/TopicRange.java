@@ -1,5 +1,6 @@
 package io.otppipeline.audit;
 
+import io.otppipeline.schemas.kafka.KafkaConnection;
 import io.otppipeline.schemas.kafka.Topics;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -36,13 +37,13 @@ final class TopicRange implements AutoCloseable {
     private final Map<TopicPartition, Long> end = new HashMap<>();
 
     /**
+     * @param kafka the cluster
      * @param from first record timestamp to read (Kafka record time, inclusive); {@code null} for the beginning
      * @param to record timestamp to stop before (exclusive); {@code null} for the end offsets at start
      * @throws org.apache.kafka.common.KafkaException if the broker cannot be reached
      */
-    TopicRange(final String bootstrapServers, final Instant from, final Instant to) {
-        final Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    TopicRange(final KafkaConnection kafka, final Instant from, final Instant to) {
+        final Properties p = kafka.properties();
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1000");

@@ -1,13 +1,13 @@
 package io.otppipeline.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.otppipeline.schemas.kafka.KafkaConnection;
 import io.otppipeline.audit.AuditMain;
 import io.otppipeline.api.ApiMain;
 import io.otppipeline.local.DevSecrets;
 import io.otppipeline.local.LocalKafka;
 import io.otppipeline.local.LocalPostgres;
 import io.otppipeline.processor.ProcessorMain;
-import io.otppipeline.schemas.kafka.TopicAdmin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -77,7 +77,7 @@ final class BenchEnvironment implements AutoCloseable {
         started.push(kafka);
         postgres = LocalPostgres.start(dir.resolve("postgres"), freePort(), dir.resolve("postgres.log"));
         started.push(postgres);
-        TopicAdmin.ensureTopics(kafka.bootstrapServers(), (short) 1);
+        KafkaConnection.plaintext(kafka.bootstrapServers()).ensureTopics();
         pool = RowLockServer.pool(postgres.jdbcUrl(), "postgres", config.poolSize());
         started.push(pool);
         RowLockDesign.createSchema(pool);

@@ -1,5 +1,6 @@
 package io.otppipeline.bench;
 
+import io.otppipeline.schemas.kafka.KafkaConnection;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.OtpCommand;
@@ -93,7 +94,7 @@ final class StreamsDriver implements AutoCloseable {
     private static <V> PollingLoop<String, V> reader(final String name, final String bootstrap, final Topic<String, V> topic,
                                                      final java.util.function.Consumer<V> handler,
                                                      final CountDownLatch positioned, final String isolation) {
-        final Properties p = PollingLoop.readCommittedConsumer(bootstrap, name, "latest");
+        final Properties p = PollingLoop.readCommittedConsumer(KafkaConnection.plaintext(bootstrap), name, "latest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");

@@ -59,13 +59,6 @@ final class AuditCommand implements Runnable {
         }
     }
 
-    /** Where Kafka is. */
-    static final class Kafka {
-        @Option(names = "--bootstrap-servers", defaultValue = "127.0.0.1:9092",
-                description = "Kafka bootstrap servers (default: ${DEFAULT-VALUE}, the broker of ./otp local).")
-        String bootstrapServers;
-    }
-
     @Command(name = "verify", mixinStandardHelpOptions = true,
             description = "Recompute every hash chain; name the first broken row, gap or foreign row. "
                     + "Exit 1 on any break.")
@@ -117,7 +110,7 @@ final class AuditCommand implements Runnable {
         CommandLine.Model.CommandSpec spec;
 
         @Mixin
-        Kafka kafka;
+        KafkaOptions kafka;
 
         @Option(names = "--from", required = true, description = "First record time, inclusive (ISO-8601, "
                 + "for example 2026-11-21T09:00:00Z).")
@@ -140,7 +133,7 @@ final class AuditCommand implements Runnable {
         public Integer call() {
             final PrintWriter err = spec.commandLine().getErr();
             try {
-                EventReplay.run(kafka.bootstrapServers, new EventReplay.Filter(instant(from),
+                EventReplay.run(kafka.connection(), new EventReplay.Filter(instant(from),
                         to == null ? null : instant(to), tenant, user, type), spec.commandLine().getOut(), err);
                 return 0;
             } catch (java.time.format.DateTimeParseException e) {
@@ -161,7 +154,7 @@ final class AuditCommand implements Runnable {
         CommandLine.Model.CommandSpec spec;
 
         @Mixin
-        Kafka kafka;
+        KafkaOptions kafka;
 
         @Option(names = "--jdbc-url", required = true, description = "The empty target database.")
         String url;
@@ -177,7 +170,7 @@ final class AuditCommand implements Runnable {
         public Integer call() {
             final PrintWriter err = spec.commandLine().getErr();
             try {
-                AuditRebuild.run(kafka.bootstrapServers, new JdbcLogin(url, user, passwordFile), err);
+                AuditRebuild.run(kafka.connection(), new JdbcLogin(url, user, passwordFile), err);
                 return 0;
             } catch (Exception e) {
                 err.println("audit rebuild: " + e.getMessage());

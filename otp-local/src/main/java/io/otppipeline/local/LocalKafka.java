@@ -25,8 +25,12 @@ import org.slf4j.LoggerFactory;
 /**
  * A real single-node KRaft broker (combined broker and controller) in its own JVM process, started from the
  * launcher's classpath with main class {@code kafka.Kafka}. Storage lives under {@code dir} and is formatted
- * once ({@code kafka.tools.StorageTool}); a second start reuses it. Settings follow PLATFORM-NOTES: every
- * replication factor and min ISR is 1 so that exactly-once works on one node; it listens on 127.0.0.1 only.
+ * once ({@code kafka.tools.StorageTool}); a second start reuses it. Every replication factor and min ISR is 1 so
+ * that exactly-once works on one node (docs/DESIGN-NOTES.md); it listens on 127.0.0.1 only.
+ *
+ * <p>{@link #withSasl} turns on authentication and authorisation as a secured cluster has them: both listeners
+ * take SASL/PLAIN, the standard KRaft authorizer refuses whatever no ACL allows, and the first user is the only
+ * super user (the broker and controller talk to each other as it). The test of the service ACLs runs on this.
  */
 public final class LocalKafka implements AutoCloseable {
 
@@ -36,6 +40,8 @@ public final class LocalKafka implements AutoCloseable {
     private final Path dir;
     private final int port;
     private Process process;
+    private Map<String, String> saslUsers = Map.of();
+    private String superUser;
 
     /**
      * @param dir data directory (config, log dirs, broker log file, pid file)
@@ -44,6 +50,35 @@ public final class LocalKafka implements AutoCloseable {
     public LocalKafka(final Path dir, final int port) {
         this.dir = dir;
         this.port = port;
+    }
+
+    /**
+     * Requires SASL/PLAIN on every listener and ACLs for everything (before {@link #start()}).
+     *
+     * @param superUser the user the broker and controller authenticate as, and the only super user
+     * @param users every user name and its password, the super user's included
+     * @return this broker
+     */
+    public LocalKafka withSasl(final String superUser, final Map<String, String> users) {
+        if (!users.containsKey(superUser)) {
+            throw new IllegalArgumentException("the super user needs a password");
+        }
+        this.superUser = superUser;
+        this.saslUsers = Map.copyOf(users);
+        return this;
+    }
+
+    /** Client settings with which the super user reaches this broker (empty without SASL). */
+    public Map<String, String> superUserClientSettings() {
+        return superUser == null ? Map.of() : Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                "sasl.jaas.config", plainLogin(superUser, saslUsers.get(superUser), Map.of()));
+    }
+
+    private static String plainLogin(final String user, final String password, final Map<String, String> users) {
+        final StringBuilder b = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required")
+                .append(" username=\"").append(user).append("\" password=\"").append(password).append('"');
+        users.forEach((name, pw) -> b.append(" user_").append(name).append("=\"").append(pw).append('"'));
+        return b.append(';').toString();
     }
 
     public String bootstrapServers() {
@@ -95,6 +130,22 @@ public final class LocalKafka implements AutoCloseable {
                 // retried by the broker after this many milliseconds (default 20): the first reply after each
                 // processor commit waited for it (docs/BENCHMARKS.md)
                 Map.entry("add.partitions.to.txn.retry.backoff.ms", "2")));
+        if (superUser != null) {
+            final String login = plainLogin(superUser, saslUsers.get(superUser), saslUsers);
+            p.putAll(Map.of(
+                    "listeners", "SASL_PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + (port + 1),
+                    "advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:" + port,
+                    "inter.broker.listener.name", "SASL_PLAINTEXT",
+                    "listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
+                    "sasl.enabled.mechanisms", "PLAIN",
+                    "sasl.mechanism.inter.broker.protocol", "PLAIN",
+                    "sasl.mechanism.controller.protocol", "PLAIN",
+                    "listener.name.sasl_plaintext.plain.sasl.jaas.config", login,
+                    "listener.name.controller.plain.sasl.jaas.config", login,
+                    "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer"));
+            p.put("super.users", "User:" + superUser);
+            p.put("allow.everyone.if.no.acl.found", "false");
+        }
         final Path config = dir.resolve("server.properties");
         try (Writer w = Files.newBufferedWriter(config, StandardCharsets.UTF_8)) {
             p.store(w, "written by ./otp local on every start");
@@ -135,6 +186,7 @@ public final class LocalKafka implements AutoCloseable {
     private void awaitReady() throws InterruptedException {
         awaitPort();
         final Properties p = new Properties();
+        p.putAll(superUserClientSettings());
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");

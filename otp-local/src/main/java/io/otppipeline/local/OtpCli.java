@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./otp}: one executable for everything a user runs. */
 @Command(name = "otp", mixinStandardHelpOptions = true, version = "otp-pipeline 0.1.0",
         description = "OTP verification pipeline on Apache Kafka.",
-        subcommands = {LocalCommand.class, AuditCommand.class, MailCommand.class, SmsCommand.class, SecretsCommand.class})
+        subcommands = {LocalCommand.class, AuditCommand.class, KafkaCommand.class, MailCommand.class, SmsCommand.class,
+                SecretsCommand.class})
 public final class OtpCli implements Runnable {
 
     @CommandLine.Spec
@@ -15,7 +16,7 @@ public final class OtpCli implements Runnable {
     /** @param args the command line; exits with the subcommand's status */
     public static void main(final String[] args) {
         if (System.getProperty("logback.configurationFile") == null) {
-            final boolean tool = args.length > 0 && "audit".equals(args[0]);
+            final boolean tool = args.length > 0 && ("audit".equals(args[0]) || "kafka".equals(args[0]));
             System.setProperty("logback.configurationFile",
                     String.valueOf(OtpCli.class.getResource(tool ? "/tools-logback.xml" : "/launcher-logback.xml")));
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.otppipeline.schemas.kafka.KafkaConnection;
 import io.otppipeline.audit.AuditConfig;
 import io.otppipeline.audit.AuditDatabase;
 import io.otppipeline.audit.AuditService;
@@ -14,7 +15,6 @@ import io.otppipeline.schemas.config.Settings;
 import io.otppipeline.schemas.event.CloudEvent;
 import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.event.OtpSupersededData;
-import io.otppipeline.schemas.kafka.TopicAdmin;
 import io.otppipeline.schemas.kafka.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +63,7 @@ class AuditCrashIT {
     @BeforeEach
     void startInfrastructure() throws Exception {
         infra = TestInfrastructure.start();
-        TopicAdmin.ensureTopics(infra.bootstrapServers(), (short) 1);
+        KafkaConnection.plaintext(infra.bootstrapServers()).ensureTopics();
     }
 
     @AfterEach

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.kafka.Topics;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +30,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code ./otp audit replay | rebuild | verify} against the live pipeline's topic and audit database: traffic of a
@@ -86,96 +83,84 @@ class AuditToolsIT {
         final List<Long> times = published.stream().map(ConsumerRecord::timestamp).sorted().toList();
         final Instant from = Instant.ofEpochMilli(times.get(times.size() / 2));
 
-        final Cli run = cli("audit", "replay", "--bootstrap-servers", fixture.infra.bootstrapServers(),
+        final CliRun run = CliRun.of("audit", "replay", "--bootstrap-servers", fixture.infra.bootstrapServers(),
                 "--from", from.toString());
 
         final Map<Integer, List<String>> expected = byPartition(published.stream()
                 .filter(r -> r.timestamp() >= from.toEpochMilli())
                 .map(r -> json(r.value())).toList());
-        assertThat(run.exitCode).isZero();
-        assertThat(byPartition(run.lines())).isEqualTo(expected);
+        assertThat(run.exitCode()).isZero();
+        assertThat(byPartition(lines(run))).isEqualTo(expected);
         assertThat(expected.values().stream().mapToInt(List::size).sum())
                 .isLessThan(published.size()).isGreaterThan(0);
-        assertThat(run.err).contains("replay: " + run.lines().size() + " events written");
+        assertThat(run.err()).contains("replay: " + lines(run).size() + " events written");
     }
 
     @Test
     void shouldReplayOnlyThatUsersEventsOfThatTypeWhenFiltered() {
-        final Cli run = cli("audit", "replay", "--bootstrap-servers", fixture.infra.bootstrapServers(),
+        final CliRun run = CliRun.of("audit", "replay", "--bootstrap-servers", fixture.infra.bootstrapServers(),
                 "--from", "2000-01-01T00:00:00Z", "--user", "analyst-4", "--type", EventTypes.VERIFICATION_COMPLETED);
 
-        assertThat(run.exitCode).isZero();
-        assertThat(run.lines()).hasSize(1);
-        assertThat(run.lines().get(0).path("subject").asText()).isEqualTo("analyst-4");
-        assertThat(run.lines().get(0).path("data").path("outcome").asText()).isEqualTo("denied");
+        assertThat(run.exitCode()).isZero();
+        assertThat(lines(run)).hasSize(1);
+        assertThat(lines(run).get(0).path("subject").asText()).isEqualTo("analyst-4");
+        assertThat(lines(run).get(0).path("data").path("outcome").asText()).isEqualTo("denied");
     }
 
     @Test
     void shouldRefuseReplayWhenFromIsNotIsoTime() {
-        final Cli run = cli("audit", "replay", "--bootstrap-servers", fixture.infra.bootstrapServers(),
+        final CliRun run = CliRun.of("audit", "replay", "--bootstrap-servers", fixture.infra.bootstrapServers(),
                 "--from", "yesterday");
 
-        assertThat(run.exitCode).isEqualTo(2);
-        assertThat(run.err).contains("not an ISO-8601 time");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("not an ISO-8601 time");
     }
 
     @Test
     void shouldEqualLiveLogAndVerifyWhenTopicIsRebuiltIntoEmptyDatabase() throws SQLException {
         final String rebuilt = createDatabase("rebuilt");
 
-        final Cli rebuild = cli(withLogin("audit", "rebuild", "--bootstrap-servers", fixture.infra.bootstrapServers(),
+        final CliRun rebuild = CliRun.of(withLogin("audit", "rebuild", "--bootstrap-servers", fixture.infra.bootstrapServers(),
                 "--jdbc-url", rebuilt));
-        final Cli verifyRebuilt = cli(withLogin("audit", "verify", "--jdbc-url", rebuilt));
-        final Cli verifyLive = cli(withLogin("audit", "verify", "--jdbc-url", fixture.infra.jdbcUrl()));
+        final CliRun verifyRebuilt = CliRun.of(withLogin("audit", "verify", "--jdbc-url", rebuilt));
+        final CliRun verifyLive = CliRun.of(withLogin("audit", "verify", "--jdbc-url", fixture.infra.jdbcUrl()));
 
-        assertThat(rebuild.exitCode).as(rebuild.err).isZero();
+        assertThat(rebuild.exitCode()).as(rebuild.err()).isZero();
         assertThat(rows(rebuilt)).hasSize(published.size()).isEqualTo(rows(fixture.infra.jdbcUrl()));
-        assertThat(verifyRebuilt.exitCode).as(verifyRebuilt.out).isZero();
-        assertThat(verifyRebuilt.out).contains("every chain intact");
-        assertThat(verifyLive.exitCode).as(verifyLive.out).isZero();
+        assertThat(verifyRebuilt.exitCode()).as(verifyRebuilt.out()).isZero();
+        assertThat(verifyRebuilt.out()).contains("every chain intact");
+        assertThat(verifyLive.exitCode()).as(verifyLive.out()).isZero();
     }
 
     @Test
     void shouldRefuseRebuildWhenTargetDatabaseHoldsRows() {
-        final Cli run = cli(withLogin("audit", "rebuild", "--bootstrap-servers", fixture.infra.bootstrapServers(),
+        final CliRun run = CliRun.of(withLogin("audit", "rebuild", "--bootstrap-servers", fixture.infra.bootstrapServers(),
                 "--jdbc-url", fixture.infra.jdbcUrl()));
 
-        assertThat(run.exitCode).isEqualTo(2);
-        assertThat(run.err).contains("already holds");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).contains("already holds");
     }
 
     @Test
     void shouldExitNonZeroNamingRowWhenSuperuserDeletedOne() throws SQLException {
         final String copy = createDatabase("tampered");
-        assertThat(cli(withLogin("audit", "rebuild", "--bootstrap-servers", fixture.infra.bootstrapServers(),
-                "--jdbc-url", copy)).exitCode).isZero();
+        assertThat(CliRun.of(withLogin("audit", "rebuild", "--bootstrap-servers", fixture.infra.bootstrapServers(),
+                "--jdbc-url", copy)).exitCode()).isZero();
         final int partition = busiestPartition();
         try (Connection c = connect(copy); Statement s = c.createStatement()) {
             s.execute("ALTER TABLE audit_event DISABLE TRIGGER USER");
             s.execute("DELETE FROM audit_event WHERE kafka_partition = " + partition + " AND seq = 2");
         }
 
-        final Cli verify = cli(withLogin("audit", "verify", "--jdbc-url", copy));
+        final CliRun verify = CliRun.of(withLogin("audit", "verify", "--jdbc-url", copy));
 
-        assertThat(verify.exitCode).isEqualTo(1);
-        assertThat(verify.out).contains("BROKEN partition " + partition + " seq 3 ").contains("GAP");
+        assertThat(verify.exitCode()).isEqualTo(1);
+        assertThat(verify.out()).contains("BROKEN partition " + partition + " seq 3 ").contains("GAP");
     }
 
     /** Output of one CLI run. */
-    private record Cli(int exitCode, String out, String err) {
-        List<JsonNode> lines() {
-            return out.lines().filter(l -> !l.isBlank()).map(AuditToolsIT::json).toList();
-        }
-    }
-
-    private static Cli cli(final String... args) {
-        final StringWriter out = new StringWriter();
-        final StringWriter err = new StringWriter();
-        final CommandLine cli = new CommandLine(new OtpCli());
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        final int code = cli.execute(args);
-        return new Cli(code, out.toString(), err.toString());
+    private static List<JsonNode> lines(final CliRun run) {
+        return run.out().lines().filter(l -> !l.isBlank()).map(AuditToolsIT::json).toList();
     }
 
     private static String[] withLogin(final String... args) {

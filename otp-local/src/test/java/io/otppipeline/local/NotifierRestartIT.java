@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import io.otppipeline.schemas.kafka.KafkaConnection;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.crypto.Aead;
@@ -17,7 +18,6 @@ import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.delivery.DeliverySecret;
 import io.otppipeline.schemas.delivery.OtpIssued;
 import io.otppipeline.schemas.event.EventTypes;
-import io.otppipeline.schemas.kafka.TopicAdmin;
 import io.otppipeline.schemas.kafka.Topics;
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -81,7 +81,7 @@ class NotifierRestartIT {
         infra = TestInfrastructure.start();
         secrets = new DevSecrets(dir.resolve("secrets")).ensure();
         Files.writeString(dir.resolve("twilio-token"), "token\n");
-        TopicAdmin.ensureTopics(infra.bootstrapServers(), (short) 1);
+        KafkaConnection.plaintext(infra.bootstrapServers()).ensureTopics();
         TWILIO.stubFor(post(urlPathMatching("/2010-04-01/Accounts/.*/Messages.json")).willReturn(aResponse()
                 .withStatus(201).withHeader("Content-Type", "application/json").withBody("{\"sid\":\"SM1\"}")
                 .withFixedDelay(100)));

@@ -1,6 +1,7 @@
 package io.otppipeline.notifier;
 
 import io.otppipeline.schemas.event.CloudEvent;
+import io.otppipeline.schemas.kafka.KafkaConnection;
 import io.otppipeline.schemas.kafka.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -57,21 +58,21 @@ final class DeliveryLedger implements AutoCloseable {
     private record Entry(long offset, CloudEvent outcome) {
     }
 
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final Duration lookback;
     private final Clock clock;
     private final KafkaProducer<String, CloudEvent> producer;
     private final Map<Integer, Map<String, Entry>> known = new ConcurrentHashMap<>();
 
     /**
+     * @param kafka the cluster
      * @param lookback the furthest back a ledger read starts; at least the longest code lifetime
      */
-    DeliveryLedger(final String bootstrapServers, final Duration lookback, final Clock clock) {
-        this.bootstrapServers = bootstrapServers;
+    DeliveryLedger(final KafkaConnection kafka, final Duration lookback, final Clock clock) {
+        this.kafka = kafka;
         this.lookback = lookback;
         this.clock = clock;
-        final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        final Properties p = kafka.properties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
@@ -165,8 +166,7 @@ final class DeliveryLedger implements AutoCloseable {
     }
 
     private Properties readerSettings() {
-        final Properties c = new Properties();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        final Properties c = kafka.properties();
         c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");

@@ -4,6 +4,7 @@ import io.otppipeline.notifier.provider.SmtpEmailProvider;
 import io.otppipeline.notifier.provider.TwilioSmsProvider;
 import io.otppipeline.notifier.provider.WebhookSmsProvider;
 import io.otppipeline.schemas.config.Settings;
+import io.otppipeline.schemas.kafka.KafkaConnection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -15,9 +16,9 @@ import java.util.Map;
  * Typed settings of otp-notifier (keys in {@code otp-notifier.properties}, or {@code OTP_*} variables). Secrets
  * come only from files ({@code secrets.*.file}).
  *
- * @param bootstrapServers {@code kafka.bootstrap.servers}: required
+ * @param kafka {@code kafka.bootstrap.servers} (required), {@code kafka.client.*}, {@code kafka.replication.factor},
+ *     {@code kafka.topics.create}: how every Kafka client of the service connects ({@link KafkaConnection})
  * @param groupId {@code notifier.group.id}: consumer group; default {@code otp-notifier}
- * @param replicationFactor {@code kafka.replication.factor}: for topics created on start; default 1
  * @param deliveryKeyring {@code secrets.delivery.keyring.file}: required; opens sealed codes
  * @param emailProviders {@code notifier.email.providers}: comma-separated, in failover order; {@code smtp}
  *     (the only e-mail adapter); default {@code smtp}
@@ -41,7 +42,7 @@ import java.util.Map;
  * @param consumerOverrides {@code notifier.consumer.<name>}: Kafka consumer settings passed through, for
  *     example {@code notifier.consumer.session.timeout.ms}; default none
  */
-public record NotifierConfig(String bootstrapServers, String groupId, short replicationFactor, Path deliveryKeyring,
+public record NotifierConfig(KafkaConnection kafka, String groupId, Path deliveryKeyring,
                              List<String> emailProviders, List<String> smsProviders,
                              SmtpEmailProvider.Settings smtp, TwilioSmsProvider.Settings twilio,
                              WebhookSmsProvider.Settings webhook, ResilienceSettings resilience,
@@ -65,9 +66,8 @@ public record NotifierConfig(String bootstrapServers, String groupId, short repl
                     + " (known: twilio, webhook)");
         });
         return new NotifierConfig(
-                s.required("kafka.bootstrap.servers"),
+                KafkaConnection.from(s),
                 s.string("notifier.group.id", "otp-notifier"),
-                (short) s.number("kafka.replication.factor", 1),
                 s.path("secrets.delivery.keyring.file"),
                 email, sms,
                 email.contains("smtp") ? smtp(s) : null,

@@ -9,7 +9,6 @@ import io.otppipeline.schemas.delivery.OtpIssued;
 import io.otppipeline.schemas.event.CloudEvent;
 import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.kafka.PollingLoop;
-import io.otppipeline.schemas.kafka.TopicAdmin;
 import io.otppipeline.schemas.kafka.Topics;
 import io.otppipeline.schemas.ops.JvmMeters;
 import java.nio.charset.StandardCharsets;
@@ -68,19 +67,18 @@ public final class NotifierService implements AutoCloseable {
         this.handler = new DeliveryHandler(new Aead(Keyring.load(config.deliveryKeyring())),
                 new MessageTemplates(config.templatesDir(), config.defaultLocale(), config.codeInSubject()),
                 chains.email(), chains.sms(), metrics, clock);
-        this.ledger = new DeliveryLedger(config.bootstrapServers(), config.ledgerLookback(), clock);
+        this.ledger = new DeliveryLedger(config.kafka(), config.ledgerLookback(), clock);
         this.sendPool = Executors.newFixedThreadPool(config.concurrency(), r -> {
             final Thread t = new Thread(r, "otp-notifier-send");
             t.setDaemon(true);
             return t;
         });
-        final Properties c = PollingLoop.readCommittedConsumer(config.bootstrapServers(), config.groupId(), "earliest");
+        final Properties c = PollingLoop.readCommittedConsumer(config.kafka(), config.groupId(), "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(config.batchSize()));
         c.put(ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, "900000");
         c.putAll(config.consumerOverrides());
         this.consumer = new KafkaConsumer<>(c, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
-        final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        final Properties p = config.kafka().properties();
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -107,7 +105,7 @@ public final class NotifierService implements AutoCloseable {
      *     topic cannot be created
      */
     public static NotifierService start(final NotifierConfig config) {
-        TopicAdmin.ensureTopics(config.bootstrapServers(), config.replicationFactor());
+        config.kafka().ensureTopics();
         final NotifierService service = new NotifierService(config, Clock.systemUTC());
         if (service.http != null) {
             service.http.start();

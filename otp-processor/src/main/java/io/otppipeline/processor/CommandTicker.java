@@ -1,5 +1,6 @@
 package io.otppipeline.processor;
 
+import io.otppipeline.schemas.kafka.KafkaConnection;
 import io.otppipeline.schemas.kafka.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,11 +47,11 @@ final class CommandTicker implements AutoCloseable {
     /**
      * Starts ticking.
      *
+     * @param kafka the cluster
      * @param intervalMs time between two ticks of one partition, in milliseconds
      */
-    CommandTicker(final String bootstrapServers, final long intervalMs) {
-        final Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    CommandTicker(final KafkaConnection kafka, final long intervalMs) {
+        final Properties p = kafka.properties();
         p.put(ProducerConfig.ACKS_CONFIG, "1");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "0");

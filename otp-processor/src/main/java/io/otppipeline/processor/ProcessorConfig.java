@@ -4,6 +4,7 @@ import io.otppipeline.processor.domain.OtpRules;
 import io.otppipeline.processor.gate.SendGatePolicy;
 import io.otppipeline.processor.guard.IpGuardRules;
 import io.otppipeline.schemas.config.Settings;
+import io.otppipeline.schemas.kafka.KafkaConnection;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
@@ -13,7 +14,8 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * Typed settings of otp-processor (keys in {@code otp-processor.properties}, or {@code OTP_*} variables).
  *
- * @param bootstrapServers {@code kafka.bootstrap.servers}: required
+ * @param kafka {@code kafka.bootstrap.servers} (required), {@code kafka.client.*}, {@code kafka.replication.factor},
+ *     {@code kafka.topics.create}: how every Kafka client of the service connects; the replication factor also applies to internal changelogs ({@link KafkaConnection})
  * @param applicationId {@code processor.application.id}: Streams application id and consumer group;
  *     default {@code otp-processor}
  * @param stateDir {@code processor.state.dir}: RocksDB directory; default {@code <tmp>/otp-processor}
@@ -21,7 +23,6 @@ import org.apache.kafka.streams.StreamsConfig;
  *     default 200. Replies are read before the commit (docs/DESIGN-NOTES.md, "Replies before the commit"), so
  *     the interval trades throughput against how fresh the events, deliveries and changelogs are, not HTTP
  *     latency; docs/BENCHMARKS.md has the sweep that chose it
- * @param replicationFactor {@code kafka.replication.factor}: for topics and internal changelogs; default 1
  * @param commandKeyring {@code secrets.command.keyring.file}: required
  * @param deliveryKeyring {@code secrets.delivery.keyring.file}: required
  * @param pepperKeyring {@code secrets.pepper.keyring.file}: required
@@ -37,8 +38,8 @@ import org.apache.kafka.streams.StreamsConfig;
  *     {@code /metrics}; default {@code 127.0.0.1}
  * @param httpPort {@code processor.http.port}: their port; default 9103 (0 picks a free one, -1 turns them off)
  */
-public record ProcessorConfig(String bootstrapServers, String applicationId, Path stateDir, long commitIntervalMs,
-                              short replicationFactor, Path commandKeyring, Path deliveryKeyring, Path pepperKeyring,
+public record ProcessorConfig(KafkaConnection kafka, String applicationId, Path stateDir, long commitIntervalMs,
+                              Path commandKeyring, Path deliveryKeyring, Path pepperKeyring,
                               Path factorKeyring,
                               boolean inMemoryStores, OtpRules rules, SendGatePolicy gate,
                               IpGuardRules ipGuard,
@@ -58,11 +59,10 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
      */
     public static ProcessorConfig from(final Settings s) {
         return new ProcessorConfig(
-                s.required("kafka.bootstrap.servers"),
+                KafkaConnection.from(s),
                 s.string("processor.application.id", "otp-processor"),
                 Path.of(s.string("processor.state.dir", System.getProperty("java.io.tmpdir") + "/otp-processor")),
                 s.number("processor.commit.interval.ms", 200),
-                (short) s.number("kafka.replication.factor", 1),
                 s.path("secrets.command.keyring.file"),
                 s.path("secrets.delivery.keyring.file"),
                 s.path("secrets.pepper.keyring.file"),
@@ -89,13 +89,12 @@ public record ProcessorConfig(String bootstrapServers, String applicationId, Pat
      * the commit interval; every {@code processor.streams.*} setting overrides these.
      */
     public Properties streamsProperties() {
-        final Properties p = new Properties();
+        final Properties p = kafka.properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, Long.toString(commitIntervalMs));
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(replicationFactor));
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, Short.toString(kafka.replicationFactor()));
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, "0");
         p.put("processing.exception.handler.global.enabled", "true");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0");

@@ -8,7 +8,6 @@ import io.otppipeline.processor.domain.OtpDecisions;
 import io.otppipeline.processor.gate.SendGate;
 import io.otppipeline.processor.guard.IpGuard;
 import io.otppipeline.schemas.crypto.Keyring;
-import io.otppipeline.schemas.kafka.TopicAdmin;
 import io.otppipeline.schemas.ops.JvmMeters;
 import io.otppipeline.schemas.ops.OpsEndpoint;
 import java.time.Duration;
@@ -47,7 +46,7 @@ public final class ProcessorService implements AutoCloseable {
      * @throws IllegalStateException if a keyring cannot be read or a topic cannot be created
      */
     public static ProcessorService start(final ProcessorConfig config) {
-        TopicAdmin.ensureTopics(config.bootstrapServers(), config.replicationFactor());
+        config.kafka().ensureTopics();
         final DecisionKeys keys = DecisionKeys.of(Keyring.load(config.commandKeyring()),
                 Keyring.load(config.deliveryKeyring()), Keyring.load(config.pepperKeyring()),
                 Keyring.load(config.factorKeyring()));
@@ -64,7 +63,7 @@ public final class ProcessorService implements AutoCloseable {
         final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
         streams.start();
-        final CommandTicker ticker = new CommandTicker(config.bootstrapServers(), config.rules().sweepIntervalMs());
+        final CommandTicker ticker = new CommandTicker(config.kafka(), config.rules().sweepIntervalMs());
         final OpsEndpoint ops = config.httpPort() < 0 ? null : OpsEndpoint.start(config.httpHost(), config.httpPort(),
                 () -> alive(streams.state()), () -> streams.state() == KafkaStreams.State.RUNNING, meters::scrape);
         LOG.info("otp-processor started (application id {}, commit interval {} ms, /metrics on port {})",

@@ -55,15 +55,14 @@ public final class PollingLoop<K, V> implements AutoCloseable {
     /**
      * Consumer settings of a reader that sees committed transactions only and commits offsets itself.
      *
-     * @param bootstrapServers Kafka bootstrap servers
+     * @param kafka the cluster
      * @param groupId consumer group
      * @param autoOffsetReset {@code earliest} or {@code latest}, for a group without committed offsets
      * @return properties to add serdes-free client settings to
      */
-    public static Properties readCommittedConsumer(final String bootstrapServers, final String groupId,
+    public static Properties readCommittedConsumer(final KafkaConnection kafka, final String groupId,
                                                    final String autoOffsetReset) {
-        final Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        final Properties p = kafka.properties();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

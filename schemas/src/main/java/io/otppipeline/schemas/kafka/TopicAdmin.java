@@ -2,13 +2,11 @@ package io.otppipeline.schemas.kafka;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
@@ -23,16 +21,13 @@ public final class TopicAdmin {
     /**
      * Creates every topic of {@link Topics#all()} that does not exist yet.
      *
-     * @param bootstrapServers Kafka bootstrap servers
-     * @param replicationFactor replication factor for new topics ({@code 1} on a single broker)
+     * @param kafka the cluster, and the replication factor for new topics ({@code 1} on a single broker)
      * @throws IllegalStateException if the broker refuses a topic for another reason than "exists"
      */
-    public static void ensureTopics(final String bootstrapServers, final short replicationFactor) {
-        final Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
+    public static void ensureTopics(final KafkaConnection kafka) {
+        try (Admin admin = Admin.create(kafka.properties())) {
             for (Topic<?, ?> topic : Topics.all()) {
-                create(admin, new NewTopic(topic.name(), topic.partitions(), replicationFactor)
+                create(admin, new NewTopic(topic.name(), topic.partitions(), kafka.replicationFactor())
                         .configs(Map.copyOf(topic.configs())));
             }
         }

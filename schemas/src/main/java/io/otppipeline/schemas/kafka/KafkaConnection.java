@@ -1,0 +1,117 @@
+package io.otppipeline.schemas.kafka;
+
+import io.otppipeline.schemas.config.Settings;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * How every Kafka client of a service reaches the cluster: the one place where bootstrap servers, TLS and SASL
+ * settings enter a producer, consumer, admin client or Kafka Streams instance (docs/OPERATIONS.md, "Kafka security").
+ *
+ * <p>Settings (keys in the service's properties file or {@code OTP_*} variables):
+ * <ul>
+ *   <li>{@code kafka.bootstrap.servers}: required; {@code host:port[,host:port…]}</li>
+ *   <li>{@code kafka.client.<kafka client setting>}: passed with the prefix removed to every client of the
+ *       service, for example {@code kafka.client.security.protocol=SASL_SSL},
+ *       {@code kafka.client.sasl.mechanism=SCRAM-SHA-512}, {@code kafka.client.ssl.truststore.location=…}.
+ *       Secrets stay in files: {@code sasl.jaas.config} and every {@code *.password} must take their secret
+ *       through a Kafka config provider ({@code kafka.client.config.providers=file},
+ *       {@code kafka.client.config.providers.file.class=org.apache.kafka.common.config.provider.FileConfigProvider},
+ *       then {@code password="${file:/run/secrets/kafka.properties:password}"}).</li>
+ *   <li>{@code kafka.replication.factor}: replication factor of topics created on start; default 1</li>
+ *   <li>{@code kafka.topics.create}: whether the service creates missing topics on start; default {@code true}.
+ *       Set {@code false} where ACLs deny services {@code CREATE} and an administrator creates the topics
+ *       ({@code ./otp kafka topics}).</li>
+ * </ul>
+ *
+ * @param bootstrapServers {@code host:port[,host:port…]}
+ * @param clientSettings Kafka client settings added to every client, sorted, prefix removed
+ * @param replicationFactor replication factor of topics created on start
+ * @param createTopics whether {@link #ensureTopics()} creates missing topics
+ */
+public record KafkaConnection(String bootstrapServers, SortedMap<String, String> clientSettings,
+                              short replicationFactor, boolean createTopics) {
+
+    /** Prefix of the passthrough settings. */
+    public static final String CLIENT_PREFIX = "kafka.client.";
+
+    /**
+     * Client settings the services set themselves because exactly-once, ordering or the reply path depend on
+     * them; passing one through would silently weaken a guarantee, so it is refused.
+     */
+    static final Set<String> RESERVED = Set.of("bootstrap.servers", "group.id", "group.instance.id",
+            "isolation.level", "enable.auto.commit", "auto.offset.reset", "enable.idempotence", "acks",
+            "transactional.id", "processing.guarantee", "application.id", "key.serializer", "value.serializer",
+            "key.deserializer", "value.deserializer", "max.in.flight.requests.per.connection");
+
+    private static final Pattern CLEAR_PASSWORD = Pattern.compile("password\\s*=\\s*\"?(?!\\$\\{)[^\\s\";]");
+
+    /**
+     * Checks the passthrough.
+     *
+     * @throws IllegalStateException if a reserved setting is passed through, or a secret is written in clear
+     *     instead of through a config provider
+     */
+    public KafkaConnection {
+        clientSettings = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(clientSettings));
+        for (Map.Entry<String, String> e : clientSettings.entrySet()) {
+            final String key = e.getKey();
+            if (RESERVED.contains(key) || key.startsWith("producer.") || key.startsWith("consumer.")
+                    || key.startsWith("admin.") || key.startsWith("main.consumer.")) {
+                throw new IllegalStateException("setting " + CLIENT_PREFIX + key + " is not allowed: the services "
+                        + "set " + key + " themselves (exactly-once and the reply path depend on it)");
+            }
+            final boolean secret = key.endsWith(".password") || key.equals("sasl.jaas.config");
+            final String value = e.getValue();
+            final boolean clear = key.endsWith(".password") ? !value.strip().startsWith("${")
+                    : CLEAR_PASSWORD.matcher(value).find();
+            if (secret && clear) {
+                throw new IllegalStateException("setting " + CLIENT_PREFIX + key + " holds a secret in clear; "
+                        + "read it from a file through a config provider, for example "
+                        + "password=\"${file:/run/secrets/kafka.properties:password}\" (docs/OPERATIONS.md)");
+            }
+        }
+    }
+
+    /**
+     * Reads the settings listed above.
+     *
+     * @throws IllegalStateException naming a missing or refused setting
+     */
+    public static KafkaConnection from(final Settings s) {
+        return new KafkaConnection(s.required("kafka.bootstrap.servers"), s.passThrough(CLIENT_PREFIX),
+                (short) s.number("kafka.replication.factor", 1), s.flag("kafka.topics.create", true));
+    }
+
+    /** A plaintext connection without client settings (tests, benchmarks, the local launcher). */
+    public static KafkaConnection plaintext(final String bootstrapServers) {
+        return new KafkaConnection(bootstrapServers, new TreeMap<>(), (short) 1, true);
+    }
+
+    /**
+     * Fresh client properties: bootstrap servers plus the passthrough; the caller adds its own settings.
+     *
+     * @return a new, mutable {@link Properties}
+     */
+    public Properties properties() {
+        final Properties p = new Properties();
+        p.putAll(clientSettings);
+        p.put("bootstrap.servers", bootstrapServers);
+        return p;
+    }
+
+    /**
+     * Creates the topics of {@link Topics#all()} that are missing, unless {@code kafka.topics.create=false}.
+     *
+     * @throws IllegalStateException if the broker refuses a topic for another reason than "exists"
+     */
+    public void ensureTopics() {
+        if (createTopics) {
+            TopicAdmin.ensureTopics(this);
+        }
+    }
+}
