@@ -84,13 +84,18 @@ public final class ApiService implements AutoCloseable {
         final AtomicReference<String> baseUrl = new AtomicReference<>(config.publicBaseUrl());
         final MagicLinkRoutes links = new MagicLinkRoutes(routes, commandKeyring, config.redirects(), baseUrl::get);
         final byte[] openApi = openApi();
+        final HttpServerMetrics httpMeters = new HttpServerMetrics(meters);
         gateway.start();
         final Javalin app = Javalin.create(cfg -> {
             cfg.http.maxRequestSize = config.maxBodyBytes();
             cfg.http.prefer405over404 = true;
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.port();
-            cfg.jetty.modifyServer(server -> server.setErrorHandler(new ProblemErrorHandler()));
+            cfg.jetty.modifyServer(server -> {
+                server.setErrorHandler(new ProblemErrorHandler());
+                httpMeters.bindTo(server);
+            });
+            cfg.requestLogger.http(httpMeters);
             // read a request's body without a thread (asynchronously) before the routes see it: a client that
             // trickles its body (slowloris) then holds a connection, not one of the threads /healthz needs too
             cfg.jetty.modifyServletContextHandler(context -> context.insertHandler(new EagerContentHandler(

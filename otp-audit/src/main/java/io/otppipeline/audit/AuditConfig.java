@@ -23,14 +23,24 @@ import java.util.Map;
  * @param httpHost {@code audit.http.host}: listen address of {@code /healthz}, {@code /readyz} and
  *     {@code /metrics}; default {@code 127.0.0.1}
  * @param httpPort {@code audit.http.port}: their port; default 9104 (0 picks a free one, -1 turns them off)
+ * @param verifyIntervalSeconds {@code audit.verify.interval.seconds}: how often the service recomputes every hash
+ *     chain (as {@code ./otp audit verify} does) and publishes the result as {@code otp_audit_chain_*} meters, in
+ *     seconds; default 3600 ({@code 0}: never). One pass reads every row once (docs/OPERATIONS.md).
  */
 public record AuditConfig(KafkaConnection kafka, String groupId, JdbcLogin login,
                           JdbcLogin migrationLogin, Map<String, String> consumerOverrides, String httpHost,
-                          int httpPort) {
+                          int httpPort, long verifyIntervalSeconds) {
 
-    /** Defensive copy. */
+    /**
+     * Defensive copy.
+     *
+     * @throws IllegalStateException if the verification interval is negative
+     */
     public AuditConfig {
         consumerOverrides = Map.copyOf(consumerOverrides);
+        if (verifyIntervalSeconds < 0) {
+            throw new IllegalStateException("audit.verify.interval.seconds must be 0 (never) or positive");
+        }
     }
 
     /**
@@ -51,6 +61,7 @@ public record AuditConfig(KafkaConnection kafka, String groupId, JdbcLogin login
                         migrationPassword != null ? migrationPassword : password),
                 s.passThrough("audit.consumer."),
                 s.string("audit.http.host", "127.0.0.1"),
-                (int) s.number("audit.http.port", 9104));
+                (int) s.number("audit.http.port", 9104),
+                s.number("audit.verify.interval.seconds", 3600));
     }
 }

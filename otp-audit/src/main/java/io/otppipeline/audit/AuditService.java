@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -59,6 +62,14 @@ public final class AuditService implements AutoCloseable {
     private final Counter rowsWritten;
     private final Counter writeFailures;
     private final AtomicLong lastEventMs = new AtomicLong();
+    private final AtomicLong verifiedAtMs = new AtomicLong();
+    private final AtomicLong chainBreaks = new AtomicLong();
+    private final AtomicLong rowsVerified = new AtomicLong();
+    private final ScheduledExecutorService verifier = Executors.newSingleThreadScheduledExecutor(r -> {
+        final Thread t = new Thread(r, "otp-audit-verify");
+        t.setDaemon(true);
+        return t;
+    });
     private final KafkaClientMetrics consumerMetrics;
     private OpsEndpoint ops;
     /** Assigned partitions not yet positioned at their stored offset (only the polling thread touches it). */
@@ -85,6 +96,18 @@ public final class AuditService implements AutoCloseable {
         Gauge.builder("otp.audit.last.event.timestamp", lastEventMs, ms -> ms.get() / 1000.0)
                 .description("Kafka timestamp of the newest event written to the audit log, in seconds since the epoch")
                 .baseUnit("seconds").register(meters);
+        Gauge.builder("otp.audit.chain.verified.timestamp", verifiedAtMs, ms -> ms.get() / 1000.0)
+                .description("when the last complete verification of every hash chain started, in seconds since the "
+                        + "epoch (0: none yet)").baseUnit("seconds").register(meters);
+        Gauge.builder("otp.audit.chain.breaks", chainBreaks, AtomicLong::get)
+                .description("breaks (altered, missing or foreign rows) the last complete verification found")
+                .register(meters);
+        Gauge.builder("otp.audit.chain.verified.rows", rowsVerified, AtomicLong::get)
+                .description("rows the last complete verification read").register(meters);
+        if (config.verifyIntervalSeconds() > 0) {
+            verifier.scheduleWithFixedDelay(this::verifyChains, config.verifyIntervalSeconds(),
+                    config.verifyIntervalSeconds(), TimeUnit.SECONDS);
+        }
         if (config.httpPort() >= 0) {
             this.ops = OpsEndpoint.start(config.httpHost(), config.httpPort(), loop::isAlive, loop::isAlive,
                     meters::scrape);
@@ -111,12 +134,32 @@ public final class AuditService implements AutoCloseable {
     public static AuditService start(final AuditConfig config, final WriteListener listener) {
         config.kafka().ensureTopics();
         AuditDatabase.migrate(config.migrationLogin());
-        final HikariDataSource dataSource = AuditDatabase.open(config.login(), AuditDatabase.WRITER_ROLE, 2,
+        final HikariDataSource dataSource = AuditDatabase.open(config.login(), AuditDatabase.WRITER_ROLE, 3,
                 "otp-audit");
         final AuditService service = new AuditService(config, dataSource, listener);
         service.loop.start();
         LOG.info("otp-audit started");
         return service;
+    }
+
+    /**
+     * Recomputes every hash chain ({@link AuditVerifier}) and publishes the result; a failed read leaves the last
+     * result (and its timestamp, so the staleness alert fires if reads keep failing).
+     */
+    private void verifyChains() {
+        final long startedMs = System.currentTimeMillis();
+        try {
+            final AuditVerifier.Report report = new AuditVerifier(dataSource).verify();
+            chainBreaks.set(report.findings().size());
+            rowsVerified.set(report.rows());
+            verifiedAtMs.set(startedMs);
+            if (!report.intact()) {
+                LOG.error("audit chain verification: {} breaks in {} rows; first: {}", report.findings().size(),
+                        report.rows(), report.findings().get(0).describe());
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("audit chain verification could not read the log ({})", e.toString());
+        }
     }
 
     /** Whether the consuming thread is running. */
@@ -182,6 +225,7 @@ public final class AuditService implements AutoCloseable {
         if (ops != null) {
             ops.close();
         }
+        verifier.shutdownNow();
         loop.close();
         consumerMetrics.close();
         dataSource.close();

@@ -10,12 +10,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -24,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code .ci/run}) accepts: help text on every series, one naming scheme. After a code is issued and verified, the
  * series the alert rules in {@code ops/alerts.yml} read are there with values.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class OperationsIT {
 
     @TempDir
@@ -34,7 +41,7 @@ class OperationsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        fixture = PipelineFixture.start(dir, Map.of());
+        fixture = PipelineFixture.start(dir, Map.of("audit.verify.interval.seconds", "1"));
     }
 
     @AfterAll
@@ -45,6 +52,7 @@ class OperationsIT {
     }
 
     @Test
+    @Order(1)
     void shouldServeLintCleanMetricsAndHealthOnEveryServiceWhenCodesFlow() throws Exception {
         fixture.post("/v1/otp", "{\"userId\":\"ops\",\"channel\":\"email\",\"destination\":\"ops@example.com\","
                 + "\"purpose\":\"login\"}");
@@ -58,12 +66,16 @@ class OperationsIT {
                     .contains("type=\"otp.verification.completed\"").contains("type=\"otp.delivery.sent\"")
                     .contains("otp_verification_age_seconds_count{channel=\"email\"} 1");
             assertThat(scrape(ports.get("otp-audit"))).containsPattern("otp_audit_rows_written_total [1-9]")
-                    .containsPattern("otp_audit_last_event_timestamp_seconds [1-9]");
+                    .containsPattern("otp_audit_last_event_timestamp_seconds [1-9]")
+                    .containsPattern("otp_audit_chain_verified_timestamp_seconds [1-9]")
+                    .containsPattern("otp_audit_chain_verified_rows [1-9]").contains("otp_audit_chain_breaks 0.0");
         });
         assertThat(scrape(ports.get("otp-processor"))).contains("kafka_stream_alive_stream_threads")
                 .contains("kafka_consumer_fetch_manager_records_lag_max").contains("jvm_memory_used_bytes");
         assertThat(scrape(ports.get("otp-api"))).contains("otp_api_decisions_total{operation=\"verify\","
-                + "status=\"approved\"}").contains("otp_api_decision_duration_seconds_count");
+                + "status=\"approved\"}").contains("otp_api_decision_duration_seconds_count")
+                .contains("otp_http_server_requests_seconds_count{method=\"POST\",route=\"/v1/otp/verify\",status=\"200\"}")
+                .contains("jetty_threads_busy");
         assertThat(scrape(ports.get("otp-notifier"))).contains("otp_notifier_deliveries_total");
         final StringBuilder problems = new StringBuilder();
         for (Map.Entry<String, Integer> service : ports.entrySet()) {
@@ -74,6 +86,29 @@ class OperationsIT {
             }
         }
         assertThat(problems.toString()).as("promtool check metrics").isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void shouldCountBreaksWhenSomebodyAltersAnAuditRow() throws Exception {
+        fixture.post("/v1/otp", "{\"userId\":\"tamper\",\"channel\":\"email\",\"destination\":\"t@example.com\","
+                + "\"purpose\":\"login\"}");
+        final int audit = fixture.pipeline.metricsPorts().get("otp-audit");
+        try (Connection c = fixture.infra.connect(fixture.infra.jdbcUrl()); Statement s = c.createStatement()) {
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM audit_event WHERE subject = 'tamper'")) {
+                    return rs.next() && rs.getLong(1) > 0;
+                }
+            });
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(scrape(audit))
+                    .contains("otp_audit_chain_breaks 0.0"));
+            s.execute("ALTER TABLE audit_event DISABLE TRIGGER USER");
+            assertThat(s.executeUpdate("UPDATE audit_event SET event_type = 'otp.tampered' WHERE subject = 'tamper'"))
+                    .isPositive();
+            s.execute("ALTER TABLE audit_event ENABLE TRIGGER USER");
+        }
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(scrape(audit))
+                .containsPattern("otp_audit_chain_breaks [1-9]"));
     }
 
     private String scrape(final int port) throws IOException, InterruptedException {
