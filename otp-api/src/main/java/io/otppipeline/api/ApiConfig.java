@@ -1,49 +1,101 @@
 package io.otppipeline.api;
 
 import io.otppipeline.schemas.command.IpKeys;
+import io.otppipeline.schemas.config.Setting;
+import io.otppipeline.schemas.config.SettingCatalog;
 import io.otppipeline.schemas.config.Settings;
+import io.otppipeline.schemas.config.SharedSettings;
 import io.otppipeline.schemas.kafka.KafkaConnection;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Typed settings of otp-api (keys in {@code otp-api.properties}, or {@code OTP_*} variables).
  *
- * @param kafka {@code kafka.bootstrap.servers} (required), {@code kafka.client.*}, {@code kafka.replication.factor},
- *     {@code kafka.topics.create}: how every Kafka client of the service connects ({@link KafkaConnection})
- * @param host {@code api.host}: listen address; default {@code 127.0.0.1}
- * @param port {@code api.port}: listen port; default 8080 ({@code 0} picks a free port)
- * @param replyTimeoutMs {@code api.reply.timeout.ms}: how long a request waits for the processor's decision,
- *     in milliseconds, before answering 503; default 5000
- * @param maxBodyBytes {@code api.max.body.bytes}: largest accepted request body in bytes; default 16384
- * @param replyGroupId {@code api.reply.group.id}: the reply listener's consumer name ({@code group.id}; it joins
- *     no group and commits nothing: every instance reads every reply partition); default {@code otp-api}
- * @param apiKeysFile {@code secrets.api.keys.file}: required; the hashed API keys ({@link ApiKeys})
- * @param commandKeyring {@code secrets.command.keyring.file}: required; seals destinations, codes and entropy
- * @param replyIsolation {@code api.reply.isolation}: {@code read_uncommitted} (default: answer as soon as the
- *     processor decided, before its transaction commits; safe because decisions are deterministic,
- *     docs/DESIGN-NOTES.md) or {@code read_committed} (answer after the commit, one commit interval later)
- * @param ipv6PrefixLength {@code otp.guard.ipv6.prefix.length}: bits of an IPv6 address the IP guard counts
- *     together, the same setting as the processor's; default 64
- * @param totpIssuer {@code api.totp.issuer}: the service name authenticator apps show next to the account (the
- *     Key Uri Format's issuer); default {@code otp-pipeline}
- * @param idleTimeoutMs {@code api.idle.timeout.ms}: the longest a blocking read of a request (or write of an answer)
- *     waits for the client, in milliseconds (Jetty's {@code HttpConfiguration} idle timeout); default 10000
- * @param minRequestBytesPerSecond {@code api.min.request.bytes.per.second}: a request body arriving slower is
- *     refused (408) and its thread freed, in bytes per second; default 1024 ({@code 0}: no minimum)
- * @param twilio the Twilio Verify facade's Services, Account SID and subject key ({@link TwilioServices}:
- *     {@code api.twilio.account.sid}, {@code api.twilio.service.<ServiceSid>.tenant|purpose},
- *     {@code secrets.twilio.subject.keyring.file}); {@link TwilioServices#NONE} (no {@code /v2} routes) by default
- * @param publicBaseUrl {@code api.public.base.url}: scheme, host and port under which browsers reach this API, for
- *     the magic links it mails ({@code <base>/l/<token>}), without a trailing slash; default
- *     {@code http://<api.host>:<bound port>} (right for {@code ./otp local}, not behind a load balancer)
- * @param redirects {@code api.magic.link.redirects.<tenantId>}: each tenant's allowed magic-link redirect prefixes
- *     ({@link RedirectAllowList}); none by default, so no tenant can request a magic link until it has some
+ * @param kafka how every Kafka client of the service connects ({@link KafkaConnection#SETTINGS})
+ * @param host {@link #HOST}
+ * @param port {@link #PORT}
+ * @param replyTimeoutMs {@link #REPLY_TIMEOUT_MS}
+ * @param maxBodyBytes {@link #MAX_BODY_BYTES}
+ * @param replyGroupId {@link #REPLY_GROUP_ID}
+ * @param apiKeysFile {@link #API_KEYS_FILE} ({@link ApiKeys})
+ * @param commandKeyring {@link SharedSettings#COMMAND_KEYRING_FILE}
+ * @param replyIsolation {@link #REPLY_ISOLATION}
+ * @param ipv6PrefixLength {@link IpKeys#IPV6_PREFIX_LENGTH}, the same as the processor's
+ * @param totpIssuer {@link #TOTP_ISSUER}
+ * @param idleTimeoutMs {@link #IDLE_TIMEOUT_MS}
+ * @param minRequestBytesPerSecond {@link #MIN_REQUEST_BYTES_PER_SECOND}
+ * @param twilio the Twilio Verify facade's Services, Account SID and subject key ({@link #TWILIO_ACCOUNT_SID} …);
+ *     {@link TwilioServices#NONE} (no {@code /v2} routes) by default
+ * @param publicBaseUrl {@link #PUBLIC_BASE_URL}; {@code null}: {@code http://<api.host>:<bound port>}
+ * @param redirects each tenant's allowed magic-link redirect prefixes ({@link #MAGIC_LINK_REDIRECTS})
  */
 public record ApiConfig(KafkaConnection kafka, String host, int port, long replyTimeoutMs, int maxBodyBytes,
                         String replyGroupId, Path apiKeysFile, Path commandKeyring,
                         String replyIsolation, int ipv6PrefixLength, String totpIssuer, long idleTimeoutMs,
                         long minRequestBytesPerSecond, TwilioServices twilio,
                         String publicBaseUrl, RedirectAllowList redirects) {
+
+    public static final Setting<String> HOST = Setting.string("api.host", "127.0.0.1", "listen address");
+    public static final Setting<Long> PORT = Setting.integer("api.port", 8080, "port", "listen port (0 picks a free "
+            + "port)").check(Setting.between(0, 65_535), "between 0 and 65535");
+    public static final Setting<Long> REPLY_TIMEOUT_MS = Setting.integer("api.reply.timeout.ms", 5000,
+            "milliseconds", "how long a request waits for the processor's decision before answering 503")
+            .check(Setting.atLeast(1), "at least 1");
+    public static final Setting<Long> MAX_BODY_BYTES = Setting.integer("api.max.body.bytes", 16_384, "bytes",
+            "largest accepted request body").check(Setting.atLeast(256), "at least 256");
+    public static final Setting<String> REPLY_GROUP_ID = Setting.string("api.reply.group.id", "otp-api",
+            "the reply listener's group.id (it joins no group and commits nothing: every instance reads every reply "
+                    + "partition); its ACLs in docs/OPERATIONS.md follow it");
+    public static final Setting<Path> API_KEYS_FILE = Setting.path("secrets.api.keys.file",
+            "the hashed API keys, each bound to one tenant").required();
+    public static final Setting<String> REPLY_ISOLATION = Setting.string("api.reply.isolation", "read_uncommitted",
+            "read_uncommitted: answer as soon as the processor decided, before its transaction commits (safe because "
+                    + "decisions are deterministic, docs/DESIGN-NOTES.md); read_committed: one commit interval later")
+            .check(v -> "read_uncommitted".equals(v) || "read_committed".equals(v), "read_uncommitted or read_committed");
+    public static final Setting<String> TOTP_ISSUER = Setting.string("api.totp.issuer", "otp-pipeline",
+            "the service name authenticator apps show next to the account (the Key Uri Format's issuer)");
+    public static final Setting<Long> IDLE_TIMEOUT_MS = Setting.integer("api.idle.timeout.ms", 10_000,
+            "milliseconds", "the longest a blocking read of a request or write of an answer waits for the client "
+                    + "(Jetty's idle timeout)").check(Setting.atLeast(1), "at least 1");
+    public static final Setting<Long> MIN_REQUEST_BYTES_PER_SECOND = Setting.integer(
+            "api.min.request.bytes.per.second", 1024, "bytes per second", "a request body arriving slower is refused "
+                    + "(408) and its thread freed, against slowloris; 0: no minimum").check(Setting.atLeast(0),
+            "at least 0");
+    public static final Setting<String> PUBLIC_BASE_URL = Setting.string("api.public.base.url", null, "scheme, host "
+            + "and port under which browsers reach this API, for the magic links it mails, without a trailing slash; "
+            + "default http://<api.host>:<bound port> (right for ./otp local, not behind a load balancer)");
+
+    public static final Setting<String> MAGIC_LINK_REDIRECTS = Setting.string("api.magic.link.redirects.<tenant>", null,
+            "comma-separated URL prefixes a tenant's magic links may redirect to: exact scheme, host and port, path "
+                    + "prefix; none by default, so no tenant can request a link until it has some");
+
+    public static final Setting<String> TWILIO_ACCOUNT_SID = Setting.string("api.twilio.account.sid", null, "the Account "
+            + "SID (AC + 32 hex) clients of the Twilio Verify facade authenticate with, next to an API key of the "
+            + "Service's tenant; required once a Service is configured")
+            .check(v -> TwilioServices.ACCOUNT_SID_PATTERN.matcher(v).matches(), "AC followed by 32 lower-case hex digits");
+    public static final Setting<String> TWILIO_SERVICE_TENANT = Setting.string("api.twilio.service.<serviceSid>.tenant",
+            null, "the tenant a Verify Service SID (VA + 32 hex) maps to; each Service needs it").required();
+    public static final Setting<String> TWILIO_SERVICE_PURPOSE = Setting.string("api.twilio.service.<serviceSid>.purpose",
+            null, "the purpose of that Service's codes").required();
+    public static final Setting<Path> TWILIO_SUBJECT_KEYRING_FILE = Setting.path("secrets.twilio.subject.keyring.file",
+            "HMAC key turning a Verify To into the user id tw_<32 hex>; never rotate it (docs/RUNBOOKS.md)")
+            .required();
+
+    /** Every setting otp-api reads; it owns {@code api.*} and warns about an unknown key there. */
+    public static final SettingCatalog CATALOG = new SettingCatalog("otp-api", List.of("api.", "kafka."), List.of(),
+            catalog(), List.of(KafkaConnection.CLIENT_PREFIX));
+
+    private static List<Setting<?>> catalog() {
+        final List<Setting<?>> all = new ArrayList<>(List.of(HOST, PORT, REPLY_TIMEOUT_MS, MAX_BODY_BYTES,
+                REPLY_GROUP_ID, API_KEYS_FILE, REPLY_ISOLATION, TOTP_ISSUER, IDLE_TIMEOUT_MS,
+                MIN_REQUEST_BYTES_PER_SECOND, PUBLIC_BASE_URL, MAGIC_LINK_REDIRECTS, TWILIO_ACCOUNT_SID,
+                TWILIO_SERVICE_TENANT, TWILIO_SERVICE_PURPOSE, TWILIO_SUBJECT_KEYRING_FILE,
+                SharedSettings.COMMAND_KEYRING_FILE, IpKeys.IPV6_PREFIX_LENGTH));
+        all.addAll(KafkaConnection.SETTINGS);
+        return List.copyOf(all);
+    }
 
     /**
      * Checks the isolation level.
@@ -68,22 +120,23 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
      * @throws IllegalStateException naming a missing or malformed setting
      */
     public static ApiConfig from(final Settings s) {
+        CATALOG.check(s);
         return new ApiConfig(
                 KafkaConnection.from(s),
-                s.string("api.host", "127.0.0.1"),
-                (int) s.number("api.port", 8080),
-                s.number("api.reply.timeout.ms", 5000),
-                (int) s.number("api.max.body.bytes", 16384),
-                s.string("api.reply.group.id", "otp-api"),
-                s.path("secrets.api.keys.file"),
-                s.path("secrets.command.keyring.file"),
-                s.string("api.reply.isolation", "read_uncommitted"),
-                (int) s.number("otp.guard.ipv6.prefix.length", IpKeys.DEFAULT_IPV6_PREFIX),
-                s.string("api.totp.issuer", "otp-pipeline"),
-                s.number("api.idle.timeout.ms", 10_000),
-                s.number("api.min.request.bytes.per.second", 1024),
+                HOST.read(s),
+                PORT.read(s).intValue(),
+                REPLY_TIMEOUT_MS.read(s),
+                MAX_BODY_BYTES.read(s).intValue(),
+                REPLY_GROUP_ID.read(s),
+                API_KEYS_FILE.read(s),
+                SharedSettings.COMMAND_KEYRING_FILE.read(s),
+                REPLY_ISOLATION.read(s),
+                IpKeys.IPV6_PREFIX_LENGTH.read(s).intValue(),
+                TOTP_ISSUER.read(s),
+                IDLE_TIMEOUT_MS.read(s),
+                MIN_REQUEST_BYTES_PER_SECOND.read(s),
                 TwilioServices.from(s),
-                s.string("api.public.base.url", null),
+                PUBLIC_BASE_URL.read(s),
                 RedirectAllowList.from(s));
     }
 }

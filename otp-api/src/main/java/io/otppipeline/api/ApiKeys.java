@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * The API keys file: only SHA-256 hashes of keys, each bound to one tenant (ARCHITECTURE section 6). Keys
+ * The API keys file: only SHA-256 hashes of keys, each bound to one tenant (docs/ARCHITECTURE.md section 6). Keys
  * are 256-bit random tokens ({@code otpk_} + base64url), so a fast unsalted hash is enough: there is no
  * dictionary to search. Lookup compares every hash in constant time.
  *

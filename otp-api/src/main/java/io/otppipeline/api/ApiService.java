@@ -9,6 +9,7 @@ import io.otppipeline.schemas.command.FactorType;
 import io.otppipeline.schemas.crypto.Aead;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.ops.JvmMeters;
+import io.otppipeline.schemas.ops.ServiceLifecycle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Map;
@@ -33,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * (Prometheus), {@code GET /openapi.yaml} (this API's OpenAPI 3.1 document, kept in
  * {@code otp-api/src/main/resources/openapi.yaml}). Every error is RFC 9457 {@code application/problem+json}.
  */
-public final class ApiService implements AutoCloseable {
+public final class ApiService implements ServiceLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiService.class);
 
@@ -175,7 +176,7 @@ public final class ApiService implements AutoCloseable {
 
     /** Liveness: {@code 503} once a worker the API cannot do without has died (then only a restart helps). */
     private static void live(final Context ctx, final CommandBus gateway, final IpVerdicts verdicts) {
-        if (gateway.isAlive() && verdicts.isAlive()) {
+        if (isLive(gateway, verdicts)) {
             Responses.json(ctx, 200, Map.of("status", "ok"));
         } else {
             Responses.problem(ctx, new ProblemException(Problem.of(503, "not-live", "Not live",
@@ -206,9 +207,20 @@ public final class ApiService implements AutoCloseable {
         return app.port();
     }
 
-    /** Whether the API can take requests (a reply partition is assigned). */
+    /** Ready once the reply listener reads its partitions: requests get decisions. */
+    @Override
     public boolean isReady() {
         return gateway.isReady();
+    }
+
+    /** Live while the reply listener and the IP verdict reader run (only a restart brings a dead one back). */
+    @Override
+    public boolean isLive() {
+        return isLive(gateway, verdicts);
+    }
+
+    private static boolean isLive(final CommandBus gateway, final IpVerdicts verdicts) {
+        return gateway.isAlive() && verdicts.isAlive();
     }
 
     @Override

@@ -42,7 +42,8 @@ record RedirectAllowList(Map<String, List<URI>> prefixes) {
         final Map<String, List<URI>> all = new TreeMap<>();
         for (String key : s.keysStartingWith(PREFIX)) {
             final List<URI> uris = new ArrayList<>();
-            for (String item : s.string(key, "").split(",")) {
+            final String tenant = key.substring(PREFIX.length());
+            for (String item : ApiConfig.MAGIC_LINK_REDIRECTS.read(s, tenant, "").split(",")) {
                 if (item.isBlank()) {
                     continue;
                 }
@@ -50,7 +51,7 @@ record RedirectAllowList(Map<String, List<URI>> prefixes) {
                         + ": each prefix must be an absolute http or https URL such as https://app.example.com/auth/"));
                 uris.add(uri);
             }
-            all.put(key.substring(PREFIX.length()), List.copyOf(uris));
+            all.put(tenant, List.copyOf(uris));
         }
         return new RedirectAllowList(all);
     }

@@ -151,8 +151,8 @@ final class RequestValidator {
     }
 
     /**
-     * A typed code as people type or paste it, reduced to ASCII digits before it is checked (seed 001: "123 456" is
-     * 123456): spaces of any kind and dashes of any kind are removed, and every Unicode decimal digit (full-width
+     * A typed code as people type or paste it, reduced to ASCII digits before it is checked (R1 in
+     * docs/ARCHITECTURE.md section 13: "123 456" is 123456): spaces of any kind and dashes of any kind are removed, and every Unicode decimal digit (full-width
      * {@code １２３}, Arabic-Indic, …) becomes its ASCII digit. Anything else is kept, so the pattern check still
      * refuses it.
      *

@@ -38,7 +38,7 @@ record TwilioServices(String accountSid, Map<String, Service> services, Keyring 
     /** The facade turned off. */
     static final TwilioServices NONE = new TwilioServices(null, Map.of(), null);
 
-    private static final Pattern ACCOUNT_SID = Pattern.compile("^AC[0-9a-f]{32}$");
+    static final Pattern ACCOUNT_SID_PATTERN = Pattern.compile("^AC[0-9a-f]{32}$");
     private static final Pattern SERVICE_SID = Pattern.compile("^VA[0-9a-f]{32}$");
     private static final Pattern VERIFICATION_SID = Pattern.compile("^VE[0-9a-f]{64}$");
     private static final String PREFIX = "api.twilio.service.";
@@ -72,16 +72,13 @@ record TwilioServices(String accountSid, Map<String, Service> services, Keyring 
             if (!SERVICE_SID.matcher(sid).matches()) {
                 throw new IllegalStateException(key + ": a Service SID is VA followed by 32 lower-case hex digits");
             }
-            services.put(sid, new Service(s.required(PREFIX + sid + ".tenant"), s.required(PREFIX + sid + ".purpose")));
+            services.put(sid, new Service(ApiConfig.TWILIO_SERVICE_TENANT.read(s, sid, null), ApiConfig.TWILIO_SERVICE_PURPOSE.read(s, sid, null)));
         }
         if (services.isEmpty()) {
             return NONE;
         }
-        final String account = s.required("api.twilio.account.sid");
-        if (!ACCOUNT_SID.matcher(account).matches()) {
-            throw new IllegalStateException("api.twilio.account.sid: AC followed by 32 lower-case hex digits");
-        }
-        return new TwilioServices(account, services, Keyring.load(s.path("secrets.twilio.subject.keyring.file")));
+        final String account = ApiConfig.TWILIO_ACCOUNT_SID.required().read(s);
+        return new TwilioServices(account, services, Keyring.load(ApiConfig.TWILIO_SUBJECT_KEYRING_FILE.read(s)));
     }
 
     /** The Service of {@code sid}, if configured. */

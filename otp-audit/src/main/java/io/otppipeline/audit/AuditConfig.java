@@ -1,35 +1,69 @@
 package io.otppipeline.audit;
 
+import io.otppipeline.schemas.config.Setting;
+import io.otppipeline.schemas.config.SettingCatalog;
 import io.otppipeline.schemas.config.Settings;
 import io.otppipeline.schemas.kafka.KafkaConnection;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
  * Typed settings of otp-audit (keys in {@code otp-audit.properties}, or {@code OTP_*} variables).
  *
- * @param kafka {@code kafka.bootstrap.servers} (required), {@code kafka.client.*}, {@code kafka.replication.factor},
- *     {@code kafka.topics.create}: how every Kafka client of the service connects ({@link KafkaConnection})
- * @param groupId {@code audit.group.id}: consumer group (positions live in PostgreSQL with the rows; the group
- *     only spreads partitions and shows lag); default {@code otp-audit}
- * @param login {@code audit.jdbc.url} (required, for example {@code jdbc:postgresql://127.0.0.1:5432/otp}),
- *     {@code audit.jdbc.user} (default {@code postgres}) and {@code secrets.audit.jdbc.password.file} (default
- *     none): the sink's login; it must be allowed to {@code SET ROLE otp_audit_writer}
- * @param migrationLogin the same URL with {@code audit.migration.jdbc.user} and
- *     {@code secrets.audit.migration.jdbc.password.file} (defaults: the sink's login): the schema owner that runs
- *     the Flyway migrations on start
- * @param consumerOverrides {@code audit.consumer.<name>}: Kafka consumer settings passed through, for example
- *     {@code audit.consumer.session.timeout.ms}; empty by default
- * @param httpHost {@code audit.http.host}: listen address of {@code /healthz}, {@code /readyz} and
- *     {@code /metrics}; default {@code 127.0.0.1}
- * @param httpPort {@code audit.http.port}: their port; default 9104 (0 picks a free one, -1 turns them off)
- * @param verifyIntervalSeconds {@code audit.verify.interval.seconds}: how often the service recomputes every hash
- *     chain (as {@code ./otp audit verify} does) and publishes the result as {@code otp_audit_chain_*} meters, in
- *     seconds; default 3600 ({@code 0}: never). One pass reads every row once (docs/OPERATIONS.md).
+ * @param kafka how every Kafka client of the service connects ({@link KafkaConnection#SETTINGS})
+ * @param groupId {@link #GROUP_ID}
+ * @param login {@link #JDBC_URL}, {@link #JDBC_USER} and {@link #JDBC_PASSWORD_FILE}: the sink's login; it must be
+ *     allowed to {@code SET ROLE otp_audit_writer}
+ * @param migrationLogin the same URL with {@link #MIGRATION_JDBC_USER} and {@link #MIGRATION_JDBC_PASSWORD_FILE}
+ *     (defaults: the sink's login): the schema owner that runs the Flyway migrations on start
+ * @param consumerOverrides {@link #CONSUMER_PREFIX} settings, passed through
+ * @param httpHost {@link #HTTP_HOST}
+ * @param httpPort {@link #HTTP_PORT}
+ * @param verifyIntervalSeconds {@link #VERIFY_INTERVAL_SECONDS}
  */
 public record AuditConfig(KafkaConnection kafka, String groupId, JdbcLogin login,
                           JdbcLogin migrationLogin, Map<String, String> consumerOverrides, String httpHost,
                           int httpPort, long verifyIntervalSeconds) {
+
+    /** {@code audit.consumer.<name>}: Kafka consumer settings passed through as {@code <name>}. */
+    public static final String CONSUMER_PREFIX = "audit.consumer.";
+
+    public static final Setting<String> JDBC_URL = Setting.string("audit.jdbc.url", null, "the audit database, for "
+            + "example jdbc:postgresql://127.0.0.1:5432/otp").required();
+    public static final Setting<String> JDBC_USER = Setting.string("audit.jdbc.user", "postgres", "the sink's "
+            + "login; it must be allowed to SET ROLE otp_audit_writer (ops/postgres-init creates one that can do "
+            + "nothing else)");
+    public static final Setting<Path> JDBC_PASSWORD_FILE = Setting.path("secrets.audit.jdbc.password.file",
+            "the sink's database password");
+    public static final Setting<String> MIGRATION_JDBC_USER = Setting.string("audit.migration.jdbc.user",
+            "<audit.jdbc.user>", "the schema owner that runs the Flyway migrations on start");
+    public static final Setting<Path> MIGRATION_JDBC_PASSWORD_FILE = Setting.path(
+            "secrets.audit.migration.jdbc.password.file", "the schema owner's password (default: the sink's)");
+    public static final Setting<String> GROUP_ID = Setting.string("audit.group.id", "otp-audit", "consumer group "
+            + "(positions live in PostgreSQL with the rows; the group only spreads partitions and shows lag)");
+    public static final Setting<String> HTTP_HOST = Setting.string("audit.http.host", "127.0.0.1",
+            "listen address of /healthz, /readyz and /metrics");
+    public static final Setting<Long> HTTP_PORT = Setting.integer("audit.http.port", 9104, "port",
+            "port of /healthz, /readyz and /metrics; 0 picks a free one, -1 turns them off")
+            .check(Setting.between(-1, 65_535), "between -1 and 65535");
+    public static final Setting<Long> VERIFY_INTERVAL_SECONDS = Setting.integer("audit.verify.interval.seconds",
+            3600, "seconds", "how often the service recomputes every hash chain (as ./otp audit verify does) and "
+                    + "publishes otp_audit_chain_*; 0: never. One pass reads every row once (docs/OPERATIONS.md)")
+            .check(Setting.atLeast(0), "0 (never) or positive");
+
+    /** Every setting otp-audit reads; it owns {@code audit.*} and warns about an unknown key there. */
+    public static final SettingCatalog CATALOG = new SettingCatalog("otp-audit", List.of("audit.", "kafka."),
+            List.of(), catalog(), List.of(CONSUMER_PREFIX, KafkaConnection.CLIENT_PREFIX));
+
+    private static List<Setting<?>> catalog() {
+        final List<Setting<?>> all = new ArrayList<>(List.of(JDBC_URL, JDBC_USER, JDBC_PASSWORD_FILE,
+                MIGRATION_JDBC_USER, MIGRATION_JDBC_PASSWORD_FILE, GROUP_ID, HTTP_HOST, HTTP_PORT,
+                VERIFY_INTERVAL_SECONDS));
+        all.addAll(KafkaConnection.SETTINGS);
+        return List.copyOf(all);
+    }
 
     /**
      * Defensive copy.
@@ -49,19 +83,20 @@ public record AuditConfig(KafkaConnection kafka, String groupId, JdbcLogin login
      * @throws IllegalStateException naming a missing or malformed setting
      */
     public static AuditConfig from(final Settings s) {
-        final String url = s.required("audit.jdbc.url");
-        final String user = s.string("audit.jdbc.user", "postgres");
-        final Path password = s.optionalPath("secrets.audit.jdbc.password.file");
-        final Path migrationPassword = s.optionalPath("secrets.audit.migration.jdbc.password.file");
+        CATALOG.check(s);
+        final String url = JDBC_URL.read(s);
+        final String user = JDBC_USER.read(s);
+        final Path password = JDBC_PASSWORD_FILE.read(s);
+        final Path migrationPassword = MIGRATION_JDBC_PASSWORD_FILE.read(s);
         return new AuditConfig(
                 KafkaConnection.from(s),
-                s.string("audit.group.id", "otp-audit"),
+                GROUP_ID.read(s),
                 new JdbcLogin(url, user, password),
-                new JdbcLogin(url, s.string("audit.migration.jdbc.user", user),
+                new JdbcLogin(url, MIGRATION_JDBC_USER.readOr(s, user),
                         migrationPassword != null ? migrationPassword : password),
-                s.passThrough("audit.consumer."),
-                s.string("audit.http.host", "127.0.0.1"),
-                (int) s.number("audit.http.port", 9104),
-                s.number("audit.verify.interval.seconds", 3600));
+                s.passThrough(CONSUMER_PREFIX),
+                HTTP_HOST.read(s),
+                HTTP_PORT.read(s).intValue(),
+                VERIFY_INTERVAL_SECONDS.read(s));
     }
 }

@@ -10,6 +10,7 @@ import io.otppipeline.schemas.kafka.PollingLoop;
 import io.otppipeline.schemas.kafka.Topics;
 import io.otppipeline.schemas.ops.JvmMeters;
 import io.otppipeline.schemas.ops.OpsEndpoint;
+import io.otppipeline.schemas.ops.ServiceLifecycle;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashSet;
@@ -44,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * flowing, {@code time() - } it is how far the audit log is behind), the consumer's lag ({@code
  * kafka_consumer_fetch_manager_records_lag_max}) and the JVM's.
  */
-public final class AuditService implements AutoCloseable {
+public final class AuditService implements ServiceLifecycle {
 
     /** Wait after a failed database transaction before reading the batch again, in milliseconds; doubles. */
     public static final long RETRY_BACKOFF_MS = 1_000;
@@ -109,7 +110,7 @@ public final class AuditService implements AutoCloseable {
                     config.verifyIntervalSeconds(), TimeUnit.SECONDS);
         }
         if (config.httpPort() >= 0) {
-            this.ops = OpsEndpoint.start(config.httpHost(), config.httpPort(), loop::isAlive, loop::isAlive,
+            this.ops = OpsEndpoint.start(config.httpHost(), config.httpPort(), this,
                     meters::scrape);
         }
     }
@@ -162,8 +163,15 @@ public final class AuditService implements AutoCloseable {
         }
     }
 
-    /** Whether the consuming thread is running. */
-    public boolean isAlive() {
+    /** Live while the consuming thread runs (a database outage pauses it, it does not end it). */
+    @Override
+    public boolean isLive() {
+        return loop.isAlive();
+    }
+
+    /** Ready while the consuming thread runs: it writes whatever Kafka hands it, or waits for PostgreSQL. */
+    @Override
+    public boolean isReady() {
         return loop.isAlive();
     }
 

@@ -1,5 +1,10 @@
 package io.otppipeline.bench;
 
+import io.otppipeline.schemas.config.SharedSettings;
+import io.otppipeline.processor.domain.PurposeRules;
+import io.otppipeline.processor.ProcessorConfig;
+import io.otppipeline.audit.AuditConfig;
+import io.otppipeline.api.ApiConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.otppipeline.schemas.kafka.KafkaConnection;
 import io.otppipeline.audit.AuditMain;
@@ -83,21 +88,21 @@ final class BenchEnvironment implements AutoCloseable {
         RowLockDesign.createSchema(pool);
         startProcessor(config.shippedCommitIntervalMs());
         audit = ServiceProcess.start("otp-audit", AuditMain.class.getName(), Map.of(
-                "kafka.bootstrap.servers", kafka.bootstrapServers(), "audit.jdbc.url", postgres.jdbcUrl(),
-                "audit.jdbc.user", "postgres", "audit.group.id", AUDIT_GROUP), dir, config.profile());
+                KafkaConnection.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers(), AuditConfig.JDBC_URL.name(), postgres.jdbcUrl(),
+                AuditConfig.JDBC_USER.name(), "postgres", AuditConfig.GROUP_ID.name(), AUDIT_GROUP), dir, config.profile());
         started.push(audit);
         api = ServiceProcess.start("otp-api", ApiMain.class.getName(), Map.of(
-                "kafka.bootstrap.servers", kafka.bootstrapServers(), "api.port", Integer.toString(apiPort),
-                "api.reply.group.id", "otp-api-bench", "secrets.api.keys.file", secrets.apiKeys().toString(),
-                "secrets.command.keyring.file", secrets.commandKeyring().toString()), dir, config.profile());
+                KafkaConnection.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers(), ApiConfig.PORT.name(), Integer.toString(apiPort),
+                ApiConfig.REPLY_GROUP_ID.name(), "otp-api-bench", ApiConfig.API_KEYS_FILE.name(), secrets.apiKeys().toString(),
+                SharedSettings.COMMAND_KEYRING_FILE.name(), secrets.commandKeyring().toString()), dir, config.profile());
         started.push(api);
         rowLock = ServiceProcess.start("row-lock", RowLockServer.class.getName(), Map.of(
                 "rowlock.port", Integer.toString(rowLockPort), "rowlock.jdbc.url", postgres.jdbcUrl(),
                 "rowlock.pool.size", Integer.toString(config.poolSize()),
                 "rowlock.lifetime.seconds", Long.toString(Benchmark.LIFETIME_SECONDS),
-                "secrets.api.keys.file", secrets.apiKeys().toString(),
-                "secrets.pepper.keyring.file", secrets.pepperKeyring().toString(),
-                "secrets.delivery.keyring.file", secrets.deliveryKeyring().toString()), dir, config.profile());
+                ApiConfig.API_KEYS_FILE.name(), secrets.apiKeys().toString(),
+                ProcessorConfig.PEPPER_KEYRING_FILE.name(), secrets.pepperKeyring().toString(),
+                SharedSettings.DELIVERY_KEYRING_FILE.name(), secrets.deliveryKeyring().toString()), dir, config.profile());
         started.push(rowLock);
     }
 
@@ -115,15 +120,15 @@ final class BenchEnvironment implements AutoCloseable {
 
     private void startProcessor(final long commitIntervalMs) throws IOException {
         final Map<String, String> s = new HashMap<>();
-        s.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        s.put("processor.application.id", "otp-processor-bench");
-        s.put("processor.state.dir", config.dataDir().resolve("processor-state").toString());
-        s.put("processor.commit.interval.ms", Long.toString(commitIntervalMs));
-        s.put("otp.lifetime.seconds", Long.toString(Benchmark.LIFETIME_SECONDS));
-        s.put("secrets.command.keyring.file", secrets.commandKeyring().toString());
-        s.put("secrets.delivery.keyring.file", secrets.deliveryKeyring().toString());
-        s.put("secrets.pepper.keyring.file", secrets.pepperKeyring().toString());
-        s.put("secrets.factor.keyring.file", secrets.factorKeyring().toString());
+        s.put(KafkaConnection.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers());
+        s.put(ProcessorConfig.APPLICATION_ID.name(), "otp-processor-bench");
+        s.put(ProcessorConfig.STATE_DIR.name(), config.dataDir().resolve("processor-state").toString());
+        s.put(ProcessorConfig.COMMIT_INTERVAL_MS.name(), Long.toString(commitIntervalMs));
+        s.put(PurposeRules.LIFETIME_SECONDS.name(), Long.toString(Benchmark.LIFETIME_SECONDS));
+        s.put(SharedSettings.COMMAND_KEYRING_FILE.name(), secrets.commandKeyring().toString());
+        s.put(SharedSettings.DELIVERY_KEYRING_FILE.name(), secrets.deliveryKeyring().toString());
+        s.put(ProcessorConfig.PEPPER_KEYRING_FILE.name(), secrets.pepperKeyring().toString());
+        s.put(ProcessorConfig.FACTOR_KEYRING_FILE.name(), secrets.factorKeyring().toString());
         processor = ServiceProcess.start("otp-processor", ProcessorMain.class.getName(), s, config.dataDir(),
                 config.profile());
         started.push(processor);

@@ -19,8 +19,8 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * The design this project replaces, built faithfully so that it can be measured (seed 000: "Transaction
- * Safety with Row-Level Locking"): every request and every verification is one PostgreSQL transaction that
+ * The design this project replaces, built faithfully so that it can be measured (R0 in docs/ARCHITECTURE.md
+ * section 13: "Transaction Safety with Row-Level Locking"): every request and every verification is one PostgreSQL transaction that
  * locks the user's row ({@code SELECT ... FOR UPDATE}), locks the code's row, compares, updates attempts,
  * lockout and consumption, and inserts an audit row. Issuance writes the sealed code to an outbox table in the
  * same transaction (the old design sent mail inline; the outbox is the part that costs the database).

@@ -1,5 +1,8 @@
 package io.otppipeline.bench;
 
+import io.otppipeline.schemas.config.SharedSettings;
+import io.otppipeline.processor.ProcessorConfig;
+import io.otppipeline.api.ApiConfig;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -46,10 +49,10 @@ public final class RowLockServer implements AutoCloseable {
     static RowLockServer start(final Settings s) {
         final HikariDataSource pool = pool(s.required("rowlock.jdbc.url"), s.string("rowlock.jdbc.user", "postgres"),
                 (int) s.number("rowlock.pool.size", BenchConfig.recommendedPoolSize()));
-        final RowLockDesign design = new RowLockDesign(pool, new Mac(Keyring.load(s.path("secrets.pepper.keyring.file"))),
-                new Aead(Keyring.load(s.path("secrets.delivery.keyring.file"))),
+        final RowLockDesign design = new RowLockDesign(pool, new Mac(Keyring.load(ProcessorConfig.PEPPER_KEYRING_FILE.read(s))),
+                new Aead(Keyring.load(SharedSettings.DELIVERY_KEYRING_FILE.read(s))),
                 s.number("rowlock.lifetime.seconds", 600));
-        final ApiKeys keys = ApiKeys.load(s.path("secrets.api.keys.file"));
+        final ApiKeys keys = ApiKeys.load(ApiConfig.API_KEYS_FILE.read(s));
         final Javalin app = Javalin.create(cfg -> {
             cfg.jetty.host = "127.0.0.1";
             cfg.jetty.port = (int) s.number("rowlock.port", 8081);

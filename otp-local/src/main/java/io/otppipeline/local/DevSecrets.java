@@ -1,5 +1,6 @@
 package io.otppipeline.local;
 
+import io.otppipeline.api.ApiConfig;
 import io.otppipeline.api.ApiKeys;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.crypto.Secrets;
@@ -124,10 +125,10 @@ public record DevSecrets(Path dir) {
      */
     public Map<String, String> twilioSettings() {
         final String service = Secrets.readText(twilioServiceSidFile());
-        return Map.of("api.twilio.account.sid", Secrets.readText(twilioAccountSidFile()),
-                "api.twilio.service." + service + ".tenant", DEMO_TENANT,
-                "api.twilio.service." + service + ".purpose", "login",
-                "secrets.twilio.subject.keyring.file", twilioSubjectKeyring().toString());
+        return Map.of(ApiConfig.TWILIO_ACCOUNT_SID.name(), Secrets.readText(twilioAccountSidFile()),
+                ApiConfig.TWILIO_SERVICE_TENANT.key(service), DEMO_TENANT,
+                ApiConfig.TWILIO_SERVICE_PURPOSE.key(service), "login",
+                ApiConfig.TWILIO_SUBJECT_KEYRING_FILE.name(), twilioSubjectKeyring().toString());
     }
 
     /** Plaintext of the demo tenant's admin API key (scope {@code admin}: may unlock users). */

@@ -4,8 +4,10 @@ import io.otppipeline.schemas.kafka.KafkaConnection;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclBindingFilter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -100,11 +102,29 @@ final class KafkaCommand implements Runnable {
             }
             try (Admin admin = Admin.create(kafka.connection().properties())) {
                 admin.createAcls(bindings).all().get();
+                awaitVisible(admin, bindings);
                 out.printf("kafka acls: %d bindings created%n", bindings.size());
                 return 0;
             } catch (Exception e) {
                 spec.commandLine().getErr().println("kafka acls: " + e.getMessage());
                 return AuditCommand.FAILED;
+            }
+        }
+
+        /**
+         * Waits until the broker answering {@code describeAcls} serves every binding: the controller commits them
+         * first and brokers apply them from the metadata log a moment later, so a service started right after
+         * {@code createAcls} returned could still be refused.
+         *
+         * @throws IllegalStateException if they are not visible within 30 seconds
+         */
+        private static void awaitVisible(final Admin admin, final List<AclBinding> bindings) throws Exception {
+            final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!admin.describeAcls(AclBindingFilter.ANY).values().get().containsAll(bindings)) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("ACLs created but not served by the broker within 30 s");
+                }
+                Thread.sleep(100);
             }
         }
     }

@@ -28,6 +28,6 @@ final class KafkaOptions {
     KafkaConnection connection() {
         final Settings settings = Settings.load(settingsFile, System.getenv());
         return new KafkaConnection(bootstrapServers, settings.passThrough(KafkaConnection.CLIENT_PREFIX),
-                (short) settings.number("kafka.replication.factor", 1), true);
+                KafkaConnection.REPLICATION_FACTOR.read(settings).shortValue(), true);
     }
 }

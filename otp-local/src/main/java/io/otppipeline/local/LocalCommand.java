@@ -1,5 +1,8 @@
 package io.otppipeline.local;
 
+import io.otppipeline.api.ApiConfig;
+import io.otppipeline.notifier.NotifierConfig;
+import io.otppipeline.processor.domain.OtpRules;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -89,12 +92,12 @@ final class LocalCommand implements Callable<Integer> {
             final String jdbc = postgres.join();
             final String smtp = smtpHost != null ? smtpHost : startMailSink(dir);
             final Map<String, String> overrides = overrides();
-            if (!overrides.containsKey("notifier.sms.providers")) { // texts go to the SMS sink unless configured
+            if (!overrides.containsKey(NotifierConfig.SMS_PROVIDERS.name())) { // texts go to the SMS sink unless configured
                 final SmsSink sms = new SmsSink(smsPort, dir.resolve("sms"), secrets.smsWebhookToken()).start();
                 running.push(sms);
-                overrides.put("notifier.sms.providers", "webhook");
-                overrides.put("sms.webhook.url", sms.url());
-                overrides.put("secrets.sms.webhook.token.file", secrets.smsWebhookToken().toString());
+                overrides.put(NotifierConfig.SMS_PROVIDERS.name(), "webhook");
+                overrides.put(NotifierConfig.WEBHOOK_URL.name(), sms.url());
+                overrides.put(NotifierConfig.WEBHOOK_TOKEN_FILE.name(), secrets.smsWebhookToken().toString());
             }
             final Pipeline pipeline = Pipeline.start(new PipelineSettings(kafka, jdbc, jdbcUser, jdbcPasswordFile, smtp, smtpPort,
                     apiPort, secrets, dir.resolve("processor-state"), commitIntervalMs, overrides));
@@ -146,8 +149,8 @@ final class LocalCommand implements Callable<Integer> {
 
     private Map<String, String> overrides() throws IOException {
         final Map<String, String> overrides = new HashMap<>();
-        overrides.put("otp.lockout.notice.tenants", DevSecrets.DEMO_TENANT); // try a lockout notice out of the box
-        overrides.put("api.magic.link.redirects." + DevSecrets.DEMO_TENANT, "http://localhost:3000/"); // and a link
+        overrides.put(OtpRules.LOCKOUT_NOTICE_TENANTS.name(), DevSecrets.DEMO_TENANT); // try a lockout notice out of the box
+        overrides.put(ApiConfig.MAGIC_LINK_REDIRECTS.key(DevSecrets.DEMO_TENANT), "http://localhost:3000/"); // and a link
         if (configFile != null) {
             final Properties props = new Properties();
             try (Reader reader = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {

@@ -9,6 +9,9 @@ import io.otppipeline.notifier.NotifierService;
 import io.otppipeline.processor.ProcessorConfig;
 import io.otppipeline.processor.ProcessorService;
 import io.otppipeline.schemas.config.Settings;
+import io.otppipeline.schemas.config.SharedSettings;
+import io.otppipeline.schemas.kafka.KafkaConnection;
+import io.otppipeline.schemas.ops.ServiceLifecycle;
 import java.nio.file.Files;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -25,7 +28,7 @@ public final class Pipeline implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
-    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final Deque<ServiceLifecycle> started = new ArrayDeque<>();
     private ApiService api;
     private ProcessorService processor;
     private AuditService audit;
@@ -61,26 +64,26 @@ public final class Pipeline implements AutoCloseable {
     /** The settings every service reads, as {@link #start} passes them (tests start instances of their own with them). */
     static Map<String, String> settingsMap(final PipelineSettings s) {
         final Map<String, String> m = new HashMap<>();
-        m.put("kafka.bootstrap.servers", s.bootstrapServers());
-        m.put("audit.jdbc.url", s.jdbcUrl());
-        m.put("audit.jdbc.user", s.jdbcUser());
+        m.put(KafkaConnection.BOOTSTRAP_SERVERS.name(), s.bootstrapServers());
+        m.put(AuditConfig.JDBC_URL.name(), s.jdbcUrl());
+        m.put(AuditConfig.JDBC_USER.name(), s.jdbcUser());
         if (s.jdbcPasswordFile() != null) {
-            m.put("secrets.audit.jdbc.password.file", s.jdbcPasswordFile().toString());
+            m.put(AuditConfig.JDBC_PASSWORD_FILE.name(), s.jdbcPasswordFile().toString());
         }
-        m.put("smtp.host", s.smtpHost());
-        m.put("smtp.port", Integer.toString(s.smtpPort()));
-        m.put("smtp.from", "otp@localhost");
-        m.put("notifier.http.port", "0");
-        m.put("processor.http.port", "0");
-        m.put("audit.http.port", "0");
-        m.put("api.port", Integer.toString(s.apiPort()));
-        m.put("processor.state.dir", s.stateDir().toString());
-        m.put("processor.commit.interval.ms", Long.toString(s.commitIntervalMs()));
-        m.put("secrets.command.keyring.file", s.secrets().commandKeyring().toString());
-        m.put("secrets.delivery.keyring.file", s.secrets().deliveryKeyring().toString());
-        m.put("secrets.pepper.keyring.file", s.secrets().pepperKeyring().toString());
-        m.put("secrets.factor.keyring.file", s.secrets().factorKeyring().toString());
-        m.put("secrets.api.keys.file", s.secrets().apiKeys().toString());
+        m.put(NotifierConfig.SMTP_HOST.name(), s.smtpHost());
+        m.put(NotifierConfig.SMTP_PORT.name(), Integer.toString(s.smtpPort()));
+        m.put(NotifierConfig.SMTP_FROM.name(), "otp@localhost");
+        m.put(NotifierConfig.HTTP_PORT.name(), "0");
+        m.put(ProcessorConfig.HTTP_PORT.name(), "0");
+        m.put(AuditConfig.HTTP_PORT.name(), "0");
+        m.put(ApiConfig.PORT.name(), Integer.toString(s.apiPort()));
+        m.put(ProcessorConfig.STATE_DIR.name(), s.stateDir().toString());
+        m.put(ProcessorConfig.COMMIT_INTERVAL_MS.name(), Long.toString(s.commitIntervalMs()));
+        m.put(SharedSettings.COMMAND_KEYRING_FILE.name(), s.secrets().commandKeyring().toString());
+        m.put(SharedSettings.DELIVERY_KEYRING_FILE.name(), s.secrets().deliveryKeyring().toString());
+        m.put(ProcessorConfig.PEPPER_KEYRING_FILE.name(), s.secrets().pepperKeyring().toString());
+        m.put(ProcessorConfig.FACTOR_KEYRING_FILE.name(), s.secrets().factorKeyring().toString());
+        m.put(ApiConfig.API_KEYS_FILE.name(), s.secrets().apiKeys().toString());
         if (Files.exists(s.secrets().twilioServiceSidFile())) {
             m.putAll(s.secrets().twilioSettings());
         }
@@ -102,9 +105,9 @@ public final class Pipeline implements AutoCloseable {
                 notifier.httpPort(), "otp-audit", audit.httpPort());
     }
 
-    /** Whether all four services are up: the API reads its replies, the processor runs, notifier and audit consume. */
+    /** Whether all four services are ready ({@link ServiceLifecycle#isReady()} of each). */
     public boolean isReady() {
-        return api != null && api.isReady() && processor.isRunning() && notifier.isRunning() && audit.isAlive();
+        return started.size() == 4 && started.stream().allMatch(ServiceLifecycle::isReady);
     }
 
     @Override

@@ -86,7 +86,7 @@ class AuditCrashIT {
 
         try (AuditService restarted = AuditService.start(AuditConfig.from(Settings.of(settings(Map.of()))))) {
             await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT count(*) FROM audit_event") >= EVENTS);
-            assertThat(restarted.isAlive()).isTrue();
+            assertThat(restarted.isLive()).isTrue();
         }
 
         assertThat(count("SELECT count(*) FROM audit_event")).isEqualTo(EVENTS);
@@ -112,11 +112,11 @@ class AuditCrashIT {
             execute("REVOKE SELECT, INSERT ON audit_event, audit_rejected FROM otp_audit_writer");
             published.addAll(publish(300));
             await().atMost(Duration.ofSeconds(60)).until(() -> rollbacks() >= rollbacksBefore + 2);
-            assertThat(audit.isAlive()).as("alive through the refusals").isTrue();
+            assertThat(audit.isLive()).as("alive through the refusals").isTrue();
             execute("GRANT SELECT, INSERT ON audit_event, audit_rejected TO otp_audit_writer");
 
             await().atMost(Duration.ofSeconds(90)).until(() -> count("SELECT count(*) FROM audit_event") >= 500);
-            assertThat(audit.isAlive()).isTrue();
+            assertThat(audit.isLive()).isTrue();
             assertThat(count("SELECT count(*) FROM audit_event")).isEqualTo(500);
             assertThat(storedEventIds()).isEqualTo(published);
         }

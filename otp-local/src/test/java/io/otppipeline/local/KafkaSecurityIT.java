@@ -107,8 +107,8 @@ class KafkaSecurityIT {
                 started.push(notifier);
                 final ApiService api = ApiService.start(ApiConfig.from(as("otp-api", base, settingsFiles)));
                 started.push(api);
-                await().atMost(Duration.ofSeconds(120)).until(() -> api.isReady() && processor.isRunning()
-                        && notifier.isRunning() && audit.isAlive());
+                await().atMost(Duration.ofSeconds(120)).until(() -> api.isReady() && processor.isReady()
+                        && notifier.isReady() && audit.isLive());
 
                 load = new VerifyingLoad(smtp, secrets.apiKey(), VerifyingLoad.single(api.port()), "sasl-", 5);
                 try {
@@ -119,7 +119,7 @@ class KafkaSecurityIT {
                 }
                 final int codes = load.issued().size();
                 await().atMost(Duration.ofSeconds(60)).until(() -> auditRows(jdbc) >= 2L * codes);
-                assertThat(audit.isAlive()).as("audit sink still consuming").isTrue();
+                assertThat(audit.isLive()).as("audit sink still consuming").isTrue();
                 try (HikariDataSource db = AuditDatabase.open(new JdbcLogin(jdbc, "postgres", null),
                         AuditDatabase.READER_ROLE, 1, "verify")) {
                     assertThat(new AuditVerifier(db).verify().findings()).as("audit chains").isEmpty();

@@ -104,14 +104,19 @@ final class PipelineFixture implements AutoCloseable {
 
     /** The code in the newest mail to {@code email}, waiting up to 30 seconds for it. */
     String awaitCodeMailedTo(final String email) {
+        return awaitCodeMailedTo(smtp, email);
+    }
+
+    /** The code of the newest mail {@code smtp} received for {@code email}, waiting up to 30 s for one. */
+    static String awaitCodeMailedTo(final GreenMail smtp, final String email) {
         final MimeMessage message = await().atMost(Duration.ofSeconds(30))
-                .until(() -> lastMailTo(email), Optional::isPresent).orElseThrow();
+                .until(() -> lastMailTo(smtp, email), Optional::isPresent).orElseThrow();
         final Matcher matcher = CODE_IN_MAIL.matcher(GreenMailUtil.getBody(message));
         assertThat(matcher.find()).as("mail body holds a 6-digit code").isTrue();
         return matcher.group(1);
     }
 
-    private Optional<MimeMessage> lastMailTo(final String email) {
+    private static Optional<MimeMessage> lastMailTo(final GreenMail smtp, final String email) {
         return Arrays.stream(smtp.getReceivedMessages()).filter(m -> {
             try {
                 return Arrays.stream(m.getRecipients(Message.RecipientType.TO))

@@ -18,17 +18,26 @@ import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.config.Settings;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.kafka.Topics;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +54,9 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>Key rotation (docs/RUNBOOKS.md, "Rotating a keyring"): the command, delivery and pepper keyrings get a
  *       second key, the readers are restarted, the key is made active, the writers are restarted; afterwards new
  *       commands and deliveries are sealed with the new key, while codes issued before still verify.</li>
+ *   <li>The race and lockout rules across instances: 60 verifications of one right code spread over both APIs (and
+ *       so over both processors' reply paths) approve it once; five wrong codes through alternating APIs lock the
+ *       user, for the right code and for a new code request alike.</li>
  * </ul>
  */
 class ScaleOutIT {
@@ -139,6 +151,51 @@ class ScaleOutIT {
         new Keyring(kid, old.keys()).write(file);
     }
 
+    @Test
+    void shouldApproveOnceAndLockOutAcrossInstancesWhenRequestsAlternateBetweenTwoApis() throws Exception {
+        try (Cluster c = new Cluster()) {
+            final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            final String racer = "race-across";
+            assertThat(c.post(http, 0, "/v1/otp", request(racer)).statusCode()).isEqualTo(201);
+            final String code = PipelineFixture.awaitCodeMailedTo(c.smtp, racer + "@example.test");
+            final List<CompletableFuture<HttpResponse<String>>> racing = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                racing.add(c.postAsync(http, i % 2, "/v1/otp/verify", verify(racer, code)));
+            }
+            final Map<String, Long> statuses = racing.stream().map(CompletableFuture::join)
+                    .collect(Collectors.groupingBy(r -> status(r), Collectors.counting()));
+            assertThat(statuses).as("60 verifications of the right code through two APIs and two processors")
+                    .containsEntry("approved", 1L).containsEntry("not_found", 59L);
+
+            final String guesser = "lock-across";
+            assertThat(c.post(http, 1, "/v1/otp", request(guesser)).statusCode()).isEqualTo(201);
+            final String right = PipelineFixture.awaitCodeMailedTo(c.smtp, guesser + "@example.test");
+            final String wrong = right.equals("000000") ? "111111" : "000000";
+            for (int i = 0; i < 5; i++) {
+                c.post(http, i % 2, "/v1/otp/verify", verify(guesser, wrong));
+            }
+            assertThat(status(c.post(http, 0, "/v1/otp/verify", verify(guesser, right))))
+                    .as("the right code after five wrong ones through alternating APIs").isEqualTo("locked");
+            assertThat(c.post(http, 1, "/v1/otp", request(guesser)).statusCode()).isEqualTo(423);
+        }
+    }
+
+    private static String request(final String user) {
+        return "{\"userId\":\"" + user + "\",\"channel\":\"email\",\"destination\":\"" + user
+                + "@example.test\",\"purpose\":\"login\"}";
+    }
+
+    private static String verify(final String user, final String code) {
+        return "{\"userId\":\"" + user + "\",\"purpose\":\"login\",\"code\":\"" + code + "\"}";
+    }
+
+    private static String status(final HttpResponse<String> response) {
+        final Matcher m = STATUS.matcher(response.body());
+        return m.find() ? m.group(1) : "http " + response.statusCode();
+    }
+
+    private static final Pattern STATUS = Pattern.compile("\"status\":\"([a-z_]+)\"");
+
     private static void report(final String label, final String what, final VerifyingLoad load) {
         System.out.println(label + ": " + load.requested() + " code requests at " + RATE + "/s over " + what);
         load.print(label);
@@ -181,9 +238,21 @@ class ScaleOutIT {
                 apis[i] = ApiService.start(ApiConfig.from(Settings.of(base)));
                 inFlight.put(apis[i], new AtomicInteger());
             }
-            await().atMost(Duration.ofSeconds(120)).until(() -> processors[0].isRunning()
-                    && processors[1].isRunning() && apis[0].isReady() && apis[1].isReady());
+            await().atMost(Duration.ofSeconds(120)).until(() -> processors[0].isReady()
+                    && processors[1].isReady() && apis[0].isReady() && apis[1].isReady());
             inRotation.addAll(List.of(apis));
+        }
+
+        /** POSTs {@code body} to API instance {@code api} with the demo tenant's key. */
+        CompletableFuture<HttpResponse<String>> postAsync(final HttpClient http, final int api, final String path,
+                                                         final String body) {
+            return http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apis[api].port() + path))
+                    .header("Authorization", "Bearer " + secrets.apiKey()).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        HttpResponse<String> post(final HttpClient http, final int api, final String path, final String body) {
+            return postAsync(http, api, path, body).join();
         }
 
         VerifyingLoad load(final String prefix) {
@@ -195,7 +264,7 @@ class ScaleOutIT {
             processors[i].close();
             processors[i] = processor();
             final ProcessorService restarted = processors[i];
-            await().atMost(Duration.ofSeconds(120)).until(restarted::isRunning);
+            await().atMost(Duration.ofSeconds(120)).until(restarted::isReady);
         }
 
         /** Takes API {@code i} out of rotation, lets its requests finish, replaces it. */

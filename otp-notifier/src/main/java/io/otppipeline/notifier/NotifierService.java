@@ -1,6 +1,5 @@
 package io.otppipeline.notifier;
 
-import io.javalin.Javalin;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.otppipeline.schemas.crypto.Aead;
@@ -11,6 +10,8 @@ import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.kafka.PollingLoop;
 import io.otppipeline.schemas.kafka.Topics;
 import io.otppipeline.schemas.ops.JvmMeters;
+import io.otppipeline.schemas.ops.OpsEndpoint;
+import io.otppipeline.schemas.ops.ServiceLifecycle;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * again: its recorded outcome is published again instead (same event id). Serves {@code /metrics} and
  * {@code /healthz} on {@code notifier.http.port}.
  */
-public final class NotifierService implements AutoCloseable {
+public final class NotifierService implements ServiceLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(NotifierService.class);
 
@@ -57,7 +58,8 @@ public final class NotifierService implements AutoCloseable {
     private final ProviderChains chains;
     private final ExecutorService sendPool;
     private final PollingLoop<String, byte[]> loop;
-    private Javalin http;
+    private final PrometheusMeterRegistry meters;
+    private OpsEndpoint http;
 
     private NotifierService(final NotifierConfig config, final Clock clock) {
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -86,16 +88,7 @@ public final class NotifierService implements AutoCloseable {
         this.loop = new PollingLoop<>("otp-notifier", consumer,
                 kafka -> kafka.subscribe(List.of(Topics.DELIVERY.name()), new LedgerRebalanceListener()),
                 this::handleBatch);
-        if (config.httpPort() >= 0) {
-            this.http = Javalin.create(cfg -> {
-                cfg.jetty.port = config.httpPort();
-                cfg.startup.showJavalinBanner = false;
-                cfg.routes.get("/healthz", ctx -> ctx.status(loop.isAlive() ? 200 : 503)
-                        .json(Map.of("status", loop.isAlive() ? "ok" : "stopped")));
-                cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4")
-                        .result(meters.scrape()));
-            });
-        }
+        this.meters = meters;
     }
 
     /**
@@ -107,21 +100,28 @@ public final class NotifierService implements AutoCloseable {
     public static NotifierService start(final NotifierConfig config) {
         config.kafka().ensureTopics();
         final NotifierService service = new NotifierService(config, Clock.systemUTC());
-        if (service.http != null) {
-            service.http.start();
-        }
         service.loop.start();
+        if (config.httpPort() >= 0) {
+            service.http = OpsEndpoint.start(config.httpHost(), config.httpPort(), service, service.meters::scrape);
+        }
         LOG.info("otp-notifier started ({}; metrics on port {})", service.chains.describe(), service.httpPort());
         return service;
     }
 
-    /** Port of {@code /metrics} and {@code /healthz}, or -1 when turned off. */
+    /** Port of {@code /healthz}, {@code /readyz} and {@code /metrics}, or -1 when turned off. */
     public int httpPort() {
         return http == null ? -1 : http.port();
     }
 
-    /** Whether the consuming thread still runs (false after a fatal error). */
-    public boolean isRunning() {
+    /** Live while the consuming thread runs (false after a fatal error). */
+    @Override
+    public boolean isLive() {
+        return loop.isAlive();
+    }
+
+    /** Ready while the consuming thread runs: a provider outage is retried and reported, it does not stop it. */
+    @Override
+    public boolean isReady() {
         return loop.isAlive();
     }
 
@@ -221,7 +221,7 @@ public final class NotifierService implements AutoCloseable {
         producer.close(Duration.ofSeconds(5));
         ledger.close();
         if (http != null) {
-            http.stop();
+            http.close();
         }
     }
 }

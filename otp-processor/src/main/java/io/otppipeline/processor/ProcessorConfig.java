@@ -2,10 +2,16 @@ package io.otppipeline.processor;
 
 import io.otppipeline.processor.domain.OtpRules;
 import io.otppipeline.processor.gate.SendGatePolicy;
+import io.otppipeline.processor.gate.SendGateRules;
 import io.otppipeline.processor.guard.IpGuardRules;
+import io.otppipeline.schemas.config.Setting;
+import io.otppipeline.schemas.config.SettingCatalog;
 import io.otppipeline.schemas.config.Settings;
+import io.otppipeline.schemas.config.SharedSettings;
 import io.otppipeline.schemas.kafka.KafkaConnection;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -14,29 +20,22 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * Typed settings of otp-processor (keys in {@code otp-processor.properties}, or {@code OTP_*} variables).
  *
- * @param kafka {@code kafka.bootstrap.servers} (required), {@code kafka.client.*}, {@code kafka.replication.factor},
- *     {@code kafka.topics.create}: how every Kafka client of the service connects; the replication factor also applies to internal changelogs ({@link KafkaConnection})
- * @param applicationId {@code processor.application.id}: Streams application id and consumer group;
- *     default {@code otp-processor}
- * @param stateDir {@code processor.state.dir}: RocksDB directory; default {@code <tmp>/otp-processor}
- * @param commitIntervalMs {@code processor.commit.interval.ms}: transaction commit interval in milliseconds;
- *     default 200. Replies are read before the commit (docs/DESIGN-NOTES.md, "Replies before the commit"), so
- *     the interval trades throughput against how fresh the events, deliveries and changelogs are, not HTTP
- *     latency; docs/BENCHMARKS.md has the sweep that chose it
- * @param commandKeyring {@code secrets.command.keyring.file}: required
- * @param deliveryKeyring {@code secrets.delivery.keyring.file}: required
- * @param pepperKeyring {@code secrets.pepper.keyring.file}: required
- * @param factorKeyring {@code secrets.factor.keyring.file}: required; seals authenticator secrets in the user state
- * @param inMemoryStores {@code processor.state.store}: {@code rocksdb} (default) or {@code in_memory}; both are
- *     backed by changelogs, in memory the stores live in the heap and are restored from the changelogs on start
+ * @param kafka how every Kafka client of the service connects ({@link KafkaConnection#SETTINGS}); the replication
+ *     factor also applies to internal changelogs
+ * @param applicationId {@link #APPLICATION_ID}
+ * @param stateDir {@link #STATE_DIR}
+ * @param commitIntervalMs {@link #COMMIT_INTERVAL_MS}
+ * @param commandKeyring {@link SharedSettings#COMMAND_KEYRING_FILE}
+ * @param deliveryKeyring {@link SharedSettings#DELIVERY_KEYRING_FILE}
+ * @param pepperKeyring {@link #PEPPER_KEYRING_FILE}
+ * @param factorKeyring {@link #FACTOR_KEYRING_FILE}
+ * @param inMemoryStores {@link #STATE_STORE} is {@code in_memory}
  * @param rules the {@link OtpRules}
- * @param gate the send gate's budgets and safe list ({@link SendGatePolicy}, keys {@code otp.gate.*})
- * @param ipGuard the IP guard's thresholds ({@link IpGuardRules}, keys {@code otp.guard.*})
- * @param streamsOverrides {@code processor.streams.<name>}: any further Kafka Streams or client setting, passed
- *     through as {@code <name>} (for example {@code processor.streams.session.timeout.ms}); empty by default
- * @param httpHost {@code processor.http.host}: listen address of {@code /healthz}, {@code /readyz} and
- *     {@code /metrics}; default {@code 127.0.0.1}
- * @param httpPort {@code processor.http.port}: their port; default 9103 (0 picks a free one, -1 turns them off)
+ * @param gate the send gate's budgets and safe list ({@link SendGatePolicy})
+ * @param ipGuard the IP guard's thresholds ({@link IpGuardRules})
+ * @param streamsOverrides {@link #STREAMS_PREFIX} settings, passed through
+ * @param httpHost {@link #HTTP_HOST}
+ * @param httpPort {@link #HTTP_PORT}
  */
 public record ProcessorConfig(KafkaConnection kafka, String applicationId, Path stateDir, long commitIntervalMs,
                               Path commandKeyring, Path deliveryKeyring, Path pepperKeyring,
@@ -45,7 +44,55 @@ public record ProcessorConfig(KafkaConnection kafka, String applicationId, Path 
                               IpGuardRules ipGuard,
                               Map<String, String> streamsOverrides, String httpHost, int httpPort) {
 
-    private static final String STREAMS_PREFIX = "processor.streams.";
+    /**
+     * {@code processor.streams.<name>}: any further Kafka Streams or client setting, passed through as {@code <name>}
+     * (for example {@code processor.streams.session.timeout.ms}).
+     */
+    public static final String STREAMS_PREFIX = "processor.streams.";
+
+    public static final Setting<String> APPLICATION_ID = Setting.string("processor.application.id", "otp-processor",
+            "Kafka Streams application id: consumer group, prefix of internal topics and transactional ids (its "
+                    + "ACLs in docs/OPERATIONS.md follow it)");
+    public static final Setting<String> STATE_DIR = Setting.string("processor.state.dir", "<tmp>/otp-processor",
+            "RocksDB state directory, one per instance");
+    public static final Setting<Long> COMMIT_INTERVAL_MS = Setting.integer("processor.commit.interval.ms", 200,
+            "milliseconds", "exactly-once transaction interval; replies are read before the commit "
+                    + "(docs/DESIGN-NOTES.md, \"Replies before the commit\"), so it trades throughput against how "
+                    + "fresh events, deliveries and changelogs are, not HTTP latency (sweep in docs/BENCHMARKS.md)")
+            .check(Setting.atLeast(1), "at least 1");
+    public static final Setting<String> STATE_STORE = Setting.string("processor.state.store", "rocksdb",
+            "rocksdb, or in_memory (heap; restored from the changelogs on start; figures in docs/BENCHMARKS.md)")
+            .check(v -> "rocksdb".equals(v) || "in_memory".equals(v), "rocksdb or in_memory");
+    public static final Setting<Path> PEPPER_KEYRING_FILE = Setting.path("secrets.pepper.keyring.file",
+            "the pepper keyring: HMAC keys of stored code hashes").required();
+    public static final Setting<Path> FACTOR_KEYRING_FILE = Setting.path("secrets.factor.keyring.file",
+            "seals authenticator secrets in the user state").required();
+    public static final Setting<String> HTTP_HOST = Setting.string("processor.http.host", "127.0.0.1",
+            "listen address of /healthz, /readyz and /metrics");
+    public static final Setting<Long> HTTP_PORT = Setting.integer("processor.http.port", 9103, "port",
+            "port of /healthz, /readyz and /metrics; 0 picks a free one, -1 turns them off")
+            .check(Setting.between(-1, 65_535), "between -1 and 65535");
+
+    /**
+     * Every setting otp-processor reads; it owns {@code processor.*} and {@code otp.*}, and refuses an unknown
+     * {@code otp.*} key (the security rules) instead of ignoring it.
+     */
+    public static final SettingCatalog CATALOG = new SettingCatalog("otp-processor",
+            List.of("processor.", "otp.", "kafka."), List.of("otp."), catalog(), List.of(STREAMS_PREFIX,
+                    KafkaConnection.CLIENT_PREFIX));
+
+    private static List<Setting<?>> catalog() {
+        final List<Setting<?>> all = new ArrayList<>(List.of(APPLICATION_ID, STATE_DIR, COMMIT_INTERVAL_MS,
+                STATE_STORE, PEPPER_KEYRING_FILE, FACTOR_KEYRING_FILE, HTTP_HOST, HTTP_PORT,
+                SharedSettings.COMMAND_KEYRING_FILE, SharedSettings.DELIVERY_KEYRING_FILE));
+        all.addAll(KafkaConnection.SETTINGS);
+        all.addAll(OtpRules.SETTINGS);
+        all.addAll(SendGateRules.SETTINGS);
+        SendGateRules.SETTINGS.forEach(d -> all.add(SendGateRules.forTenant(d)));
+        all.add(SendGatePolicy.SAFE_LIST_FILE);
+        all.addAll(IpGuardRules.SETTINGS);
+        return all;
+    }
 
     /** Defensive copy. */
     public ProcessorConfig {
@@ -58,29 +105,24 @@ public record ProcessorConfig(KafkaConnection kafka, String applicationId, Path 
      * @throws IllegalStateException naming a missing or malformed setting
      */
     public static ProcessorConfig from(final Settings s) {
+        CATALOG.check(s);
+        final String stateDir = STATE_DIR.read(s);
         return new ProcessorConfig(
                 KafkaConnection.from(s),
-                s.string("processor.application.id", "otp-processor"),
-                Path.of(s.string("processor.state.dir", System.getProperty("java.io.tmpdir") + "/otp-processor")),
-                s.number("processor.commit.interval.ms", 200),
-                s.path("secrets.command.keyring.file"),
-                s.path("secrets.delivery.keyring.file"),
-                s.path("secrets.pepper.keyring.file"),
-                s.path("secrets.factor.keyring.file"),
-                storeType(s.string("processor.state.store", "rocksdb")),
+                APPLICATION_ID.read(s),
+                Path.of(stateDir.replace("<tmp>", System.getProperty("java.io.tmpdir"))),
+                COMMIT_INTERVAL_MS.read(s),
+                SharedSettings.COMMAND_KEYRING_FILE.read(s),
+                SharedSettings.DELIVERY_KEYRING_FILE.read(s),
+                PEPPER_KEYRING_FILE.read(s),
+                FACTOR_KEYRING_FILE.read(s),
+                "in_memory".equals(STATE_STORE.read(s)),
                 OtpRules.from(s),
                 SendGatePolicy.from(s),
                 IpGuardRules.from(s),
                 s.passThrough(STREAMS_PREFIX),
-                s.string("processor.http.host", "127.0.0.1"),
-                (int) s.number("processor.http.port", 9103));
-    }
-
-    private static boolean storeType(final String value) {
-        if (!"rocksdb".equals(value) && !"in_memory".equals(value)) {
-            throw new IllegalStateException("processor.state.store must be rocksdb or in_memory");
-        }
-        return "in_memory".equals(value);
+                HTTP_HOST.read(s),
+                HTTP_PORT.read(s).intValue());
     }
 
     /**

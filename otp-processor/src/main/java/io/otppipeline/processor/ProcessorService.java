@@ -10,6 +10,7 @@ import io.otppipeline.processor.guard.IpGuard;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.ops.JvmMeters;
 import io.otppipeline.schemas.ops.OpsEndpoint;
+import io.otppipeline.schemas.ops.ServiceLifecycle;
 import java.time.Duration;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
@@ -23,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * event and dead-letter counts of {@link MetricsProcessor}, Kafka Streams' own metrics (consumer lag, commit and
  * process rates, task states) and the JVM's), and their lifecycle.
  */
-public final class ProcessorService implements AutoCloseable {
+public final class ProcessorService implements ServiceLifecycle {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorService.class);
 
@@ -82,8 +83,15 @@ public final class ProcessorService implements AutoCloseable {
         return ops == null ? -1 : ops.port();
     }
 
-    /** Whether the Streams instance is running (all tasks assigned and restored). */
-    public boolean isRunning() {
+    /** Live while Kafka Streams can still reach {@code RUNNING} (not {@code ERROR}, not shut down). */
+    @Override
+    public boolean isLive() {
+        return alive(streams.state());
+    }
+
+    /** Ready while Kafka Streams is {@code RUNNING} (every task assigned and its store restored). */
+    @Override
+    public boolean isReady() {
         return streams.state() == KafkaStreams.State.RUNNING;
     }
 

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
-/** Each per-user rule of ARCHITECTURE section 5 on the topology, with the wall clock moved by the driver. */
+/** Each per-user rule of docs/ARCHITECTURE.md section 5 on the topology, with the wall clock moved by the driver. */
 class PerUserRulesTopologyTest {
 
     private TopologyHarness t = new TopologyHarness(OtpRules.DEFAULTS);

@@ -32,13 +32,13 @@ public final class SmtpEmailProvider implements EmailProvider {
     /**
      * SMTP settings.
      *
-     * @param host {@code smtp.host}: required
-     * @param port {@code smtp.port}: default 25
-     * @param from {@code smtp.from}: envelope and header sender; default {@code no-reply@localhost}
-     * @param username {@code smtp.username}: set to authenticate; default none
-     * @param passwordFile {@code secrets.smtp.password.file}: password for {@code username}; default none
-     * @param startTls {@code smtp.starttls}: {@code required}, {@code optional} or {@code off}; default {@code off}
-     * @param timeoutMs {@code smtp.timeout.ms}: connect, read and write timeout in milliseconds; default 10000
+     * @param host {@code smtp.host} (settings and defaults: {@code NotifierConfig.SMTP_*})
+     * @param port {@code smtp.port}
+     * @param from {@code smtp.from}: envelope and header sender
+     * @param username {@code smtp.username}: set to authenticate
+     * @param passwordFile {@code secrets.smtp.password.file}: password for {@code username}
+     * @param startTls {@code smtp.starttls}: {@code required}, {@code optional} or {@code off}
+     * @param timeoutMs {@code smtp.timeout.ms}: connect, read and write timeout in milliseconds
      */
     public record Settings(String host, int port, String from, String username, Path passwordFile,
                            String startTls, long timeoutMs) {

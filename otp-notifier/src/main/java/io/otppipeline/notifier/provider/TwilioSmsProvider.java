@@ -29,9 +29,9 @@ import java.util.stream.Collectors;
 public final class TwilioSmsProvider implements SmsProvider {
 
     /**
-     * @param baseUrl {@code sms.twilio.base.url}: default {@code https://api.twilio.com}
-     * @param accountSid {@code sms.twilio.account.sid}: required
-     * @param authTokenFile {@code secrets.sms.twilio.auth.token.file}: required
+     * @param baseUrl {@code sms.twilio.base.url} (settings and defaults: {@code NotifierConfig.TWILIO_*})
+     * @param accountSid {@code sms.twilio.account.sid}
+     * @param authTokenFile {@code secrets.sms.twilio.auth.token.file}
      * @param from {@code sms.twilio.from}: sender number or alphanumeric id; or
      * @param messagingServiceSid {@code sms.twilio.messaging.service.sid}: used instead of {@code from} when set
      */

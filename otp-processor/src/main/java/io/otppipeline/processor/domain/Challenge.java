@@ -3,8 +3,8 @@ package io.otppipeline.processor.domain;
 import io.otppipeline.schemas.command.IpVerdict;
 
 /**
- * When an answer carries {@code challengeRequired}: the hook for the caller's CAPTCHA or similar proof (seed 001),
- * raised before any hard limit is reached. Two sources, either suffices: the IP guard's verdict stamped into the
+ * When an answer carries {@code challengeRequired}: the hook for the caller's CAPTCHA or similar proof (R1 in
+ * docs/ARCHITECTURE.md section 13), raised before any hard limit is reached. Two sources, either suffices: the IP guard's verdict stamped into the
  * command (the address passed its lower threshold, docs/ARCHITECTURE.md section 5b), or the user's own failed
  * verifications inside the lockout window reaching {@link LockoutRules#challengeAfterFailures()}.
  */

@@ -2,27 +2,22 @@ package io.otppipeline.processor.domain;
 
 import io.otppipeline.schemas.command.ClientInfo;
 import io.otppipeline.schemas.command.IpKeys;
+import io.otppipeline.schemas.config.Setting;
 import io.otppipeline.schemas.config.Settings;
+import java.util.List;
 
 /**
- * User lockout across all of a user's codes (docs/ARCHITECTURE.md section 5; seeds 000/002; OWASP Authentication
- * cheat sheet "account lockout"; NIST SP 800-63B section 5.2.2 rate limiting). Settings keys in brackets.
+ * User lockout across all of a user's codes (docs/ARCHITECTURE.md section 5; R0/R2 in section 13; OWASP
+ * Authentication cheat sheet "account lockout"; NIST SP 800-63B section 5.2.2 rate limiting). Settings keys in brackets.
  *
- * @param maxFailures {@code otp.lockout.max.failures}: failed verifications inside the window that lock the
- *     user; default 5
- * @param windowSeconds {@code otp.lockout.window.seconds}: the sliding failure window, in seconds; default 900
- * @param baseLockSeconds {@code otp.lockout.base.seconds}: the first lockout's duration, in seconds; each
- *     further lockout doubles it; default 900
- * @param maxLockSeconds {@code otp.lockout.max.seconds}: the longest lockout, in seconds; default 86400
- * @param decaySeconds {@code otp.lockout.decay.seconds}: after this many seconds without a failure the
- *     doubling starts again from the base; default 86400
- * @param challengeAfterFailures {@code otp.lockout.challenge.after.failures}: failed verifications inside the
- *     window after which answers carry {@code challengeRequired} (the caller's CAPTCHA, seed 001), before the
- *     lockout itself; default 3; {@code 0} never asks
- * @param byAddress {@code otp.lockout.scope}: {@code user} (the default: {@code null} here), or {@code user_ip}
- *     ({@link AddressScope}): failures lock the user only for the address they came from, so that an attacker
- *     cannot lock a victim out by failing on purpose (Auth0's and authentik's mode; trade-off in
- *     docs/DESIGN-NOTES.md, "Lockout scope")
+ * @param maxFailures {@link #MAX_FAILURES}
+ * @param windowSeconds {@link #WINDOW_SECONDS}
+ * @param baseLockSeconds {@link #BASE_SECONDS}
+ * @param maxLockSeconds {@link #MAX_SECONDS}
+ * @param decaySeconds {@link #DECAY_SECONDS}
+ * @param challengeAfterFailures {@link #CHALLENGE_AFTER_FAILURES}
+ * @param byAddress {@link #SCOPE} {@code user} (the default: {@code null} here), or {@code user_ip}
+ *     ({@link AddressScope})
  */
 public record LockoutRules(int maxFailures, long windowSeconds, long baseLockSeconds, long maxLockSeconds,
                            long decaySeconds, int challengeAfterFailures,
@@ -30,6 +25,36 @@ public record LockoutRules(int maxFailures, long windowSeconds, long baseLockSec
 
     /** The defaults named above. */
     public static final LockoutRules DEFAULTS = new LockoutRules(5, 900, 900, 86_400, 86_400, 3, null);
+
+    public static final Setting<Long> MAX_FAILURES = Setting.integer("otp.lockout.max.failures",
+            DEFAULTS.maxFailures(), "count", "failed verifications inside the window that lock the user (OWASP "
+                    + "account lockout; NIST SP 800-63B 5.2.2 limits guesses)").check(Setting.atLeast(1), "at least 1");
+    public static final Setting<Long> WINDOW_SECONDS = Setting.integer("otp.lockout.window.seconds",
+            DEFAULTS.windowSeconds(), "seconds", "the sliding window failures are counted in")
+            .check(Setting.atLeast(1), "at least 1");
+    public static final Setting<Long> BASE_SECONDS = Setting.integer("otp.lockout.base.seconds",
+            DEFAULTS.baseLockSeconds(), "seconds", "the first lockout's duration; each further lockout doubles it "
+                    + "(R2's progressive lockout)").check(Setting.atLeast(1), "at least 1");
+    public static final Setting<Long> MAX_SECONDS = Setting.integer("otp.lockout.max.seconds",
+            DEFAULTS.maxLockSeconds(), "seconds", "the longest lockout").check(Setting.atLeast(1), "at least 1");
+    public static final Setting<Long> DECAY_SECONDS = Setting.integer("otp.lockout.decay.seconds",
+            DEFAULTS.decaySeconds(), "seconds", "after this long without a failure the doubling starts again from "
+                    + "the base").check(Setting.atLeast(1), "at least 1");
+    public static final Setting<Long> CHALLENGE_AFTER_FAILURES = Setting.integer(
+            "otp.lockout.challenge.after.failures", DEFAULTS.challengeAfterFailures(), "count",
+            "failed verifications inside the window after which answers carry challengeRequired (the caller's "
+                    + "CAPTCHA, R1), before the lockout itself; 0 never asks").check(Setting.atLeast(0), "at least 0");
+    public static final Setting<String> SCOPE = Setting.string("otp.lockout.scope", "user",
+            "user: failures lock the whole user; user_ip: only for the address they came from, so an attacker "
+                    + "cannot lock a victim out on purpose (Auth0's and authentik's mode; docs/DESIGN-NOTES.md, "
+                    + "\"Lockout scope\")").check(v -> "user".equals(v) || "user_ip".equals(v), "user or user_ip");
+    public static final Setting<Long> USER_MAX_FAILURES = Setting.integer("otp.lockout.user.max.failures",
+            AddressScope.DEFAULT_USER_MAX_FAILURES, "count", "under scope user_ip: failures from all addresses "
+                    + "together that still lock the whole user").check(Setting.atLeast(1), "at least 1");
+
+    /** Every setting of the lockout, the IPv6 prefix it shares with the IP guard included. */
+    public static final List<Setting<?>> SETTINGS = List.of(MAX_FAILURES, WINDOW_SECONDS, BASE_SECONDS, MAX_SECONDS,
+            DECAY_SECONDS, CHALLENGE_AFTER_FAILURES, SCOPE, USER_MAX_FAILURES, IpKeys.IPV6_PREFIX_LENGTH);
 
     /**
      * Checks the bounds.
@@ -44,20 +69,16 @@ public record LockoutRules(int maxFailures, long windowSeconds, long baseLockSec
     }
 
     static LockoutRules from(final Settings s) {
-        final String scope = s.string("otp.lockout.scope", "user");
-        if (!"user".equals(scope) && !"user_ip".equals(scope)) {
-            throw new IllegalStateException("otp.lockout.scope must be user or user_ip");
-        }
+        final String scope = SCOPE.read(s);
         return new LockoutRules(
-                (int) s.number("otp.lockout.max.failures", DEFAULTS.maxFailures()),
-                s.number("otp.lockout.window.seconds", DEFAULTS.windowSeconds()),
-                s.number("otp.lockout.base.seconds", DEFAULTS.baseLockSeconds()),
-                s.number("otp.lockout.max.seconds", DEFAULTS.maxLockSeconds()),
-                s.number("otp.lockout.decay.seconds", DEFAULTS.decaySeconds()),
-                (int) s.number("otp.lockout.challenge.after.failures", DEFAULTS.challengeAfterFailures()),
-                "user".equals(scope) ? null : new AddressScope(
-                        (int) s.number("otp.lockout.user.max.failures", AddressScope.DEFAULT_USER_MAX_FAILURES),
-                        (int) s.number("otp.guard.ipv6.prefix.length", IpKeys.DEFAULT_IPV6_PREFIX)));
+                MAX_FAILURES.read(s).intValue(),
+                WINDOW_SECONDS.read(s),
+                BASE_SECONDS.read(s),
+                MAX_SECONDS.read(s),
+                DECAY_SECONDS.read(s),
+                CHALLENGE_AFTER_FAILURES.read(s).intValue(),
+                "user".equals(scope) ? null : new AddressScope(USER_MAX_FAILURES.read(s).intValue(),
+                        IpKeys.IPV6_PREFIX_LENGTH.read(s).intValue()));
     }
 
     /**
@@ -81,10 +102,8 @@ public record LockoutRules(int maxFailures, long windowSeconds, long baseLockSec
     /**
      * Scope {@code user_ip} of the lockout.
      *
-     * @param userMaxFailures {@code otp.lockout.user.max.failures}: failures inside the window from all addresses
-     *     together that still lock the whole user, against guessing distributed over many addresses; default 20
-     * @param ipv6PrefixLength {@code otp.guard.ipv6.prefix.length}: bits of an IPv6 address counted as one
-     *     address; default 64
+     * @param userMaxFailures {@link LockoutRules#USER_MAX_FAILURES}: against guessing spread over many addresses
+     * @param ipv6PrefixLength {@link IpKeys#IPV6_PREFIX_LENGTH}
      */
     public record AddressScope(int userMaxFailures, int ipv6PrefixLength) {
 

@@ -1,22 +1,32 @@
 package io.otppipeline.processor.domain;
 
+import io.otppipeline.schemas.config.Setting;
 import io.otppipeline.schemas.config.Settings;
+import java.util.List;
 
 /**
  * Magic-link lifetimes. Every other rule (send limit, cooldown, lockout, idempotency, the IP guard) is the
  * purpose's, as for a code.
  *
- * @param lifetimeSeconds {@code otp.magic.link.lifetime.seconds}: how long a mailed link can be confirmed, in
- *     seconds; default 900 (15 minutes: OWASP's Forgot Password Cheat Sheet asks for short-lived single-use tokens;
- *     longer than a code's 10 minutes because a link is opened from a mailbox, not typed)
- * @param exchangeSeconds {@code otp.magic.link.exchange.seconds}: how long the exchange code the confirm step hands
- *     the browser can be redeemed by the tenant's backend, in seconds; default 60 (an OAuth authorization code's
- *     "short lifetime", RFC 6749 section 4.1.2, recommends at most 10 minutes; the redirect is immediate)
+ * @param lifetimeSeconds {@link #LIFETIME_SECONDS}
+ * @param exchangeSeconds {@link #EXCHANGE_SECONDS}
  */
 public record MagicLinkRules(long lifetimeSeconds, long exchangeSeconds) {
 
     /** The documented defaults. */
     public static final MagicLinkRules DEFAULTS = new MagicLinkRules(900, 60);
+
+    public static final Setting<Long> LIFETIME_SECONDS = Setting.integer("otp.magic.link.lifetime.seconds",
+            DEFAULTS.lifetimeSeconds(), "seconds", "how long a mailed link can be confirmed (OWASP's Forgot Password "
+                    + "Cheat Sheet asks for short-lived single-use tokens; longer than a code's 10 minutes because a "
+                    + "link is opened from a mailbox, not typed)").check(Setting.atLeast(1), "at least 1");
+    public static final Setting<Long> EXCHANGE_SECONDS = Setting.integer("otp.magic.link.exchange.seconds",
+            DEFAULTS.exchangeSeconds(), "seconds", "how long the exchange code the confirm step hands the browser can "
+                    + "be redeemed by the tenant's backend (RFC 6749 section 4.1.2: an authorization code's short "
+                    + "lifetime, at most 10 minutes; the redirect is immediate)").check(Setting.atLeast(1), "at least 1");
+
+    /** Both lifetimes. */
+    public static final List<Setting<?>> SETTINGS = List.of(LIFETIME_SECONDS, EXCHANGE_SECONDS);
 
     /**
      * Checks the bounds.
@@ -35,7 +45,6 @@ public record MagicLinkRules(long lifetimeSeconds, long exchangeSeconds) {
      * @throws IllegalStateException if a value is not a number
      */
     public static MagicLinkRules from(final Settings s) {
-        return new MagicLinkRules(s.number("otp.magic.link.lifetime.seconds", DEFAULTS.lifetimeSeconds),
-                s.number("otp.magic.link.exchange.seconds", DEFAULTS.exchangeSeconds));
+        return new MagicLinkRules(LIFETIME_SECONDS.read(s), EXCHANGE_SECONDS.read(s));
     }
 }

@@ -1,8 +1,11 @@
 package io.otppipeline.processor.domain;
 
+import io.otppipeline.schemas.config.Setting;
 import io.otppipeline.schemas.config.Settings;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
@@ -17,25 +20,18 @@ import java.util.TreeSet;
  * @param purposes overrides by purpose name ({@code otp.purpose.<name>.*}); {@code password_reset} is
  *     two-phase unless configured otherwise
  * @param lockout user lockout
- * @param idempotencyTtlSeconds {@code otp.idempotency.ttl.seconds}: how long an idempotency key is
- *     remembered, in seconds; default 86400 (Stripe keeps keys 24 hours)
- * @param sweepIntervalMs {@code otp.sweep.interval.ms}: how often each processor instance writes a sweep tick to
- *     every commands partition, in milliseconds; default 1000. Only event freshness depends on it: no answer
- *     depends on the sweep (docs/DESIGN-NOTES.md, "Expiry")
+ * @param idempotencyTtlSeconds {@link #IDEMPOTENCY_TTL_SECONDS}
+ * @param sweepIntervalMs {@link #SWEEP_INTERVAL_MS}
  * @param factors authenticator-app factors ({@link FactorRules}, keys {@code otp.totp.*}, {@code otp.hotp.*},
  *     {@code otp.factor.*})
- * @param lockoutNoticeTenants {@code otp.lockout.notice.tenants}: tenants whose users get a notice at their last
- *     code's destination when a lockout of the whole user starts ({@link LockoutNotices}), comma-separated, or
- *     {@code *} for every tenant; default none (OWASP: tell account owners about lockouts; off by default
- *     because each notice is one more message, an SMS costs money, and a tenant may notify its users itself from
- *     {@code otp.lockout.started})
+ * @param lockoutNoticeTenants {@link #LOCKOUT_NOTICE_TENANTS} ({@link LockoutNotices})
  * @param links magic-link lifetimes ({@link MagicLinkRules}, keys {@code otp.magic.link.*})
  */
 public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes, LockoutRules lockout,
                        long idempotencyTtlSeconds, long sweepIntervalMs, FactorRules factors,
                        SortedSet<String> lockoutNoticeTenants, MagicLinkRules links) {
 
-    /** The purpose that is two-phase by default (seed 001). */
+    /** The purpose that is two-phase by default (R1 in docs/ARCHITECTURE.md section 13). */
     public static final String PASSWORD_RESET = "password_reset";
 
     /** The documented defaults. */
@@ -59,6 +55,35 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
         }
     }
 
+    public static final Setting<Long> IDEMPOTENCY_TTL_SECONDS = Setting.integer("otp.idempotency.ttl.seconds",
+            86_400, "seconds", "how long an idempotency key is remembered (Stripe keeps keys 24 hours)")
+            .check(Setting.atLeast(1), "at least 1");
+    public static final Setting<Long> SWEEP_INTERVAL_MS = Setting.integer("otp.sweep.interval.ms", 1000,
+            "milliseconds", "how often each processor instance writes a sweep tick to every commands partition; only "
+                    + "event freshness depends on it, no answer does (docs/DESIGN-NOTES.md, \"Expiry\")")
+            .check(Setting.atLeast(1), "at least 1");
+    public static final Setting<String> LOCKOUT_NOTICE_TENANTS = Setting.string("otp.lockout.notice.tenants", "",
+            "tenants whose users get a notice at their last code's destination when a lockout of the whole user "
+                    + "starts, comma-separated, or * for every tenant (OWASP: tell account owners about lockouts; off "
+                    + "by default because each notice is one more message, an SMS costs money, and a tenant may "
+                    + "notify its users itself from otp.lockout.started)");
+
+    /**
+     * Every setting of the per-user rules: each purpose rule for every purpose and per purpose, the lockout's, the
+     * factors', the magic links' and the three above.
+     */
+    public static final List<Setting<?>> SETTINGS = settings();
+
+    private static List<Setting<?>> settings() {
+        final List<Setting<?>> all = new ArrayList<>(PurposeRules.SETTINGS);
+        PurposeRules.SETTINGS.forEach(d -> all.add(PurposeRules.forPurpose(d)));
+        all.addAll(LockoutRules.SETTINGS);
+        all.addAll(FactorRules.SETTINGS);
+        all.addAll(MagicLinkRules.SETTINGS);
+        all.addAll(List.of(IDEMPOTENCY_TTL_SECONDS, SWEEP_INTERVAL_MS, LOCKOUT_NOTICE_TENANTS));
+        return List.copyOf(all);
+    }
+
     /** Rules with the default {@link FactorRules}. */
     public OtpRules(final PurposeRules defaults, final Map<String, PurposeRules> purposes, final LockoutRules lockout,
                     final long idempotencyTtlSeconds, final long sweepIntervalMs) {
@@ -72,27 +97,25 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
     }
 
     /**
-     * Rules from settings: the keys of {@link PurposeRules} under {@code otp.} and {@code otp.purpose.<name>.},
-     * {@link LockoutRules}, {@code otp.idempotency.ttl.seconds}, {@code otp.sweep.interval.ms}.
+     * Rules from settings: {@link PurposeRules#SETTINGS} for every purpose and per purpose, {@link LockoutRules},
+     * {@link FactorRules}, {@link MagicLinkRules} and the settings above.
      *
      * @throws IllegalArgumentException if a value is out of range
      * @throws IllegalStateException if a value is not a number
      */
     public static OtpRules from(final Settings s) {
-        final PurposeRules defaults = PurposeRules.from(s, "otp.", PurposeRules.DEFAULTS);
+        final PurposeRules defaults = PurposeRules.from(s, null, PurposeRules.DEFAULTS);
         final Map<String, PurposeRules> purposes = new HashMap<>();
-        purposes.put(PASSWORD_RESET, PurposeRules.from(s, "otp.purpose." + PASSWORD_RESET + ".",
-                defaults.withTwoPhase(true)));
+        purposes.put(PASSWORD_RESET, PurposeRules.from(s, PASSWORD_RESET, defaults.withTwoPhase(true)));
         for (String key : s.keysStartingWith("otp.purpose.")) {
             final String rest = key.substring("otp.purpose.".length());
             final int dot = rest.indexOf('.');
             final String purpose = dot < 0 ? rest : rest.substring(0, dot);
-            purposes.computeIfAbsent(purpose, p -> PurposeRules.from(s, "otp.purpose." + p + ".", defaults));
+            purposes.computeIfAbsent(purpose, p -> PurposeRules.from(s, p, defaults));
         }
         return new OtpRules(defaults, purposes, LockoutRules.from(s),
-                s.number("otp.idempotency.ttl.seconds", DEFAULTS.idempotencyTtlSeconds()),
-                s.number("otp.sweep.interval.ms", DEFAULTS.sweepIntervalMs()),
-                FactorRules.from(s), tenants(s.string("otp.lockout.notice.tenants", "")), MagicLinkRules.from(s));
+                IDEMPOTENCY_TTL_SECONDS.read(s), SWEEP_INTERVAL_MS.read(s),
+                FactorRules.from(s), tenants(LOCKOUT_NOTICE_TENANTS.read(s)), MagicLinkRules.from(s));
     }
 
     private static SortedSet<String> tenants(final String list) {

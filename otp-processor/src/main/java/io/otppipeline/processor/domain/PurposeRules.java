@@ -1,25 +1,21 @@
 package io.otppipeline.processor.domain;
 
+import io.otppipeline.schemas.config.Setting;
 import io.otppipeline.schemas.config.Settings;
+import java.util.List;
 
 /**
- * The rules of one purpose (docs/ARCHITECTURE.md section 5). Settings keys, relative to a prefix ({@code otp.} for
- * the defaults, {@code otp.purpose.<name>.} for one purpose; per-purpose keys belong in the properties file,
- * because environment names cannot tell {@code password_reset} from {@code password.reset}):
+ * The rules of one purpose (docs/ARCHITECTURE.md section 5). Each is a setting {@code otp.<rule>} for every purpose
+ * and {@code otp.purpose.<purpose>.<rule>} for one purpose ({@link #forPurpose}); per-purpose keys belong in the
+ * properties file, because environment names cannot tell {@code password_reset} from {@code password.reset}.
  *
- * @param codeDigits {@code code.digits}: digits of a code; default 6 (NIST SP 800-63B section 5.1.3 asks for
- *     at least 6; OWASP MFA cheat sheet)
- * @param lifetimeSeconds {@code lifetime.seconds}: how long a code is accepted, in seconds; default 600
- *     (Twilio Verify's default; NIST SP 800-63B section 5.1.3.1: at most 10 minutes)
- * @param maxFailedAttempts {@code max.failed.attempts}: wrong guesses after which a code is dead; default 5
- *     (Twilio Verify, seeds 001/002)
- * @param sendLimit {@code send.limit}: codes a user may be sent inside the send window, counting every
- *     purpose, before requests for this purpose get {@code 429}; default 3 (seed 001)
- * @param sendWindowSeconds {@code send.window.seconds}: the sliding send window, in seconds; default 900
- * @param resendCooldownSeconds {@code resend.cooldown.seconds}: seconds between two codes for the same user
- *     and purpose; default 60 (seed 002); 0 turns it off
- * @param twoPhase {@code two.phase}: verify answers {@code approved} but keeps the code reserved until one
- *     consume; default {@code false}, {@code true} for {@code password_reset} (seed 001)
+ * @param codeDigits {@link #CODE_DIGITS}
+ * @param lifetimeSeconds {@link #LIFETIME_SECONDS}
+ * @param maxFailedAttempts {@link #MAX_FAILED_ATTEMPTS}
+ * @param sendLimit {@link #SEND_LIMIT}
+ * @param sendWindowSeconds {@link #SEND_WINDOW_SECONDS}
+ * @param resendCooldownSeconds {@link #RESEND_COOLDOWN_SECONDS}
+ * @param twoPhase {@link #TWO_PHASE}
  */
 public record PurposeRules(int codeDigits, long lifetimeSeconds, int maxFailedAttempts, int sendLimit,
                            long sendWindowSeconds, long resendCooldownSeconds, boolean twoPhase) {
@@ -43,16 +39,65 @@ public record PurposeRules(int codeDigits, long lifetimeSeconds, int maxFailedAt
                 "resend.cooldown.seconds must be between 0 and 3600");
     }
 
-    /** Rules under {@code prefix} (for example {@code otp.} or {@code otp.purpose.login.}), falling back to {@code base}. */
-    static PurposeRules from(final Settings s, final String prefix, final PurposeRules base) {
+    /** Every rule of a purpose under its name for every purpose ({@code otp.<rule>}). */
+    public static final List<Setting<?>> SETTINGS = List.of(
+            Setting.integer("otp.code.digits", DEFAULTS.codeDigits(), "digits", "digits of a code (NIST SP 800-63B "
+                    + "5.1.3 asks for at least 6; OWASP MFA cheat sheet)").check(Setting.between(6, 9), "between 6 and 9"),
+            Setting.integer("otp.lifetime.seconds", DEFAULTS.lifetimeSeconds(), "seconds", "how long a code is "
+                    + "accepted (Twilio Verify's default; NIST SP 800-63B 5.1.3.1: at most 10 minutes)")
+                    .check(Setting.between(1, 3600), "between 1 and 3600"),
+            Setting.integer("otp.max.failed.attempts", DEFAULTS.maxFailedAttempts(), "count", "wrong guesses after "
+                    + "which a code is dead (Twilio Verify; R1/R2 in docs/ARCHITECTURE.md section 13)")
+                    .check(Setting.between(1, 20), "between 1 and 20"),
+            Setting.integer("otp.send.limit", DEFAULTS.sendLimit(), "count", "codes a user may be sent inside the "
+                    + "send window, counting every purpose, before requests for this purpose get 429 (R1)")
+                    .check(Setting.between(1, 100), "between 1 and 100"),
+            Setting.integer("otp.send.window.seconds", DEFAULTS.sendWindowSeconds(), "seconds",
+                    "the sliding send window (R1: 15 minutes)").check(Setting.between(1, 86_400), "between 1 and 86400"),
+            Setting.integer("otp.resend.cooldown.seconds", DEFAULTS.resendCooldownSeconds(), "seconds", "between two "
+                    + "codes for the same user and purpose (R2); 0 turns it off")
+                    .check(Setting.between(0, 3600), "between 0 and 3600"),
+            Setting.flag("otp.two.phase", DEFAULTS.twoPhase(), "verify answers approved but keeps the code reserved "
+                    + "until one consume (R1's password reset; true for password_reset unless set)"));
+
+    public static final Setting<Long> CODE_DIGITS = integer(0);
+    public static final Setting<Long> LIFETIME_SECONDS = integer(1);
+    public static final Setting<Long> MAX_FAILED_ATTEMPTS = integer(2);
+    public static final Setting<Long> SEND_LIMIT = integer(3);
+    public static final Setting<Long> SEND_WINDOW_SECONDS = integer(4);
+    public static final Setting<Long> RESEND_COOLDOWN_SECONDS = integer(5);
+    @SuppressWarnings("unchecked")
+    public static final Setting<Boolean> TWO_PHASE = (Setting<Boolean>) SETTINGS.get(6);
+
+    @SuppressWarnings("unchecked")
+    private static Setting<Long> integer(final int index) {
+        return (Setting<Long>) SETTINGS.get(index);
+    }
+
+    /** {@code setting} for one purpose: {@code otp.<rule>} becomes {@code otp.purpose.<purpose>.<rule>}. */
+    public static <T> Setting<T> forPurpose(final Setting<T> setting) {
+        return setting.renamed("otp.purpose.<purpose>." + setting.name().substring("otp.".length()));
+    }
+
+    /**
+     * The rules for every purpose ({@code purpose == null}, keys {@code otp.<rule>}) or for one purpose (keys
+     * {@code otp.purpose.<purpose>.<rule>}), each falling back to {@code base}.
+     *
+     * @throws IllegalStateException naming a malformed or out-of-range setting
+     */
+    static PurposeRules from(final Settings s, final String purpose, final PurposeRules base) {
         return new PurposeRules(
-                (int) s.number(prefix + "code.digits", base.codeDigits()),
-                s.number(prefix + "lifetime.seconds", base.lifetimeSeconds()),
-                (int) s.number(prefix + "max.failed.attempts", base.maxFailedAttempts()),
-                (int) s.number(prefix + "send.limit", base.sendLimit()),
-                s.number(prefix + "send.window.seconds", base.sendWindowSeconds()),
-                s.number(prefix + "resend.cooldown.seconds", base.resendCooldownSeconds()),
-                s.flag(prefix + "two.phase", base.twoPhase()));
+                read(s, CODE_DIGITS, purpose, (long) base.codeDigits()).intValue(),
+                read(s, LIFETIME_SECONDS, purpose, base.lifetimeSeconds()),
+                read(s, MAX_FAILED_ATTEMPTS, purpose, (long) base.maxFailedAttempts()).intValue(),
+                read(s, SEND_LIMIT, purpose, (long) base.sendLimit()).intValue(),
+                read(s, SEND_WINDOW_SECONDS, purpose, base.sendWindowSeconds()),
+                read(s, RESEND_COOLDOWN_SECONDS, purpose, base.resendCooldownSeconds()),
+                read(s, TWO_PHASE, purpose, base.twoPhase()));
+    }
+
+    private static <T> T read(final Settings s, final Setting<T> setting, final String purpose, final T base) {
+        return purpose == null ? setting.readOr(s, base) : forPurpose(setting).read(s, purpose, base);
     }
 
     /** These rules with {@link #twoPhase()} set. */

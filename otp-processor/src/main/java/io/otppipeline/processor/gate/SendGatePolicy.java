@@ -1,6 +1,7 @@
 package io.otppipeline.processor.gate;
 
 import io.otppipeline.schemas.command.Destinations;
+import io.otppipeline.schemas.config.Setting;
 import io.otppipeline.schemas.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,12 +16,10 @@ import java.util.TreeMap;
 /**
  * Every tenant's {@link SendGateRules} and the safe list (docs/ARCHITECTURE.md section 5b).
  *
- * @param defaults rules of a tenant without overrides ({@code otp.gate.*})
- * @param tenants overrides by tenant id ({@code otp.gate.tenant.<tenantId>.*})
- * @param safeList destinations the gate never limits or counts ({@code otp.gate.safe.list.file}: one e-mail
- *     address or international phone number per line, {@code #} starts a comment; for example the numbers of a
- *     tenant's test devices or of its monitoring). Normalised as otp-api normalises requests; held in memory
- *     only, never logged
+ * @param defaults rules of a tenant without overrides ({@link SendGateRules#SETTINGS})
+ * @param tenants overrides by tenant id ({@link SendGateRules#forTenant})
+ * @param safeList destinations the gate never limits or counts ({@link #SAFE_LIST_FILE}), normalised as otp-api
+ *     normalises requests; held in memory only, never logged
  */
 public record SendGatePolicy(SendGateRules defaults, SortedMap<String, SendGateRules> tenants, List<String> safeList) {
 
@@ -28,8 +27,11 @@ public record SendGatePolicy(SendGateRules defaults, SortedMap<String, SendGateR
     public static final SendGatePolicy DEFAULTS = new SendGatePolicy(SendGateRules.DEFAULTS, new TreeMap<>(),
             List.of());
 
-    private static final String PREFIX = "otp.gate.";
-    private static final String TENANT_PREFIX = PREFIX + "tenant.";
+    public static final Setting<Path> SAFE_LIST_FILE = Setting.path("otp.gate.safe.list.file", "destinations the "
+            + "gate never limits or counts: one e-mail address or international phone number per line, # starts a "
+            + "comment (for example a tenant's test devices or its monitoring)");
+
+    private static final String TENANT_PREFIX = "otp.gate.tenant.";
 
     /** Sorted, unmodifiable copies. */
     public SendGatePolicy {
@@ -46,15 +48,18 @@ public record SendGatePolicy(SendGateRules defaults, SortedMap<String, SendGateR
      * @throws UncheckedIOException if the safe-list file cannot be read
      */
     public static SendGatePolicy from(final Settings s) {
-        final SendGateRules defaults = SendGateRules.from(s, PREFIX, SendGateRules.DEFAULTS);
+        final SendGateRules defaults = SendGateRules.from(s, null, SendGateRules.DEFAULTS);
         final SortedMap<String, SendGateRules> tenants = new TreeMap<>();
         for (String key : s.keysStartingWith(TENANT_PREFIX)) {
+            if (SendGateRules.SETTINGS.stream().anyMatch(d -> d.matches(key))) {
+                continue; // otp.gate.tenant.max.per.hour and .day: budgets of every tenant, not a tenant named max
+            }
             final String rest = key.substring(TENANT_PREFIX.length());
             final int dot = rest.indexOf('.');
             final String tenant = dot < 0 ? rest : rest.substring(0, dot);
-            tenants.computeIfAbsent(tenant, t -> SendGateRules.from(s, TENANT_PREFIX + t + ".", defaults));
+            tenants.computeIfAbsent(tenant, t -> SendGateRules.from(s, t, defaults));
         }
-        final Path file = s.optionalPath("otp.gate.safe.list.file");
+        final Path file = SAFE_LIST_FILE.read(s);
         return new SendGatePolicy(defaults, tenants, file == null ? List.of() : readSafeList(file));
     }
 

@@ -1,29 +1,26 @@
 package io.otppipeline.processor.gate;
 
+import io.otppipeline.schemas.config.Setting;
 import io.otppipeline.schemas.config.Settings;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * The send gate's budgets for one tenant (docs/ARCHITECTURE.md section 5b). Keys below are under {@code otp.gate.}
- * for every tenant and under {@code otp.gate.tenant.<tenantId>.} for one tenant (a tenant's key overrides the
- * default). A budget of {@code 0} turns that budget off.
+ * The send gate's budgets for one tenant (docs/ARCHITECTURE.md section 5b). Each setting {@code otp.gate.<budget>}
+ * holds for every tenant and {@code otp.gate.tenant.<tenant>.<budget>} for one ({@link #forTenant}; a tenant's key
+ * overrides the default). A budget of {@code 0} turns that budget off.
  *
- * @param destinationMaxSends {@code destination.max.sends}: codes sent to one address or number inside the
- *     destination window; default 5 (Twilio Verify: 5 verifications per destination per 10 minutes)
- * @param destinationWindowSeconds {@code destination.window.seconds}: the sliding destination window, in
- *     seconds; default 600
- * @param countryMaxPerHour {@code country.max.per.hour}: SMS to one country calling code per rolling hour;
- *     default 1000 (this project's ceiling on an unexpected bill; raise it for a country most users live in)
- * @param tenantMaxPerHour {@code tenant.max.per.hour}: SMS of the tenant per rolling hour; default 10000
- * @param tenantMaxPerDay {@code tenant.max.per.day}: SMS of the tenant per rolling 24 hours; default 100000
- * @param allowedRegions {@code countries}: ISO 3166-1 alpha-2 regions SMS may go to, comma separated; empty
- *     (the default) allows every region. libphonenumber gives non-geographic numbers (+800, +882, +883)
- *     the region {@code 001}; a number it cannot parse has {@code ZZ}; neither is in an allow-list unless named
+ * @param destinationMaxSends {@link #DESTINATION_MAX_SENDS}
+ * @param destinationWindowSeconds {@link #DESTINATION_WINDOW_SECONDS}
+ * @param countryMaxPerHour {@link #COUNTRY_MAX_PER_HOUR}
+ * @param tenantMaxPerHour {@link #TENANT_MAX_PER_HOUR}
+ * @param tenantMaxPerDay {@link #TENANT_MAX_PER_DAY}
+ * @param allowedRegions {@link #COUNTRIES}
  * @param breaker the conversion breaker
  */
 public record SendGateRules(int destinationMaxSends, long destinationWindowSeconds, int countryMaxPerHour,
@@ -33,6 +30,42 @@ public record SendGateRules(int destinationMaxSends, long destinationWindowSecon
     /** The defaults named above. */
     public static final SendGateRules DEFAULTS = new SendGateRules(5, 600, 1000, 10_000, 100_000,
             Collections.emptySortedSet(), BreakerRules.DEFAULTS);
+
+    public static final Setting<Long> DESTINATION_MAX_SENDS = Setting.integer("otp.gate.destination.max.sends",
+            DEFAULTS.destinationMaxSends(), "count", "codes sent to one address or number inside the destination "
+                    + "window (Twilio Verify: 5 verifications per destination per 10 minutes)")
+            .check(Setting.atLeast(0), "at least 0");
+    public static final Setting<Long> DESTINATION_WINDOW_SECONDS = Setting.integer(
+            "otp.gate.destination.window.seconds", DEFAULTS.destinationWindowSeconds(), "seconds",
+            "the sliding destination window").check(Setting.atLeast(1), "at least 1");
+    public static final Setting<Long> COUNTRY_MAX_PER_HOUR = Setting.integer("otp.gate.country.max.per.hour",
+            DEFAULTS.countryMaxPerHour(), "count", "SMS to one country calling code per rolling hour (this project's "
+                    + "ceiling on an unexpected bill; raise it for a country most users live in)")
+            .check(Setting.atLeast(0), "at least 0");
+    public static final Setting<Long> TENANT_MAX_PER_HOUR = Setting.integer("otp.gate.tenant.max.per.hour",
+            DEFAULTS.tenantMaxPerHour(), "count", "SMS of the tenant per rolling hour")
+            .check(Setting.atLeast(0), "at least 0");
+    public static final Setting<Long> TENANT_MAX_PER_DAY = Setting.integer("otp.gate.tenant.max.per.day",
+            DEFAULTS.tenantMaxPerDay(), "count", "SMS of the tenant per rolling 24 hours")
+            .check(Setting.atLeast(0), "at least 0");
+    public static final Setting<String> COUNTRIES = Setting.string("otp.gate.countries", "", "ISO 3166-1 alpha-2 "
+            + "regions SMS may go to, comma separated; empty allows every region. libphonenumber gives non-geographic "
+            + "numbers (+800, +882, +883) the region 001 and an unparsable number ZZ; neither is allowed unless named");
+
+    /** Every budget under its name for every tenant, the breaker's included. */
+    public static final List<Setting<?>> SETTINGS = List.of(DESTINATION_MAX_SENDS, DESTINATION_WINDOW_SECONDS,
+            COUNTRY_MAX_PER_HOUR, TENANT_MAX_PER_HOUR, TENANT_MAX_PER_DAY, COUNTRIES, BreakerRules.MIN_SENDS,
+            BreakerRules.MIN_CONVERSION_PERCENT, BreakerRules.WINDOW_SECONDS, BreakerRules.SETTLE_SECONDS,
+            BreakerRules.BLOCK_SECONDS);
+
+    /** {@code setting} for one tenant: {@code otp.gate.<budget>} becomes {@code otp.gate.tenant.<tenant>.<budget>}. */
+    public static <T> Setting<T> forTenant(final Setting<T> setting) {
+        return setting.renamed("otp.gate.tenant.<tenant>." + setting.name().substring("otp.gate.".length()));
+    }
+
+    private static <T> T read(final Settings s, final Setting<T> setting, final String tenant, final T fallback) {
+        return tenant == null ? setting.readOr(s, fallback) : forTenant(setting).read(s, tenant, fallback);
+    }
 
     /**
      * Checks the bounds; sorted, unmodifiable regions.
@@ -48,24 +81,22 @@ public record SendGateRules(int destinationMaxSends, long destinationWindowSecon
     }
 
     /**
-     * The rules under {@code prefix} (for example {@code otp.gate.} or {@code otp.gate.tenant.acme.}), each
-     * unset key taken from {@code fallback}.
+     * The budgets for every tenant ({@code tenant == null}) or for one, each unset key taken from {@code fallback}.
      *
-     * @throws IllegalStateException if a value is not a number
-     * @throws IllegalArgumentException if a value is out of range
+     * @throws IllegalStateException naming a malformed or out-of-range setting
      */
-    static SendGateRules from(final Settings s, final String prefix, final SendGateRules fallback) {
-        final String regions = s.string(prefix + "countries", null);
+    static SendGateRules from(final Settings s, final String tenant, final SendGateRules fallback) {
+        final String regions = read(s, COUNTRIES, tenant, null);
         return new SendGateRules(
-                (int) s.number(prefix + "destination.max.sends", fallback.destinationMaxSends()),
-                s.number(prefix + "destination.window.seconds", fallback.destinationWindowSeconds()),
-                (int) s.number(prefix + "country.max.per.hour", fallback.countryMaxPerHour()),
-                (int) s.number(prefix + "tenant.max.per.hour", fallback.tenantMaxPerHour()),
-                (int) s.number(prefix + "tenant.max.per.day", fallback.tenantMaxPerDay()),
+                read(s, DESTINATION_MAX_SENDS, tenant, (long) fallback.destinationMaxSends()).intValue(),
+                read(s, DESTINATION_WINDOW_SECONDS, tenant, fallback.destinationWindowSeconds()),
+                read(s, COUNTRY_MAX_PER_HOUR, tenant, (long) fallback.countryMaxPerHour()).intValue(),
+                read(s, TENANT_MAX_PER_HOUR, tenant, (long) fallback.tenantMaxPerHour()).intValue(),
+                read(s, TENANT_MAX_PER_DAY, tenant, (long) fallback.tenantMaxPerDay()).intValue(),
                 regions == null ? fallback.allowedRegions() : Arrays.stream(regions.split(","))
                         .map(String::strip).filter(r -> !r.isEmpty()).map(r -> r.toUpperCase(Locale.ROOT))
                         .collect(Collectors.toCollection(TreeSet::new)),
-                BreakerRules.from(s, prefix + "breaker.", fallback.breaker()));
+                BreakerRules.from(s, tenant, fallback.breaker()));
     }
 
     /** Whether SMS may go to {@code region} (ISO 3166-1 alpha-2). */
@@ -83,22 +114,35 @@ public record SendGateRules(int destinationMaxSends, long destinationWindowSecon
      * calling code whose code lifetime has passed ("settled", so that codes still on their way do not count as
      * failures) with how many of them were verified; if at least {@code minSends} settled and fewer than
      * {@code minConversionPercent} % were verified, SMS to the prefix are suppressed for {@code blockSeconds}
-     * and the breaker starts counting afresh. Keys under {@code breaker.}:
+     * and the breaker starts counting afresh.
      *
-     * @param minSends {@code breaker.min.sends}: settled sends needed before the breaker judges; default 50;
-     *     {@code 0} turns the breaker off
-     * @param minConversionPercent {@code breaker.min.conversion.percent}: the conversion below which it
-     *     blocks, in percent; default 20 (legitimate login traffic verifies well above half of its codes)
-     * @param windowSeconds {@code breaker.window.seconds}: how far back it looks, in seconds; default 3600
-     * @param settleSeconds {@code breaker.settle.seconds}: how old a send must be to count, in seconds; default
-     *     600 (the default code lifetime)
-     * @param blockSeconds {@code breaker.block.seconds}: how long a prefix stays blocked, in seconds; default 3600
+     * @param minSends {@link #MIN_SENDS}
+     * @param minConversionPercent {@link #MIN_CONVERSION_PERCENT}
+     * @param windowSeconds {@link #WINDOW_SECONDS}
+     * @param settleSeconds {@link #SETTLE_SECONDS}
+     * @param blockSeconds {@link #BLOCK_SECONDS}
      */
     public record BreakerRules(int minSends, int minConversionPercent, long windowSeconds, long settleSeconds,
                                long blockSeconds) {
 
         /** The defaults named above. */
         public static final BreakerRules DEFAULTS = new BreakerRules(50, 20, 3600, 600, 3600);
+
+        public static final Setting<Long> MIN_SENDS = Setting.integer("otp.gate.breaker.min.sends",
+                DEFAULTS.minSends(), "count", "settled sends needed before the breaker judges; 0 turns it off")
+                .check(Setting.atLeast(0), "at least 0");
+        public static final Setting<Long> MIN_CONVERSION_PERCENT = Setting.integer(
+                "otp.gate.breaker.min.conversion.percent", DEFAULTS.minConversionPercent(), "percent", "the "
+                        + "conversion below which it blocks (legitimate login traffic verifies well above half of "
+                        + "its codes)").check(Setting.between(0, 100), "between 0 and 100");
+        public static final Setting<Long> WINDOW_SECONDS = Setting.integer("otp.gate.breaker.window.seconds",
+                DEFAULTS.windowSeconds(), "seconds", "how far back it looks").check(Setting.atLeast(1), "at least 1");
+        public static final Setting<Long> SETTLE_SECONDS = Setting.integer("otp.gate.breaker.settle.seconds",
+                DEFAULTS.settleSeconds(), "seconds", "how old a send must be to count (the default code lifetime); "
+                        + "shorter than the window").check(Setting.atLeast(0), "at least 0");
+        public static final Setting<Long> BLOCK_SECONDS = Setting.integer("otp.gate.breaker.block.seconds",
+                DEFAULTS.blockSeconds(), "seconds", "how long a prefix stays blocked")
+                .check(Setting.atLeast(1), "at least 1");
 
         /**
          * Checks the bounds.
@@ -113,13 +157,13 @@ public record SendGateRules(int destinationMaxSends, long destinationWindowSecon
             }
         }
 
-        static BreakerRules from(final Settings s, final String prefix, final BreakerRules fallback) {
+        static BreakerRules from(final Settings s, final String tenant, final BreakerRules fallback) {
             return new BreakerRules(
-                    (int) s.number(prefix + "min.sends", fallback.minSends()),
-                    (int) s.number(prefix + "min.conversion.percent", fallback.minConversionPercent()),
-                    s.number(prefix + "window.seconds", fallback.windowSeconds()),
-                    s.number(prefix + "settle.seconds", fallback.settleSeconds()),
-                    s.number(prefix + "block.seconds", fallback.blockSeconds()));
+                    read(s, MIN_SENDS, tenant, (long) fallback.minSends()).intValue(),
+                    read(s, MIN_CONVERSION_PERCENT, tenant, (long) fallback.minConversionPercent()).intValue(),
+                    read(s, WINDOW_SECONDS, tenant, fallback.windowSeconds()),
+                    read(s, SETTLE_SECONDS, tenant, fallback.settleSeconds()),
+                    read(s, BLOCK_SECONDS, tenant, fallback.blockSeconds()));
         }
 
         boolean enabled() {

@@ -1,29 +1,24 @@
 package io.otppipeline.processor.guard;
 
 import io.otppipeline.schemas.command.IpKeys;
+import io.otppipeline.schemas.config.Setting;
 import io.otppipeline.schemas.config.Settings;
+import java.util.List;
 
 /**
- * The IP guard's thresholds (docs/ARCHITECTURE.md section 5b; seed 001 asks for IP-based limits; OWASP
+ * The IP guard's thresholds (docs/ARCHITECTURE.md section 5b; R1 in section 13 asks for IP-based limits; OWASP
  * Authentication cheat sheet: throttle by source as well as by account). Counted per tenant and per address key
  * ({@link IpKeys}): an IPv4 address, or an IPv6 /{@code ipv6PrefixLength}. A threshold of {@code 0} turns that
- * limit off. Keys in brackets.
+ * limit off.
  *
- * @param maxRequests {@code otp.guard.ip.max.requests}: code requests from one address inside the request window
- *     before its requests are refused ({@code rate_limited}, reason {@code ip_limit}); default 50
- * @param requestWindowSeconds {@code otp.guard.ip.requests.window.seconds}: seconds; default 600
- * @param challengeAfterRequests {@code otp.guard.ip.challenge.after.requests}: requests in the window after which
- *     answers carry {@code challengeRequired}; default 10
- * @param maxFailures {@code otp.guard.ip.max.failures}: wrong codes from one address inside the failure window,
- *     across all users, before its verifications are refused; default 20 (the per-user lockout allows 5 per user:
- *     this bounds one address guessing across many users)
- * @param failureWindowSeconds {@code otp.guard.ip.failures.window.seconds}: seconds; default 900
- * @param challengeAfterFailures {@code otp.guard.ip.challenge.after.failures}: wrong codes in the window after
- *     which answers carry {@code challengeRequired}; default 3
- * @param blockSeconds {@code otp.guard.ip.block.seconds}: how long an address stays refused, in seconds; default
- *     900
- * @param ipv6PrefixLength {@code otp.guard.ipv6.prefix.length}: bits of an IPv6 address counted together; default
- *     64
+ * @param maxRequests {@link #MAX_REQUESTS}
+ * @param requestWindowSeconds {@link #REQUESTS_WINDOW_SECONDS}
+ * @param challengeAfterRequests {@link #CHALLENGE_AFTER_REQUESTS}
+ * @param maxFailures {@link #MAX_FAILURES}
+ * @param failureWindowSeconds {@link #FAILURES_WINDOW_SECONDS}
+ * @param challengeAfterFailures {@link #CHALLENGE_AFTER_FAILURES}
+ * @param blockSeconds {@link #BLOCK_SECONDS}
+ * @param ipv6PrefixLength {@link IpKeys#IPV6_PREFIX_LENGTH}
  */
 public record IpGuardRules(int maxRequests, long requestWindowSeconds, int challengeAfterRequests, int maxFailures,
                            long failureWindowSeconds, int challengeAfterFailures, long blockSeconds,
@@ -32,6 +27,35 @@ public record IpGuardRules(int maxRequests, long requestWindowSeconds, int chall
     /** The defaults named above. */
     public static final IpGuardRules DEFAULTS = new IpGuardRules(50, 600, 10, 20, 900, 3, 900,
             IpKeys.DEFAULT_IPV6_PREFIX);
+
+    public static final Setting<Long> MAX_REQUESTS = Setting.integer("otp.guard.ip.max.requests",
+            DEFAULTS.maxRequests(), "count", "code requests from one address inside the request window before its "
+                    + "requests are refused (rate_limited, reason ip_limit)").check(Setting.atLeast(0), "at least 0");
+    public static final Setting<Long> REQUESTS_WINDOW_SECONDS = Setting.integer(
+            "otp.guard.ip.requests.window.seconds", DEFAULTS.requestWindowSeconds(), "seconds",
+            "the sliding request window").check(Setting.atLeast(1), "at least 1");
+    public static final Setting<Long> CHALLENGE_AFTER_REQUESTS = Setting.integer(
+            "otp.guard.ip.challenge.after.requests", DEFAULTS.challengeAfterRequests(), "count",
+            "requests in the window after which answers carry challengeRequired").check(Setting.atLeast(0), "at least 0");
+    public static final Setting<Long> MAX_FAILURES = Setting.integer("otp.guard.ip.max.failures",
+            DEFAULTS.maxFailures(), "count", "wrong codes from one address inside the failure window, across all "
+                    + "users, before its verifications are refused (the per-user lockout allows 5 per user: this "
+                    + "bounds one address guessing across many users)").check(Setting.atLeast(0), "at least 0");
+    public static final Setting<Long> FAILURES_WINDOW_SECONDS = Setting.integer(
+            "otp.guard.ip.failures.window.seconds", DEFAULTS.failureWindowSeconds(), "seconds",
+            "the sliding failure window").check(Setting.atLeast(1), "at least 1");
+    public static final Setting<Long> CHALLENGE_AFTER_FAILURES = Setting.integer(
+            "otp.guard.ip.challenge.after.failures", DEFAULTS.challengeAfterFailures(), "count",
+            "wrong codes in the window after which answers carry challengeRequired").check(Setting.atLeast(0),
+            "at least 0");
+    public static final Setting<Long> BLOCK_SECONDS = Setting.integer("otp.guard.ip.block.seconds",
+            DEFAULTS.blockSeconds(), "seconds", "how long an address stays refused").check(Setting.atLeast(1),
+            "at least 1");
+
+    /** Every setting of the guard, the IPv6 prefix it shares with otp-api included. */
+    public static final List<Setting<?>> SETTINGS = List.of(MAX_REQUESTS, REQUESTS_WINDOW_SECONDS,
+            CHALLENGE_AFTER_REQUESTS, MAX_FAILURES, FAILURES_WINDOW_SECONDS, CHALLENGE_AFTER_FAILURES, BLOCK_SECONDS,
+            IpKeys.IPV6_PREFIX_LENGTH);
 
     /**
      * Checks the bounds.
@@ -53,14 +77,9 @@ public record IpGuardRules(int maxRequests, long requestWindowSeconds, int chall
      * @throws IllegalArgumentException if a value is out of range
      */
     public static IpGuardRules from(final Settings s) {
-        return new IpGuardRules(
-                (int) s.number("otp.guard.ip.max.requests", DEFAULTS.maxRequests()),
-                s.number("otp.guard.ip.requests.window.seconds", DEFAULTS.requestWindowSeconds()),
-                (int) s.number("otp.guard.ip.challenge.after.requests", DEFAULTS.challengeAfterRequests()),
-                (int) s.number("otp.guard.ip.max.failures", DEFAULTS.maxFailures()),
-                s.number("otp.guard.ip.failures.window.seconds", DEFAULTS.failureWindowSeconds()),
-                (int) s.number("otp.guard.ip.challenge.after.failures", DEFAULTS.challengeAfterFailures()),
-                s.number("otp.guard.ip.block.seconds", DEFAULTS.blockSeconds()),
-                (int) s.number("otp.guard.ipv6.prefix.length", DEFAULTS.ipv6PrefixLength()));
+        return new IpGuardRules(MAX_REQUESTS.read(s).intValue(), REQUESTS_WINDOW_SECONDS.read(s),
+                CHALLENGE_AFTER_REQUESTS.read(s).intValue(), MAX_FAILURES.read(s).intValue(),
+                FAILURES_WINDOW_SECONDS.read(s), CHALLENGE_AFTER_FAILURES.read(s).intValue(), BLOCK_SECONDS.read(s),
+                IpKeys.IPV6_PREFIX_LENGTH.read(s).intValue());
     }
 }

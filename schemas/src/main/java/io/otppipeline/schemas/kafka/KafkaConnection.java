@@ -1,6 +1,8 @@
 package io.otppipeline.schemas.kafka;
 
+import io.otppipeline.schemas.config.Setting;
 import io.otppipeline.schemas.config.Settings;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -38,6 +40,17 @@ public record KafkaConnection(String bootstrapServers, SortedMap<String, String>
 
     /** Prefix of the passthrough settings. */
     public static final String CLIENT_PREFIX = "kafka.client.";
+
+    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.string("kafka.bootstrap.servers", null,
+            "host:port[,host:port...] of the Kafka cluster").required();
+    public static final Setting<Long> REPLICATION_FACTOR = Setting.integer("kafka.replication.factor", 1, "replicas",
+            "replication factor of topics created on start and of Kafka Streams' internal topics (3 in production, "
+                    + "with min.insync.replicas=2 on the brokers)").check(Setting.between(1, 32767), "between 1 and 32767");
+    public static final Setting<Boolean> TOPICS_CREATE = Setting.flag("kafka.topics.create", true, "whether a service "
+            + "creates missing topics on start; false where ACLs deny services CREATE and ./otp kafka topics does it");
+
+    /** Every definition above; {@link #CLIENT_PREFIX} keys pass through. */
+    public static final List<Setting<?>> SETTINGS = List.of(BOOTSTRAP_SERVERS, REPLICATION_FACTOR, TOPICS_CREATE);
 
     /**
      * Client settings the services set themselves because exactly-once, ordering or the reply path depend on
@@ -83,8 +96,8 @@ public record KafkaConnection(String bootstrapServers, SortedMap<String, String>
      * @throws IllegalStateException naming a missing or refused setting
      */
     public static KafkaConnection from(final Settings s) {
-        return new KafkaConnection(s.required("kafka.bootstrap.servers"), s.passThrough(CLIENT_PREFIX),
-                (short) s.number("kafka.replication.factor", 1), s.flag("kafka.topics.create", true));
+        return new KafkaConnection(BOOTSTRAP_SERVERS.read(s), s.passThrough(CLIENT_PREFIX),
+                REPLICATION_FACTOR.read(s).shortValue(), TOPICS_CREATE.read(s));
     }
 
     /** A plaintext connection without client settings (tests, benchmarks, the local launcher). */

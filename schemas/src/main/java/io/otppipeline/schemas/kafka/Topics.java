@@ -13,7 +13,7 @@ import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 
 /**
- * The typed registry of every topic the pipeline owns (ARCHITECTURE section 4). Every module takes topic
+ * The typed registry of every topic the pipeline owns (docs/ARCHITECTURE.md section 4). Every module takes topic
  * names and serdes from here and nowhere else.
  *
  * <p>Retention values are milliseconds. {@code -1} means "kept forever".

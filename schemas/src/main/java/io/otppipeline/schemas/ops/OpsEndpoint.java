@@ -12,7 +12,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * The operations endpoint of a service without an HTTP API of its own (otp-processor, otp-audit): {@code GET
+ * The operations endpoint of a service without an HTTP API of its own (otp-processor, otp-notifier, otp-audit): {@code GET
  * /healthz} ({@code 200 {"status":"ok"}}, or {@code 503 {"status":"down"}} once the service cannot recover by
  * itself: restart it), {@code GET /readyz} (200 once it does its work) and {@code GET /metrics} (Prometheus text
  * format 0.0.4). On the JDK's own HTTP server with one thread: a scrape every few seconds needs no more.
@@ -54,6 +54,17 @@ public final class OpsEndpoint implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
         }
+    }
+
+    /**
+     * Listens on {@code host:port} for {@code service}: {@code /healthz} is {@link ServiceLifecycle#isLive()},
+     * {@code /readyz} {@link ServiceLifecycle#isReady()}.
+     *
+     * @throws UncheckedIOException if the port cannot be bound
+     */
+    public static OpsEndpoint start(final String host, final int port, final ServiceLifecycle service,
+                                    final Supplier<String> metrics) {
+        return start(host, port, service::isLive, service::isReady, metrics);
     }
 
     /** The bound port. */

@@ -10,7 +10,7 @@ import java.time.Instant;
  * @param expiresAt when the code stops being accepted
  * @param resendAvailableAt earliest time another code may be requested for the same purpose
  * @param destinationMasked masked destination, for example {@code a***e@example.com}
- * @param challengeRequired whether the caller should challenge the end user (a CAPTCHA, seed 001) before the
+ * @param challengeRequired whether the caller should challenge the end user (a CAPTCHA, R1) before the
  *     next request: the IP guard saw this address pass its lower threshold, or the user has failed verifications
  * @param replayed see {@link OtpReply#replayed()}
  */
