@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.kafka.Topics;
+import io.otppipeline.testing.TopicScanner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,6 +11,8 @@ import com.google.zxing.client.j2se.BufferedImageLuminanceSource;
 import com.google.zxing.common.HybridBinarizer;
 import com.google.zxing.qrcode.QRCodeReader;
 import io.otppipeline.schemas.Json;
+import io.otppipeline.testing.LogCapture;
+import io.otppipeline.testing.TopicScanner;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;

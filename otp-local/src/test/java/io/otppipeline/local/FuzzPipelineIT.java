@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.otppipeline.schemas.kafka.Topics;
+import io.otppipeline.testing.TopicScanner;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -21,6 +21,7 @@ import io.otppipeline.processor.ProcessorService;
 import io.otppipeline.schemas.config.Settings;
 import io.otppipeline.schemas.kafka.KafkaConnection;
 import io.otppipeline.schemas.kafka.Topics;
+import io.otppipeline.testing.Ports;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@ package io.otppipeline.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.otppipeline.testing.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -11,6 +11,8 @@ import com.sun.net.httpserver.HttpServer;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.kafka.Topics;
+import io.otppipeline.testing.LogCapture;
+import io.otppipeline.testing.TopicScanner;
 import jakarta.mail.Message;
 import jakarta.mail.internet.MimeMessage;
 import java.io.File;

@@ -10,6 +10,8 @@ import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.event.EventSchemas;
 import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.kafka.Topics;
+import io.otppipeline.testing.LogCapture;
+import io.otppipeline.testing.TopicScanner;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;

@@ -18,6 +18,8 @@ import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.config.Settings;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.kafka.Topics;
+import io.otppipeline.testing.TestInfrastructure;
+import io.otppipeline.testing.TopicScanner;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

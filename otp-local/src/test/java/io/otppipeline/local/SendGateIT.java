@@ -12,6 +12,7 @@ import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.kafka.Topics;
+import io.otppipeline.testing.TopicScanner;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;

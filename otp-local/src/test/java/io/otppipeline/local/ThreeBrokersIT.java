@@ -12,6 +12,7 @@ import io.otppipeline.audit.JdbcLogin;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.kafka.Topics;
+import io.otppipeline.testing.TopicScanner;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.time.Duration;

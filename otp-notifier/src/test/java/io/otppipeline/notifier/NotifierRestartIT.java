@@ -1,4 +1,4 @@
-package io.otppipeline.local;
+package io.otppipeline.notifier;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
@@ -10,7 +10,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import io.otppipeline.schemas.kafka.KafkaConnection;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.crypto.Aead;
@@ -18,7 +17,11 @@ import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.delivery.DeliverySecret;
 import io.otppipeline.schemas.delivery.OtpIssued;
 import io.otppipeline.schemas.event.EventTypes;
+import io.otppipeline.schemas.kafka.KafkaConnection;
 import io.otppipeline.schemas.kafka.Topics;
+import io.otppipeline.testing.ChildJvm;
+import io.otppipeline.testing.TestInfrastructure;
+import io.otppipeline.testing.TopicScanner;
 import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
@@ -73,13 +76,14 @@ class NotifierRestartIT {
     Path dir;
 
     private TestInfrastructure infra;
-    private DevSecrets secrets;
+    private Path deliveryKeyring;
     private final List<Process> notifiers = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
         infra = TestInfrastructure.start();
-        secrets = new DevSecrets(dir.resolve("secrets")).ensure();
+        deliveryKeyring = dir.resolve("delivery.keyring.json");
+        Keyring.generate("k1").write(deliveryKeyring);
         Files.writeString(dir.resolve("twilio-token"), "token\n");
         KafkaConnection.plaintext(infra.bootstrapServers()).ensureTopics();
         TWILIO.stubFor(post(urlPathMatching("/2010-04-01/Accounts/.*/Messages.json")).willReturn(aResponse()
@@ -133,7 +137,7 @@ class NotifierRestartIT {
     }
 
     private Map<String, String> produceCodes() throws Exception {
-        final Aead aead = new Aead(Keyring.load(secrets.deliveryKeyring()));
+        final Aead aead = new Aead(Keyring.load(deliveryKeyring));
         final Map<String, String> phoneByOtp = new HashMap<>();
         final Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers());
@@ -208,7 +212,7 @@ class NotifierRestartIT {
         final Path props = dir.resolve(name + ".properties");
         Files.writeString(props, String.join("\n",
                 "kafka.bootstrap.servers=" + infra.bootstrapServers(),
-                "secrets.delivery.keyring.file=" + secrets.deliveryKeyring(),
+                "secrets.delivery.keyring.file=" + deliveryKeyring,
                 "smtp.host=127.0.0.1",
                 "notifier.sms.providers=twilio",
                 "sms.twilio.base.url=" + TWILIO.baseUrl(),

@@ -1,4 +1,4 @@
-package io.otppipeline.local;
+package io.otppipeline.testing;
 
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
@@ -9,7 +9,7 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  * Apache Kafka 4.3.1 (KRaft) and PostgreSQL 18 in containers via Testcontainers. Where no Docker engine
  * answers, {@link #start()} aborts the calling test with an assumption failure: it is reported as skipped.
  */
-final class ContainerInfrastructure implements TestInfrastructure {
+public final class ContainerInfrastructure implements TestInfrastructure {
 
     private final KafkaContainer kafka;
     private final PostgreSQLContainer postgres;
@@ -19,7 +19,7 @@ final class ContainerInfrastructure implements TestInfrastructure {
         this.postgres = postgres;
     }
 
-    static ContainerInfrastructure start() {
+    public static ContainerInfrastructure start() {
         Assumptions.assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
                 "otp.it.infra=testcontainers needs a Docker engine; none is reachable here");
         final KafkaContainer kafka = new KafkaContainer("apache/kafka:4.3.1");

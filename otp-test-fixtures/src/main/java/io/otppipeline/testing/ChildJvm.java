@@ -1,4 +1,4 @@
-package io.otppipeline.local;
+package io.otppipeline.testing;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** A service started in its own JVM (so a test can kill it with SIGKILL), on the test's class path. */
-final class ChildJvm {
+public final class ChildJvm {
 
     private ChildJvm() {
     }
@@ -16,14 +16,14 @@ final class ChildJvm {
      *
      * @throws IOException if the JVM cannot be started
      */
-    static Process start(final String mainClass, final Path settings, final Path log) throws IOException {
+    public static Process start(final String mainClass, final Path settings, final Path log) throws IOException {
         final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         return new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"), mainClass,
                 settings.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /** Stops each process with SIGTERM, then SIGKILL after 30 seconds. */
-    static void stopAll(final List<Process> processes) throws InterruptedException {
+    public static void stopAll(final List<Process> processes) throws InterruptedException {
         for (Process p : processes) {
             p.destroy();
             if (!p.waitFor(30, TimeUnit.SECONDS)) {

@@ -1,11 +1,11 @@
-package io.otppipeline.local;
+package io.otppipeline.testing;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
 /** A KRaft broker inside the test JVM ({@code KafkaClusterTestKit}) and a real PostgreSQL server (zonky). */
-final class EmbeddedInfrastructure implements TestInfrastructure {
+public final class EmbeddedInfrastructure implements TestInfrastructure {
 
     private final KafkaClusterTestKit kafka;
     private final EmbeddedPostgres postgres;
@@ -15,7 +15,7 @@ final class EmbeddedInfrastructure implements TestInfrastructure {
         this.postgres = postgres;
     }
 
-    static EmbeddedInfrastructure start() throws Exception {
+    public static EmbeddedInfrastructure start() throws Exception {
         final KafkaClusterTestKit kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
                 .setConfigProp("offsets.topic.replication.factor", "1")

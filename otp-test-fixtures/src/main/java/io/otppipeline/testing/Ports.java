@@ -1,23 +1,23 @@
-package io.otppipeline.local;
+package io.otppipeline.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 
 /** Free local TCP ports for servers a test starts itself. */
-final class Ports {
+public final class Ports {
 
     private Ports() {
     }
 
     /** A port free now. */
-    static int free() throws IOException {
+    public static int free() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
     /** A port free now whose successor is free too (a KRaft broker's client and controller ports). */
-    static int freePair() throws IOException {
+    public static int freePair() throws IOException {
         for (int attempt = 0; attempt < 20; attempt++) {
             try (ServerSocket first = new ServerSocket(0)) {
                 final int port = first.getLocalPort();

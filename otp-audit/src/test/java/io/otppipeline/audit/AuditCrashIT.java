@@ -1,21 +1,18 @@
-package io.otppipeline.local;
+package io.otppipeline.audit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.otppipeline.schemas.kafka.KafkaConnection;
-import io.otppipeline.audit.AuditConfig;
-import io.otppipeline.audit.AuditDatabase;
-import io.otppipeline.audit.AuditService;
-import io.otppipeline.audit.AuditVerifier;
-import io.otppipeline.audit.JdbcLogin;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.config.Settings;
 import io.otppipeline.schemas.event.CloudEvent;
 import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.event.OtpSupersededData;
+import io.otppipeline.schemas.kafka.KafkaConnection;
 import io.otppipeline.schemas.kafka.Topics;
+import io.otppipeline.testing.ChildJvm;
+import io.otppipeline.testing.TestInfrastructure;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

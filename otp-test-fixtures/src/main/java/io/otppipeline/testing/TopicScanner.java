@@ -1,4 +1,4 @@
-package io.otppipeline.local;
+package io.otppipeline.testing;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,26 +21,26 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * Reads every record of some (or all) topics, from the beginning to the current end: with aborted records
  * ({@link #readAll}, for leak scans) or as a downstream consumer sees them ({@link #readCommitted}).
  */
-final class TopicScanner {
+public final class TopicScanner {
 
     private TopicScanner() {
     }
 
     /** Every topic of the cluster, internal ones ({@code __consumer_offsets}, changelogs) included. */
-    static Set<String> allTopics(final String bootstrapServers) throws ExecutionException, InterruptedException {
+    public static Set<String> allTopics(final String bootstrapServers) throws ExecutionException, InterruptedException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             return admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get();
         }
     }
 
     /** Every record of {@code topics} with {@code isolation.level=read_uncommitted}. */
-    static List<ConsumerRecord<byte[], byte[]>> readAll(final String bootstrapServers, final Set<String> topics)
+    public static List<ConsumerRecord<byte[], byte[]>> readAll(final String bootstrapServers, final Set<String> topics)
             throws ExecutionException, InterruptedException {
         return read(bootstrapServers, topics, "read_uncommitted");
     }
 
     /** The committed records of {@code topics} ({@code isolation.level=read_committed}), up to the stable offset. */
-    static List<ConsumerRecord<byte[], byte[]>> readCommitted(final String bootstrapServers, final Set<String> topics)
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(final String bootstrapServers, final Set<String> topics)
             throws ExecutionException, InterruptedException {
         return read(bootstrapServers, topics, "read_committed");
     }

@@ -1,4 +1,4 @@
-package io.otppipeline.local;
+package io.otppipeline.testing;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -13,7 +13,7 @@ import java.util.Properties;
  * or {@code testcontainers} (Apache Kafka and PostgreSQL containers; the tests are skipped, not failed,
  * where no Docker engine is reachable).
  */
-interface TestInfrastructure extends AutoCloseable {
+public interface TestInfrastructure extends AutoCloseable {
 
     /** Kafka bootstrap servers. */
     String bootstrapServers();
@@ -42,7 +42,7 @@ interface TestInfrastructure extends AutoCloseable {
     }
 
     /** Starts the kind the switch names. */
-    static TestInfrastructure start() throws Exception {
+    public static TestInfrastructure start() throws Exception {
         final String property = System.getProperty("otp.it.infra", System.getenv().getOrDefault("OTP_IT_INFRA",
                 "embedded"));
         final String kind = property.toLowerCase(Locale.ROOT);

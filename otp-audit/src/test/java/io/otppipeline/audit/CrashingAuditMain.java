@@ -1,8 +1,5 @@
-package io.otppipeline.local;
+package io.otppipeline.audit;
 
-import io.otppipeline.audit.AuditConfig;
-import io.otppipeline.audit.AuditService;
-import io.otppipeline.audit.WriteListener;
 import io.otppipeline.schemas.config.ServiceRunner;
 import java.util.concurrent.atomic.AtomicInteger;
 
