@@ -1,11 +1,11 @@
 package io.otppipeline.api;
 
 import io.otppipeline.schemas.command.IpKeys;
-import io.otppipeline.schemas.config.Setting;
-import io.otppipeline.schemas.config.SettingCatalog;
-import io.otppipeline.schemas.config.Settings;
-import io.otppipeline.schemas.config.SharedSettings;
-import io.otppipeline.schemas.kafka.KafkaConnection;
+import io.otppipeline.runtime.config.Setting;
+import io.otppipeline.runtime.config.SettingCatalog;
+import io.otppipeline.runtime.config.Settings;
+import io.otppipeline.runtime.config.SharedSettings;
+import io.otppipeline.runtime.kafka.KafkaConnection;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +22,7 @@ import java.util.List;
  * @param apiKeysFile {@link #API_KEYS_FILE} ({@link ApiKeys})
  * @param commandKeyring {@link SharedSettings#COMMAND_KEYRING_FILE}
  * @param replyIsolation {@link #REPLY_ISOLATION}
- * @param ipv6PrefixLength {@link IpKeys#IPV6_PREFIX_LENGTH}, the same as the processor's
+ * @param ipv6PrefixLength {@link SharedSettings#IPV6_PREFIX_LENGTH}, the same as the processor's
  * @param totpIssuer {@link #TOTP_ISSUER}
  * @param idleTimeoutMs {@link #IDLE_TIMEOUT_MS}
  * @param minRequestBytesPerSecond {@link #MIN_REQUEST_BYTES_PER_SECOND}
@@ -92,7 +92,7 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
                 REPLY_GROUP_ID, API_KEYS_FILE, REPLY_ISOLATION, TOTP_ISSUER, IDLE_TIMEOUT_MS,
                 MIN_REQUEST_BYTES_PER_SECOND, PUBLIC_BASE_URL, MAGIC_LINK_REDIRECTS, TWILIO_ACCOUNT_SID,
                 TWILIO_SERVICE_TENANT, TWILIO_SERVICE_PURPOSE, TWILIO_SUBJECT_KEYRING_FILE,
-                SharedSettings.COMMAND_KEYRING_FILE, IpKeys.IPV6_PREFIX_LENGTH));
+                SharedSettings.COMMAND_KEYRING_FILE, SharedSettings.IPV6_PREFIX_LENGTH));
         all.addAll(KafkaConnection.SETTINGS);
         return List.copyOf(all);
     }
@@ -131,7 +131,7 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
                 API_KEYS_FILE.read(s),
                 SharedSettings.COMMAND_KEYRING_FILE.read(s),
                 REPLY_ISOLATION.read(s),
-                IpKeys.IPV6_PREFIX_LENGTH.read(s).intValue(),
+                SharedSettings.IPV6_PREFIX_LENGTH.read(s).intValue(),
                 TOTP_ISSUER.read(s),
                 IDLE_TIMEOUT_MS.read(s),
                 MIN_REQUEST_BYTES_PER_SECOND.read(s),

@@ -1,6 +1,6 @@
 package io.otppipeline.api;
 
-import io.otppipeline.schemas.config.ServiceRunner;
+import io.otppipeline.runtime.config.ServiceRunner;
 
 /**
  * Runs otp-api alone: {@code java ... ApiMain [otp-api.properties]}; {@code OTP_*} environment variables

@@ -1,7 +1,7 @@
 package io.otppipeline.api;
 
 import io.otppipeline.schemas.command.OtpCommand;
-import io.otppipeline.schemas.kafka.KafkaConnection;
+import io.otppipeline.runtime.kafka.KafkaConnection;
 import io.otppipeline.schemas.kafka.Topics;
 import io.otppipeline.schemas.reply.OtpReply;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.otppipeline.api;
 
-import io.otppipeline.schemas.config.Settings;
+import io.otppipeline.runtime.config.Settings;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;

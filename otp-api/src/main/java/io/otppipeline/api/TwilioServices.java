@@ -1,6 +1,6 @@
 package io.otppipeline.api;
 
-import io.otppipeline.schemas.config.Settings;
+import io.otppipeline.runtime.config.Settings;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.crypto.Mac;
 import java.util.HexFormat;

@@ -1,6 +1,6 @@
 package io.otppipeline.api;
 
-import io.otppipeline.schemas.kafka.KafkaConnection;
+import io.otppipeline.runtime.kafka.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

@@ -1,9 +1,9 @@
 package io.otppipeline.audit;
 
-import io.otppipeline.schemas.config.Setting;
-import io.otppipeline.schemas.config.SettingCatalog;
-import io.otppipeline.schemas.config.Settings;
-import io.otppipeline.schemas.kafka.KafkaConnection;
+import io.otppipeline.runtime.config.Setting;
+import io.otppipeline.runtime.config.SettingCatalog;
+import io.otppipeline.runtime.config.Settings;
+import io.otppipeline.runtime.kafka.KafkaConnection;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.otppipeline.audit;
 
-import io.otppipeline.schemas.config.ServiceRunner;
+import io.otppipeline.runtime.config.ServiceRunner;
 
 /**
  * Runs otp-audit alone: {@code java ... AuditMain [otp-audit.properties]}; {@code OTP_*} environment variables

@@ -1,6 +1,6 @@
 package io.otppipeline.audit;
 
-import io.otppipeline.schemas.kafka.KafkaConnection;
+import io.otppipeline.runtime.kafka.KafkaConnection;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.otppipeline.schemas.Json;
 import java.io.IOException;

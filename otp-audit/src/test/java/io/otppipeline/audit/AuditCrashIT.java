@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.otppipeline.schemas.Json;
-import io.otppipeline.schemas.config.Settings;
+import io.otppipeline.runtime.config.Settings;
 import io.otppipeline.schemas.event.CloudEvent;
 import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.event.OtpSupersededData;
-import io.otppipeline.schemas.kafka.KafkaConnection;
+import io.otppipeline.runtime.kafka.KafkaConnection;
 import io.otppipeline.schemas.kafka.Topics;
 import io.otppipeline.testing.ChildJvm;
 import io.otppipeline.testing.TestInfrastructure;

@@ -1,6 +1,6 @@
 package io.otppipeline.audit;
 
-import io.otppipeline.schemas.config.ServiceRunner;
+import io.otppipeline.runtime.config.ServiceRunner;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**

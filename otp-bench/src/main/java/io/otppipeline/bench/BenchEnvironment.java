@@ -1,12 +1,12 @@
 package io.otppipeline.bench;
 
-import io.otppipeline.schemas.config.SharedSettings;
+import io.otppipeline.runtime.config.SharedSettings;
 import io.otppipeline.processor.domain.PurposeRules;
 import io.otppipeline.processor.ProcessorConfig;
 import io.otppipeline.audit.AuditConfig;
 import io.otppipeline.api.ApiConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import io.otppipeline.schemas.kafka.KafkaConnection;
+import io.otppipeline.runtime.kafka.KafkaConnection;
 import io.otppipeline.audit.AuditMain;
 import io.otppipeline.api.ApiMain;
 import io.otppipeline.local.DevSecrets;

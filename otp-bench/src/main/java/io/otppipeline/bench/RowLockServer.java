@@ -1,6 +1,6 @@
 package io.otppipeline.bench;
 
-import io.otppipeline.schemas.config.SharedSettings;
+import io.otppipeline.runtime.config.SharedSettings;
 import io.otppipeline.processor.ProcessorConfig;
 import io.otppipeline.api.ApiConfig;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,8 +10,8 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.otppipeline.api.ApiKeys;
 import io.otppipeline.schemas.Json;
-import io.otppipeline.schemas.config.ServiceRunner;
-import io.otppipeline.schemas.config.Settings;
+import io.otppipeline.runtime.config.ServiceRunner;
+import io.otppipeline.runtime.config.Settings;
 import io.otppipeline.schemas.crypto.Aead;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.crypto.Mac;

@@ -1,6 +1,6 @@
 package io.otppipeline.bench;
 
-import io.otppipeline.schemas.kafka.KafkaConnection;
+import io.otppipeline.runtime.kafka.KafkaConnection;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.OtpCommand;
@@ -9,7 +9,7 @@ import io.otppipeline.schemas.command.OtpVerifyAttempted;
 import io.otppipeline.schemas.crypto.Aead;
 import io.otppipeline.schemas.delivery.DeliverySecret;
 import io.otppipeline.schemas.delivery.OtpIssued;
-import io.otppipeline.schemas.kafka.PollingLoop;
+import io.otppipeline.runtime.kafka.PollingLoop;
 import io.otppipeline.schemas.kafka.Topic;
 import io.otppipeline.schemas.kafka.Topics;
 import io.otppipeline.schemas.reply.OtpReply;

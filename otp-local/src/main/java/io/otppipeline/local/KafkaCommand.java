@@ -1,6 +1,6 @@
 package io.otppipeline.local;
 
-import io.otppipeline.schemas.kafka.KafkaConnection;
+import io.otppipeline.runtime.kafka.KafkaConnection;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;

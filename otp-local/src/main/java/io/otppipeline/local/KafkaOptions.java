@@ -1,7 +1,7 @@
 package io.otppipeline.local;
 
-import io.otppipeline.schemas.config.Settings;
-import io.otppipeline.schemas.kafka.KafkaConnection;
+import io.otppipeline.runtime.config.Settings;
+import io.otppipeline.runtime.kafka.KafkaConnection;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 

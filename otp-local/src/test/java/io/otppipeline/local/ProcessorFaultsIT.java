@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.otppipeline.api.ApiConfig;
 import io.otppipeline.api.ApiService;
 import io.otppipeline.schemas.Json;
-import io.otppipeline.schemas.config.Settings;
+import io.otppipeline.runtime.config.Settings;
 import io.otppipeline.schemas.crypto.Aead;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.crypto.SealedBox;

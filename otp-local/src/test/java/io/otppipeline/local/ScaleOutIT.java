@@ -15,7 +15,7 @@ import io.otppipeline.notifier.NotifierService;
 import io.otppipeline.processor.ProcessorConfig;
 import io.otppipeline.processor.ProcessorService;
 import io.otppipeline.schemas.Json;
-import io.otppipeline.schemas.config.Settings;
+import io.otppipeline.runtime.config.Settings;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.kafka.Topics;
 import io.otppipeline.testing.TestInfrastructure;

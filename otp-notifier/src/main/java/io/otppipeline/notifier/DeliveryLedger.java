@@ -1,7 +1,7 @@
 package io.otppipeline.notifier;
 
 import io.otppipeline.schemas.event.CloudEvent;
-import io.otppipeline.schemas.kafka.KafkaConnection;
+import io.otppipeline.runtime.kafka.KafkaConnection;
 import io.otppipeline.schemas.kafka.Topics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.otppipeline.notifier;
 
-import io.otppipeline.schemas.config.ServiceRunner;
+import io.otppipeline.runtime.config.ServiceRunner;
 
 /**
  * Runs otp-notifier alone: {@code java ... NotifierMain [otp-notifier.properties]}; {@code OTP_*} environment variables

@@ -1,7 +1,7 @@
 package io.otppipeline.notifier;
 
-import io.otppipeline.schemas.config.Setting;
-import io.otppipeline.schemas.config.Settings;
+import io.otppipeline.runtime.config.Setting;
+import io.otppipeline.runtime.config.Settings;
 import java.time.Duration;
 import java.util.List;
 

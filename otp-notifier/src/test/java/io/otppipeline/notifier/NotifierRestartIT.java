@@ -17,7 +17,7 @@ import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.delivery.DeliverySecret;
 import io.otppipeline.schemas.delivery.OtpIssued;
 import io.otppipeline.schemas.event.EventTypes;
-import io.otppipeline.schemas.kafka.KafkaConnection;
+import io.otppipeline.runtime.kafka.KafkaConnection;
 import io.otppipeline.schemas.kafka.Topics;
 import io.otppipeline.testing.ChildJvm;
 import io.otppipeline.testing.TestInfrastructure;

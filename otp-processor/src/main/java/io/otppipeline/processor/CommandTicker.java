@@ -1,6 +1,6 @@
 package io.otppipeline.processor;
 
-import io.otppipeline.schemas.kafka.KafkaConnection;
+import io.otppipeline.runtime.kafka.KafkaConnection;
 import io.otppipeline.schemas.kafka.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.otppipeline.processor;
 
-import io.otppipeline.schemas.config.ServiceRunner;
+import io.otppipeline.runtime.config.ServiceRunner;
 
 /**
  * Runs otp-processor alone: {@code java ... ProcessorMain [otp-processor.properties]}; {@code OTP_*} environment variables

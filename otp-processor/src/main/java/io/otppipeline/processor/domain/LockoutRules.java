@@ -2,8 +2,9 @@ package io.otppipeline.processor.domain;
 
 import io.otppipeline.schemas.command.ClientInfo;
 import io.otppipeline.schemas.command.IpKeys;
-import io.otppipeline.schemas.config.Setting;
-import io.otppipeline.schemas.config.Settings;
+import io.otppipeline.runtime.config.Setting;
+import io.otppipeline.runtime.config.Settings;
+import io.otppipeline.runtime.config.SharedSettings;
 import java.util.List;
 
 /**
@@ -54,7 +55,7 @@ public record LockoutRules(int maxFailures, long windowSeconds, long baseLockSec
 
     /** Every setting of the lockout, the IPv6 prefix it shares with the IP guard included. */
     public static final List<Setting<?>> SETTINGS = List.of(MAX_FAILURES, WINDOW_SECONDS, BASE_SECONDS, MAX_SECONDS,
-            DECAY_SECONDS, CHALLENGE_AFTER_FAILURES, SCOPE, USER_MAX_FAILURES, IpKeys.IPV6_PREFIX_LENGTH);
+            DECAY_SECONDS, CHALLENGE_AFTER_FAILURES, SCOPE, USER_MAX_FAILURES, SharedSettings.IPV6_PREFIX_LENGTH);
 
     /**
      * Checks the bounds.
@@ -78,7 +79,7 @@ public record LockoutRules(int maxFailures, long windowSeconds, long baseLockSec
                 DECAY_SECONDS.read(s),
                 CHALLENGE_AFTER_FAILURES.read(s).intValue(),
                 "user".equals(scope) ? null : new AddressScope(USER_MAX_FAILURES.read(s).intValue(),
-                        IpKeys.IPV6_PREFIX_LENGTH.read(s).intValue()));
+                        SharedSettings.IPV6_PREFIX_LENGTH.read(s).intValue()));
     }
 
     /**
@@ -103,7 +104,7 @@ public record LockoutRules(int maxFailures, long windowSeconds, long baseLockSec
      * Scope {@code user_ip} of the lockout.
      *
      * @param userMaxFailures {@link LockoutRules#USER_MAX_FAILURES}: against guessing spread over many addresses
-     * @param ipv6PrefixLength {@link IpKeys#IPV6_PREFIX_LENGTH}
+     * @param ipv6PrefixLength {@link SharedSettings#IPV6_PREFIX_LENGTH}
      */
     public record AddressScope(int userMaxFailures, int ipv6PrefixLength) {
 

@@ -1,8 +1,8 @@
 package io.otppipeline.processor.gate;
 
 import io.otppipeline.schemas.command.Destinations;
-import io.otppipeline.schemas.config.Setting;
-import io.otppipeline.schemas.config.Settings;
+import io.otppipeline.runtime.config.Setting;
+import io.otppipeline.runtime.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

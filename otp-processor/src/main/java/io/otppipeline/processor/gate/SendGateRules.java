@@ -1,7 +1,7 @@
 package io.otppipeline.processor.gate;
 
-import io.otppipeline.schemas.config.Setting;
-import io.otppipeline.schemas.config.Settings;
+import io.otppipeline.runtime.config.Setting;
+import io.otppipeline.runtime.config.Settings;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;

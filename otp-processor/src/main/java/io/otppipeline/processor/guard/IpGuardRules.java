@@ -1,8 +1,9 @@
 package io.otppipeline.processor.guard;
 
 import io.otppipeline.schemas.command.IpKeys;
-import io.otppipeline.schemas.config.Setting;
-import io.otppipeline.schemas.config.Settings;
+import io.otppipeline.runtime.config.Setting;
+import io.otppipeline.runtime.config.Settings;
+import io.otppipeline.runtime.config.SharedSettings;
 import java.util.List;
 
 /**
@@ -18,7 +19,7 @@ import java.util.List;
  * @param failureWindowSeconds {@link #FAILURES_WINDOW_SECONDS}
  * @param challengeAfterFailures {@link #CHALLENGE_AFTER_FAILURES}
  * @param blockSeconds {@link #BLOCK_SECONDS}
- * @param ipv6PrefixLength {@link IpKeys#IPV6_PREFIX_LENGTH}
+ * @param ipv6PrefixLength {@link SharedSettings#IPV6_PREFIX_LENGTH}
  */
 public record IpGuardRules(int maxRequests, long requestWindowSeconds, int challengeAfterRequests, int maxFailures,
                            long failureWindowSeconds, int challengeAfterFailures, long blockSeconds,
@@ -55,7 +56,7 @@ public record IpGuardRules(int maxRequests, long requestWindowSeconds, int chall
     /** Every setting of the guard, the IPv6 prefix it shares with otp-api included. */
     public static final List<Setting<?>> SETTINGS = List.of(MAX_REQUESTS, REQUESTS_WINDOW_SECONDS,
             CHALLENGE_AFTER_REQUESTS, MAX_FAILURES, FAILURES_WINDOW_SECONDS, CHALLENGE_AFTER_FAILURES, BLOCK_SECONDS,
-            IpKeys.IPV6_PREFIX_LENGTH);
+            SharedSettings.IPV6_PREFIX_LENGTH);
 
     /**
      * Checks the bounds.
@@ -80,6 +81,6 @@ public record IpGuardRules(int maxRequests, long requestWindowSeconds, int chall
         return new IpGuardRules(MAX_REQUESTS.read(s).intValue(), REQUESTS_WINDOW_SECONDS.read(s),
                 CHALLENGE_AFTER_REQUESTS.read(s).intValue(), MAX_FAILURES.read(s).intValue(),
                 FAILURES_WINDOW_SECONDS.read(s), CHALLENGE_AFTER_FAILURES.read(s).intValue(), BLOCK_SECONDS.read(s),
-                IpKeys.IPV6_PREFIX_LENGTH.read(s).intValue());
+                SharedSettings.IPV6_PREFIX_LENGTH.read(s).intValue());
     }
 }

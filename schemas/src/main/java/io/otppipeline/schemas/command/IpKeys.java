@@ -1,6 +1,5 @@
 package io.otppipeline.schemas.command;
 
-import io.otppipeline.schemas.config.Setting;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -19,12 +18,6 @@ public final class IpKeys {
 
     /** Prefix length IPv6 addresses are counted by unless configured otherwise. */
     public static final int DEFAULT_IPV6_PREFIX = 64;
-
-    /** Read by otp-api (the verdicts it stamps) and the processor (what it counts): one definition for both. */
-    public static final Setting<Long> IPV6_PREFIX_LENGTH = Setting.integer("otp.guard.ipv6.prefix.length",
-            DEFAULT_IPV6_PREFIX, "bits", "leading bits of an IPv6 address counted as one address by the IP guard "
-                    + "and the user_ip lockout scope (a /64 is one subscriber's network, RFC 6177)")
-            .check(v -> v >= 1 && v <= 128, "between 1 and 128");
 
     private static final Pattern IPV4 = Pattern.compile("^[0-9]{1,3}(\\.[0-9]{1,3}){3}$");
     /** Characters of an IPv6 literal, starting with a hex digit or ':' (no zone, no brackets). */

@@ -1,11 +1,11 @@
-package io.otppipeline.schemas.config;
+package io.otppipeline.runtime.config;
 
+import io.otppipeline.schemas.command.IpKeys;
 import java.nio.file.Path;
 
 /**
  * Settings more than one service reads, defined once here (each service's {@link SettingCatalog} lists them). The
- * Kafka connection's are in {@link io.otppipeline.schemas.kafka.KafkaConnection}, the IP guard's IPv6 prefix in
- * {@link io.otppipeline.schemas.command.IpKeys}.
+ * Kafka connection's are in {@link io.otppipeline.runtime.kafka.KafkaConnection}.
  */
 public final class SharedSettings {
 
@@ -16,6 +16,12 @@ public final class SharedSettings {
     /** The processor seals destinations for delivery; the notifier opens them. */
     public static final Setting<Path> DELIVERY_KEYRING_FILE = Setting.path("secrets.delivery.keyring.file",
             "the delivery keyring").required();
+
+    /** Read by otp-api (the verdicts it stamps) and the processor (what it counts): one definition for both. */
+    public static final Setting<Long> IPV6_PREFIX_LENGTH = Setting.integer("otp.guard.ipv6.prefix.length",
+            IpKeys.DEFAULT_IPV6_PREFIX, "bits", "leading bits of an IPv6 address counted as one address by the IP guard "
+                    + "and the user_ip lockout scope (a /64 is one subscriber's network, RFC 6177)")
+            .check(v -> v >= 1 && v <= 128, "between 1 and 128");
 
     private SharedSettings() {
     }

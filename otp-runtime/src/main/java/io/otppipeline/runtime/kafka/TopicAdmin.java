@@ -1,5 +1,7 @@
-package io.otppipeline.schemas.kafka;
+package io.otppipeline.runtime.kafka;
 
+import io.otppipeline.schemas.kafka.Topics;
+import io.otppipeline.schemas.kafka.Topic;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;

@@ -1,7 +1,8 @@
-package io.otppipeline.schemas.kafka;
+package io.otppipeline.runtime.kafka;
 
-import io.otppipeline.schemas.config.Setting;
-import io.otppipeline.schemas.config.Settings;
+import io.otppipeline.schemas.kafka.Topics;
+import io.otppipeline.runtime.config.Setting;
+import io.otppipeline.runtime.config.Settings;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;

@@ -1,11 +1,11 @@
-package io.otppipeline.schemas;
+package io.otppipeline.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.otppipeline.schemas.config.Setting;
-import io.otppipeline.schemas.config.SettingCatalog;
-import io.otppipeline.schemas.config.Settings;
+import io.otppipeline.runtime.config.Setting;
+import io.otppipeline.runtime.config.SettingCatalog;
+import io.otppipeline.runtime.config.Settings;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

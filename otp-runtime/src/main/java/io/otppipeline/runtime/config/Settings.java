@@ -1,4 +1,4 @@
-package io.otppipeline.schemas.config;
+package io.otppipeline.runtime.config;
 
 import java.io.IOException;
 import java.io.Reader;

@@ -1,4 +1,4 @@
-package io.otppipeline.schemas.ops;
+package io.otppipeline.runtime.ops;
 
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;

@@ -1,4 +1,4 @@
-package io.otppipeline.schemas.ops;
+package io.otppipeline.runtime.ops;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;

@@ -1,4 +1,4 @@
-package io.otppipeline.schemas.config;
+package io.otppipeline.runtime.config;
 
 import java.nio.file.Path;
 import java.util.Objects;

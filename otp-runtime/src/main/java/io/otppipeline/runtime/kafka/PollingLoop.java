@@ -1,4 +1,4 @@
-package io.otppipeline.schemas.kafka;
+package io.otppipeline.runtime.kafka;
 
 import java.time.Duration;
 import java.util.Properties;

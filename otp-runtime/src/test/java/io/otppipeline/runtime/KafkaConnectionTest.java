@@ -1,10 +1,10 @@
-package io.otppipeline.schemas;
+package io.otppipeline.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.otppipeline.schemas.config.Settings;
-import io.otppipeline.schemas.kafka.KafkaConnection;
+import io.otppipeline.runtime.config.Settings;
+import io.otppipeline.runtime.kafka.KafkaConnection;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;

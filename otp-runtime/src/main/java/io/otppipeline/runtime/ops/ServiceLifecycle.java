@@ -1,4 +1,4 @@
-package io.otppipeline.schemas.ops;
+package io.otppipeline.runtime.ops;
 
 /**
  * What the four services (otp-api, otp-processor, otp-notifier, otp-audit) have in common once started, with the
