@@ -1,4 +1,4 @@
--- The audit log becomes tamper-evident and append-only (docs/ARCHITECTURE.md section 8, docs/EVENTS.md "Audit log").
+-- The audit log becomes tamper-evident and append-only (ARCHITECTURE section 8, docs/EVENTS.md "Audit log").
 --
 -- Rows written by V1 had no hash chain. They are kept, renamed, and the sink reads otp.events.v1 (unlimited
 -- retention) again from the beginning into the chained table: its position is now derived from the rows

@@ -84,6 +84,7 @@ public record AuditConfig(KafkaConnection kafka, String groupId, JdbcLogin login
      */
     public static AuditConfig from(final Settings s) {
         CATALOG.check(s);
+        KafkaConnection.checkPassThrough(CONSUMER_PREFIX, s.passThrough(CONSUMER_PREFIX), false);
         final String url = JDBC_URL.read(s);
         final String user = JDBC_USER.read(s);
         final Path password = JDBC_PASSWORD_FILE.read(s);

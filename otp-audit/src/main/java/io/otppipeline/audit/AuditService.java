@@ -105,14 +105,6 @@ public final class AuditService implements ServiceLifecycle {
                 .register(meters);
         Gauge.builder("otp.audit.chain.verified.rows", rowsVerified, AtomicLong::get)
                 .description("rows the last complete verification read").register(meters);
-        if (config.verifyIntervalSeconds() > 0) {
-            verifier.scheduleWithFixedDelay(this::verifyChains, config.verifyIntervalSeconds(),
-                    config.verifyIntervalSeconds(), TimeUnit.SECONDS);
-        }
-        if (config.httpPort() >= 0) {
-            this.ops = OpsEndpoint.start(config.httpHost(), config.httpPort(), this,
-                    meters::scrape);
-        }
     }
 
     /** Port of {@code /healthz}, {@code /readyz} and {@code /metrics}, or -1 when turned off. */
@@ -137,8 +129,28 @@ public final class AuditService implements ServiceLifecycle {
         AuditDatabase.migrate(config.migrationLogin());
         final HikariDataSource dataSource = AuditDatabase.open(config.login(), AuditDatabase.WRITER_ROLE, 3,
                 "otp-audit");
-        final AuditService service = new AuditService(config, dataSource, listener);
-        service.loop.start();
+        final AuditService service;
+        try {
+            service = new AuditService(config, dataSource, listener);
+        } catch (RuntimeException e) {
+            dataSource.close();
+            throw e;
+        }
+        try {
+            if (config.httpPort() >= 0) {
+                service.ops = OpsEndpoint.start(config.httpHost(), config.httpPort(), service,
+                        service.meters::scrape);
+            }
+            service.loop.start();
+            if (config.verifyIntervalSeconds() > 0) {
+                // the first pass soon after start, so the verification age is known within a minute of a deploy
+                service.verifier.scheduleWithFixedDelay(service::verifyChains,
+                        Math.min(config.verifyIntervalSeconds(), 60), config.verifyIntervalSeconds(), TimeUnit.SECONDS);
+            }
+        } catch (RuntimeException e) {
+            service.close();
+            throw e;
+        }
         LOG.info("otp-audit started");
         return service;
     }

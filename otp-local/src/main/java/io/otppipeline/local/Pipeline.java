@@ -13,10 +13,10 @@ import io.otppipeline.runtime.config.SharedSettings;
 import io.otppipeline.runtime.kafka.KafkaConnection;
 import io.otppipeline.runtime.ops.ServiceLifecycle;
 import java.nio.file.Files;
-import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +28,8 @@ public final class Pipeline implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
 
-    private final Deque<ServiceLifecycle> started = new ArrayDeque<>();
+    /** Started services, newest first; read by {@link #isReady()} while a shutdown hook may be closing them. */
+    private final Deque<ServiceLifecycle> started = new ConcurrentLinkedDeque<>();
     private ApiService api;
     private ProcessorService processor;
     private AuditService audit;

@@ -127,6 +127,7 @@ public record NotifierConfig(KafkaConnection kafka, String groupId, Path deliver
      */
     public static NotifierConfig from(final Settings s) {
         CATALOG.check(s);
+        KafkaConnection.checkPassThrough(CONSUMER_PREFIX, s.passThrough(CONSUMER_PREFIX), false);
         final List<String> email = list(EMAIL_PROVIDERS.read(s));
         final List<String> sms = list(SMS_PROVIDERS.read(s));
         email.stream().filter(p -> !p.equals("smtp")).findFirst().ifPresent(p -> {

@@ -100,10 +100,15 @@ public final class NotifierService implements ServiceLifecycle {
     public static NotifierService start(final NotifierConfig config) {
         config.kafka().ensureTopics();
         final NotifierService service = new NotifierService(config, Clock.systemUTC());
-        service.loop.start();
-        if (config.httpPort() >= 0) {
-            service.http = OpsEndpoint.start(config.httpHost(), config.httpPort(), service, service.meters::scrape);
+        try {
+            if (config.httpPort() >= 0) { // bound before the first send: a taken port stops the start, not a half service
+                service.http = OpsEndpoint.start(config.httpHost(), config.httpPort(), service, service.meters::scrape);
+            }
+        } catch (RuntimeException e) {
+            service.close();
+            throw e;
         }
+        service.loop.start();
         LOG.info("otp-notifier started ({}; metrics on port {})", service.chains.describe(), service.httpPort());
         return service;
     }

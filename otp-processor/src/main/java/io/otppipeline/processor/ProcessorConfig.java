@@ -106,6 +106,7 @@ public record ProcessorConfig(KafkaConnection kafka, String applicationId, Path 
      */
     public static ProcessorConfig from(final Settings s) {
         CATALOG.check(s);
+        KafkaConnection.checkPassThrough(STREAMS_PREFIX, s.passThrough(STREAMS_PREFIX), true);
         final String stateDir = STATE_DIR.read(s);
         return new ProcessorConfig(
                 KafkaConnection.from(s),

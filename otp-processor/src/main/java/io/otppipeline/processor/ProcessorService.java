@@ -67,6 +67,8 @@ public final class ProcessorService implements ServiceLifecycle {
         final CommandTicker ticker = new CommandTicker(config.kafka(), config.rules().sweepIntervalMs());
         final OpsEndpoint ops = config.httpPort() < 0 ? null : OpsEndpoint.start(config.httpHost(), config.httpPort(),
                 () -> alive(streams.state()), () -> streams.state() == KafkaStreams.State.RUNNING, meters::scrape);
+        LOG.info("rules configured for purposes {}; send-gate budgets configured for tenants {}",
+                config.rules().purposes().keySet(), config.gate().tenants().keySet());
         LOG.info("otp-processor started (application id {}, commit interval {} ms, /metrics on port {})",
                 config.applicationId(), config.commitIntervalMs(), ops == null ? "none" : ops.port());
         return new ProcessorService(streams, ticker, streamsMetrics, ops);

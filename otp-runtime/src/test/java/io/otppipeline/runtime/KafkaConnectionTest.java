@@ -49,4 +49,33 @@ class KafkaConnectionTest {
                 "kafka.client.ssl.keystore.password", "hunter2"))))
                 .isInstanceOf(IllegalStateException.class).hasMessageNotContaining("hunter2");
     }
+
+    @Test
+    void shouldRefuseSecretWhenItHidesInAnotherJaasOptionOrAPemKey() {
+        for (String jaas : new String[] {
+            "org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId=\"a\" "
+                    + "clientSecret=\"hunter2\";",
+            "org.apache.kafka.common.security.plain.PlainLoginModule required username='a' password='hunter2';",
+            "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"a\" password/**/=\"hunter2\";"}) {
+            assertThatThrownBy(() -> KafkaConnection.checkPassThrough("kafka.client.", Map.of("sasl.jaas.config", jaas),
+                    false)).as(jaas).hasMessageContaining("in clear").hasMessageNotContaining("hunter2");
+        }
+        assertThatThrownBy(() -> KafkaConnection.checkPassThrough("kafka.client.",
+                Map.of("ssl.keystore.key", "-----BEGIN PRIVATE KEY-----"), false)).hasMessageContaining("in clear");
+        KafkaConnection.checkPassThrough("kafka.client.", Map.of("sasl.jaas.config",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required username='a' "
+                        + "password='${file:/run/secrets/k.properties:password}';"), false);
+    }
+
+    @Test
+    void shouldRefuseReservedSettingWhenAnotherPassthroughOrAClientPrefixCarriesIt() {
+        assertThatThrownBy(() -> KafkaConnection.checkPassThrough("processor.streams.",
+                Map.of("processing.guarantee", "at_least_once"), true)).hasMessageContaining("processing.guarantee");
+        assertThatThrownBy(() -> KafkaConnection.checkPassThrough("processor.streams.",
+                Map.of("producer.enable.idempotence", "false"), true)).hasMessageContaining("enable.idempotence");
+        assertThatThrownBy(() -> KafkaConnection.checkPassThrough("kafka.client.",
+                Map.of("restore.consumer.fetch.max.bytes", "1"), false)).hasMessageContaining("same");
+        KafkaConnection.checkPassThrough("processor.streams.", Map.of("producer.linger.ms", "5",
+                "session.timeout.ms", "6000"), true);
+    }
 }

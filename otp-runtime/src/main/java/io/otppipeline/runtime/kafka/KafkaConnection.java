@@ -9,7 +9,12 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
 
 /**
  * How every Kafka client of a service reaches the cluster: the one place where bootstrap servers, TLS and SASL
@@ -62,7 +67,17 @@ public record KafkaConnection(String bootstrapServers, SortedMap<String, String>
             "transactional.id", "processing.guarantee", "application.id", "key.serializer", "value.serializer",
             "key.deserializer", "value.deserializer", "max.in.flight.requests.per.connection");
 
-    private static final Pattern CLEAR_PASSWORD = Pattern.compile("password\\s*=\\s*\"?(?!\\$\\{)[^\\s\";]");
+    /** Per-client prefixes Kafka Streams understands; under {@code kafka.client.} every client gets one setting. */
+    private static final List<String> CLIENT_PREFIXES = List.of("producer.", "consumer.", "main.consumer.",
+            "restore.consumer.", "global.consumer.", "admin.");
+
+    /** Every client setting Kafka itself types PASSWORD (key store and trust store passwords, PEM keys, …). */
+    private static final Set<String> PASSWORD_KEYS = passwordKeys();
+
+    /** A JAAS option that holds a secret ({@code password}, {@code clientSecret}, {@code …passphrase}) and its value. */
+    private static final Pattern JAAS_SECRET = Pattern.compile(
+            "(?i)\\b[a-z0-9_.]*(?:password|secret|passphrase)[a-z0-9_.]*\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)'|([^\\s;]+))");
+    private static final Pattern QUOTED = Pattern.compile("\"[^\"]*\"|'[^']*'");
 
     /**
      * Checks the passthrough.
@@ -72,23 +87,84 @@ public record KafkaConnection(String bootstrapServers, SortedMap<String, String>
      */
     public KafkaConnection {
         clientSettings = java.util.Collections.unmodifiableSortedMap(new TreeMap<>(clientSettings));
-        for (Map.Entry<String, String> e : clientSettings.entrySet()) {
+        checkPassThrough(CLIENT_PREFIX, clientSettings, false);
+    }
+
+    /**
+     * Checks settings a service passes to Kafka clients as they are ({@code kafka.client.*}, {@code
+     * processor.streams.*}, {@code notifier.consumer.*}, {@code audit.consumer.*}): none of the {@link #RESERVED} ones
+     * (with or without a per-client prefix such as {@code producer.}), and no secret in clear: every setting Kafka
+     * types PASSWORD, and every JAAS option named like a password, secret or passphrase, must be a config provider
+     * reference ({@code ${file:/run/secrets/kafka.properties:password}}).
+     *
+     * @param prefix the settings' prefix, for messages
+     * @param settings the keys with the prefix removed, and their values
+     * @param clientPrefixes whether per-client prefixes are allowed (Kafka Streams' {@code producer.linger.ms})
+     * @throws IllegalStateException naming the first refused key (never its value)
+     */
+    public static void checkPassThrough(final String prefix, final Map<String, String> settings,
+                                        final boolean clientPrefixes) {
+        for (Map.Entry<String, String> e : new TreeMap<>(settings).entrySet()) {
             final String key = e.getKey();
-            if (RESERVED.contains(key) || key.startsWith("producer.") || key.startsWith("consumer.")
-                    || key.startsWith("admin.") || key.startsWith("main.consumer.")) {
-                throw new IllegalStateException("setting " + CLIENT_PREFIX + key + " is not allowed: the services "
-                        + "set " + key + " themselves (exactly-once and the reply path depend on it)");
+            String bare = key;
+            for (String clientPrefix : CLIENT_PREFIXES) {
+                if (key.startsWith(clientPrefix)) {
+                    if (!clientPrefixes) {
+                        throw new IllegalStateException("setting " + prefix + key + " is not allowed: every client "
+                                + "of the service gets the same " + prefix + "* settings");
+                    }
+                    bare = key.substring(clientPrefix.length());
+                }
             }
-            final boolean secret = key.endsWith(".password") || key.equals("sasl.jaas.config");
-            final String value = e.getValue();
-            final boolean clear = key.endsWith(".password") ? !value.strip().startsWith("${")
-                    : CLEAR_PASSWORD.matcher(value).find();
-            if (secret && clear) {
-                throw new IllegalStateException("setting " + CLIENT_PREFIX + key + " holds a secret in clear; "
+            if (RESERVED.contains(bare)) {
+                throw new IllegalStateException("setting " + prefix + key + " is not allowed: the services "
+                        + "set " + bare + " themselves (exactly-once and the reply path depend on it)");
+            }
+            if (holdsClearSecret(bare, e.getValue())) {
+                throw new IllegalStateException("setting " + prefix + key + " holds a secret in clear; "
                         + "read it from a file through a config provider, for example "
                         + "password=\"${file:/run/secrets/kafka.properties:password}\" (docs/OPERATIONS.md)");
             }
         }
+    }
+
+    private static boolean holdsClearSecret(final String key, final String value) {
+        if (key.endsWith("jaas.config")) { // typed PASSWORD too, but holds a whole login line: check its options
+            final String outsideQuotes = QUOTED.matcher(value).replaceAll("''");
+            if (outsideQuotes.contains("/*") || outsideQuotes.contains("//")) {
+                return true; // a comment could hide an option from this check; a JAAS line needs none
+            }
+            final Matcher m = JAAS_SECRET.matcher(value);
+            while (m.find()) {
+                final String secret = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+                if (!secret.strip().startsWith("${")) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return (PASSWORD_KEYS.contains(key) || key.endsWith(".password") || key.endsWith(".secret"))
+                && !value.strip().startsWith("${");
+    }
+
+    private static Set<String> passwordKeys() {
+        final Set<String> keys = new java.util.HashSet<>();
+        for (ConfigDef def : List.of(ProducerConfig.configDef(), ConsumerConfig.configDef(),
+                AdminClientConfig.configDef())) {
+            def.configKeys().forEach((name, k) -> {
+                if (k.type == ConfigDef.Type.PASSWORD) {
+                    keys.add(name);
+                }
+            });
+        }
+        return Set.copyOf(keys);
+    }
+
+    /** Bootstrap servers and the names of the client settings, never their values. */
+    @Override
+    public String toString() {
+        return "KafkaConnection[" + bootstrapServers + ", client settings " + clientSettings.keySet()
+                + ", replication factor " + replicationFactor + ", create topics " + createTopics + "]";
     }
 
     /**
