@@ -3,6 +3,7 @@ package io.otppipeline.api;
 import io.javalin.http.Context;
 import io.javalin.http.RequestLogger;
 import io.javalin.router.Endpoint;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -20,9 +21,14 @@ import org.eclipse.jetty.server.Server;
 final class HttpServerMetrics implements RequestLogger {
 
     private final MeterRegistry meters;
+    /** The timer family, built once; each request only names its tags. */
+    private final Meter.MeterProvider<Timer> requests;
 
     HttpServerMetrics(final MeterRegistry meters) {
         this.meters = meters;
+        this.requests = Timer.builder("otp.http.server.requests")
+                .description("HTTP requests answered by otp-api, by method, route template and status code")
+                .withRegistry(meters);
     }
 
     /** Binds the thread pool meters of {@code server}. */
@@ -38,11 +44,8 @@ final class HttpServerMetrics implements RequestLogger {
     @Override
     public void handle(final Context ctx, final Float executionTimeMs) {
         final Endpoint endpoint = ctx.endpoints().lastHttpEndpoint();
-        Timer.builder("otp.http.server.requests")
-                .description("HTTP requests answered by otp-api, by method, route template and status code")
-                .tags("method", ctx.method().name(), "route", endpoint == null ? "unmatched" : endpoint.path,
+        requests.withTags("method", ctx.method().name(), "route", endpoint == null ? "unmatched" : endpoint.path,
                         "status", Integer.toString(ctx.statusCode()))
-                .register(meters)
                 .record((long) (executionTimeMs * 1_000_000L), TimeUnit.NANOSECONDS);
     }
 }

@@ -119,7 +119,7 @@ class KafkaSecurityIT {
                     load.close();
                 }
                 final int codes = load.issued().size();
-                await().atMost(Duration.ofSeconds(60)).until(() -> auditRows(jdbc) >= 2L * codes);
+                await().atMost(Duration.ofSeconds(60)).until(() -> PipelineFixture.auditRows(jdbc) >= 2L * codes);
                 assertThat(audit.isLive()).as("audit sink still consuming").isTrue();
                 try (HikariDataSource db = AuditDatabase.open(new JdbcLogin(jdbc, "postgres", null),
                         AuditDatabase.READER_ROLE, 1, "verify")) {
@@ -138,9 +138,11 @@ class KafkaSecurityIT {
                         .as("mallory reading the public events")
                         .isInstanceOf(TopicAuthorizationException.class);
                 final CliRun replay = CliRun.of("audit", "replay", "--bootstrap-servers", bootstrap,
-                        "--kafka-settings", settingsFiles.get("otp-tools").toString(), "--from", "2020-01-01T00:00:00Z");
+                        "--kafka-settings", settingsFiles.get("otp-tools").toString(),
+                        "--from", "2020-01-01T00:00:00Z");
                 assertThat(replay.exitCode()).as(replay.err()).isZero();
-                assertThat(replay.out().lines().count()).as("events replayed as otp-tools").isGreaterThanOrEqualTo(2L * codes);
+                assertThat(replay.out().lines().count()).as("events replayed as otp-tools")
+                        .isGreaterThanOrEqualTo(2L * codes);
             } finally {
                 while (!started.isEmpty()) {
                     started.pop().close();
@@ -183,9 +185,12 @@ class KafkaSecurityIT {
         return Settings.of(m);
     }
 
+    /** The connection {@code ./otp audit|kafka --kafka-settings settings} would use. */
     private static KafkaConnection connection(final String bootstrap, final Path settings) {
-        return new KafkaConnection(bootstrap, Settings.load(settings, Map.of()).passThrough(KafkaConnection.CLIENT_PREFIX),
-                (short) 1, false);
+        final KafkaOptions options = new KafkaOptions();
+        options.bootstrapServers = bootstrap;
+        options.settingsFile = settings;
+        return options.connection();
     }
 
     private static void produce(final String bootstrap, final Path settings, final String topic) throws Exception {
@@ -206,14 +211,6 @@ class KafkaSecurityIT {
                 new ByteArrayDeserializer())) {
             consumer.assign(List.of(new org.apache.kafka.common.TopicPartition(topic, 0)));
             consumer.poll(Duration.ofSeconds(10));
-        }
-    }
-
-    private static long auditRows(final String jdbc) throws Exception {
-        try (var c = java.sql.DriverManager.getConnection(jdbc); var s = c.createStatement();
-             var rs = s.executeQuery("SELECT count(*) FROM audit_event")) {
-            rs.next();
-            return rs.getLong(1);
         }
     }
 }

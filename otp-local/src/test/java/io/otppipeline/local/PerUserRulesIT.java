@@ -1,5 +1,7 @@
 package io.otppipeline.local;
 
+import static io.otppipeline.local.PipelineFixture.codeRequest;
+import static io.otppipeline.local.PipelineFixture.verification;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,8 +51,8 @@ class PerUserRulesIT {
     void shouldApproveExactlyOnceWhen200VerificationsOfTheRightCodeRace() throws Exception {
         final String user = newUser();
         final String email = user + "@example.test";
-        assertThat(fixture.post("/v1/otp", requestBody(user, email, "login")).statusCode()).isEqualTo(201);
-        final String body = verifyBody(user, "login", fixture.awaitCodeMailedTo(email));
+        assertThat(fixture.post("/v1/otp", codeRequest(user, email, "login")).statusCode()).isEqualTo(201);
+        final String body = verification(user, "login", fixture.awaitCodeMailedTo(email));
 
         final List<HttpResponse<String>> responses = race(i -> fixture.postAsync("/v1/otp/verify", body,
                 fixture.secrets.apiKey(), null));
@@ -63,7 +65,7 @@ class PerUserRulesIT {
     @Test
     void shouldAcceptOneWhen200CodeRequestsRaceInsideTheCooldown() {
         final String user = newUser();
-        final String body = requestBody(user, user + "@example.test", "login");
+        final String body = codeRequest(user, user + "@example.test", "login");
 
         final List<HttpResponse<String>> responses = race(i -> fixture.postAsync("/v1/otp", body,
                 fixture.secrets.apiKey(), null));
@@ -77,7 +79,7 @@ class PerUserRulesIT {
     @Test
     void shouldAcceptThreeWhen200CodeRequestsRaceWithoutCooldown() {
         final String user = newUser();
-        final String body = requestBody(user, user + "@example.test", "burst");
+        final String body = codeRequest(user, user + "@example.test", "burst");
 
         final List<HttpResponse<String>> responses = race(i -> fixture.postAsync("/v1/otp", body,
                 fixture.secrets.apiKey(), null));
@@ -90,15 +92,15 @@ class PerUserRulesIT {
     void shouldStayLockedWhenNewCodeIsRequestedAfterLockoutUntilAdminUnlocks() throws Exception {
         final String user = newUser();
         final String email = user + "@example.test";
-        fixture.post("/v1/otp", requestBody(user, email, "login"));
+        fixture.post("/v1/otp", codeRequest(user, email, "login"));
         final String code = fixture.awaitCodeMailedTo(email);
         final String wrong = wrong(code);
         for (int i = 0; i < 5; i++) {
-            fixture.post("/v1/otp/verify", verifyBody(user, "login", wrong));
+            fixture.post("/v1/otp/verify", verification(user, "login", wrong));
         }
 
-        final HttpResponse<String> regenerate = fixture.post("/v1/otp", requestBody(user, email, "step_up"));
-        final HttpResponse<String> verify = fixture.post("/v1/otp/verify", verifyBody(user, "login", code));
+        final HttpResponse<String> regenerate = fixture.post("/v1/otp", codeRequest(user, email, "step_up"));
+        final HttpResponse<String> verify = fixture.post("/v1/otp/verify", verification(user, "login", code));
 
         assertThat(regenerate.statusCode()).isEqualTo(423);
         assertThat(regenerate.headers().firstValue("Retry-After")).isPresent();
@@ -110,20 +112,20 @@ class PerUserRulesIT {
                 .isEqualTo(403);
         assertThat(fixture.postAsync(unlockPath, "{}", fixture.secrets.adminKey(), null).join().statusCode())
                 .isEqualTo(200);
-        assertThat(fixture.post("/v1/otp", requestBody(user, email, "step_up")).statusCode()).isEqualTo(201);
+        assertThat(fixture.post("/v1/otp", codeRequest(user, email, "step_up")).statusCode()).isEqualTo(201);
     }
 
     @Test
     void shouldConsumeOnceWhenPasswordResetCodeWasApproved() throws Exception {
         final String user = newUser();
         final String email = user + "@example.test";
-        final String otpId = json(fixture.post("/v1/otp", requestBody(user, email, "password_reset")))
+        final String otpId = json(fixture.post("/v1/otp", codeRequest(user, email, "password_reset")))
                 .path("otpId").asText();
         final String code = fixture.awaitCodeMailedTo(email);
         final String consumeBody = "{\"userId\":\"" + user + "\"}";
 
         assertThat(fixture.post("/v1/otp/" + otpId + "/consume", consumeBody).statusCode()).isEqualTo(409);
-        assertThat(json(fixture.post("/v1/otp/verify", verifyBody(user, "password_reset", code)))
+        assertThat(json(fixture.post("/v1/otp/verify", verification(user, "password_reset", code)))
                 .path("status").asText()).isEqualTo("approved");
         assertThat(fixture.post("/v1/otp/" + otpId + "/consume", consumeBody).statusCode()).isEqualTo(200);
         assertThat(fixture.post("/v1/otp/" + otpId + "/consume", consumeBody).statusCode()).isEqualTo(409);
@@ -133,7 +135,7 @@ class PerUserRulesIT {
     void shouldAnswerFirstDecisionOrUnprocessableWhenIdempotencyKeyIsReused() throws Exception {
         final String user = newUser();
         final String email = user + "@example.test";
-        fixture.post("/v1/otp", requestBody(user, email, "login"));
+        fixture.post("/v1/otp", codeRequest(user, email, "login"));
         final String code = fixture.awaitCodeMailedTo(email);
         final String wrong = wrong(code);
         final String key = UUID.randomUUID().toString();
@@ -154,7 +156,7 @@ class PerUserRulesIT {
     }
 
     private static HttpResponse<String> verifyWithKey(final String user, final String code, final String key) {
-        return fixture.postAsync("/v1/otp/verify", verifyBody(user, "login", code), fixture.secrets.apiKey(), key)
+        return fixture.postAsync("/v1/otp/verify", verification(user, "login", code), fixture.secrets.apiKey(), key)
                 .join();
     }
 
@@ -183,14 +185,5 @@ class PerUserRulesIT {
 
     private static String newUser() {
         return "rules-" + UUID.randomUUID();
-    }
-
-    private static String requestBody(final String user, final String email, final String purpose) {
-        return "{\"userId\":\"" + user + "\",\"channel\":\"email\",\"destination\":\"" + email
-                + "\",\"purpose\":\"" + purpose + "\"}";
-    }
-
-    private static String verifyBody(final String user, final String purpose, final String code) {
-        return "{\"userId\":\"" + user + "\",\"purpose\":\"" + purpose + "\",\"code\":\"" + code + "\"}";
     }
 }

@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  */
 final class PipelineFixture implements AutoCloseable {
 
-    private static final Pattern CODE_IN_MAIL = Pattern.compile("<strong>([0-9]{6})</strong>");
+    /** The code in a mailed message body (the template shows it in {@code <strong>}). */
+    static final Pattern CODE_IN_MAIL = Pattern.compile("<strong>([0-9]{6})</strong>");
 
     final TestInfrastructure infra;
     final GreenMail smtp;
@@ -126,6 +127,26 @@ final class PipelineFixture implements AutoCloseable {
                 return false;
             }
         }).reduce((first, second) -> second);
+    }
+
+    /** The JSON of {@code POST /v1/otp} for an e-mailed code. */
+    static String codeRequest(final String user, final String email, final String purpose) {
+        return "{\"userId\":\"" + user + "\",\"channel\":\"email\",\"destination\":\"" + email
+                + "\",\"purpose\":\"" + purpose + "\"}";
+    }
+
+    /** The JSON of {@code POST /v1/otp/verify}. */
+    static String verification(final String user, final String purpose, final String code) {
+        return "{\"userId\":\"" + user + "\",\"purpose\":\"" + purpose + "\",\"code\":\"" + code + "\"}";
+    }
+
+    /** Rows of the audit table of the database at {@code jdbc} (a URL with its login). */
+    static long auditRows(final String jdbc) throws java.sql.SQLException {
+        try (var c = java.sql.DriverManager.getConnection(jdbc); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT count(*) FROM audit_event")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     @Override

@@ -158,11 +158,14 @@ class ScaleOutIT {
         try (Cluster c = new Cluster()) {
             final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             final String racer = "race-across";
-            assertThat(c.post(http, 0, "/v1/otp", request(racer)).statusCode()).isEqualTo(201);
-            final String code = PipelineFixture.awaitCodeMailedTo(c.smtp, racer + "@example.test");
+            final String racerMail = racer + "@example.test";
+            assertThat(c.post(http, 0, "/v1/otp", PipelineFixture.codeRequest(racer, racerMail, "login")).statusCode())
+                    .isEqualTo(201);
+            final String code = PipelineFixture.awaitCodeMailedTo(c.smtp, racerMail);
+            final String rightCode = PipelineFixture.verification(racer, "login", code);
             final List<CompletableFuture<HttpResponse<String>>> racing = new ArrayList<>();
             for (int i = 0; i < 60; i++) {
-                racing.add(c.postAsync(http, i % 2, "/v1/otp/verify", verify(racer, code)));
+                racing.add(c.postAsync(http, i % 2, "/v1/otp/verify", rightCode));
             }
             final Map<String, Long> statuses = racing.stream().map(CompletableFuture::join)
                     .collect(Collectors.groupingBy(r -> status(r), Collectors.counting()));
@@ -170,25 +173,18 @@ class ScaleOutIT {
                     .containsEntry("approved", 1L).containsEntry("not_found", 59L);
 
             final String guesser = "lock-across";
-            assertThat(c.post(http, 1, "/v1/otp", request(guesser)).statusCode()).isEqualTo(201);
-            final String right = PipelineFixture.awaitCodeMailedTo(c.smtp, guesser + "@example.test");
+            final String guesserMail = guesser + "@example.test";
+            final String codeRequest = PipelineFixture.codeRequest(guesser, guesserMail, "login");
+            assertThat(c.post(http, 1, "/v1/otp", codeRequest).statusCode()).isEqualTo(201);
+            final String right = PipelineFixture.awaitCodeMailedTo(c.smtp, guesserMail);
             final String wrong = right.equals("000000") ? "111111" : "000000";
             for (int i = 0; i < 5; i++) {
-                c.post(http, i % 2, "/v1/otp/verify", verify(guesser, wrong));
+                c.post(http, i % 2, "/v1/otp/verify", PipelineFixture.verification(guesser, "login", wrong));
             }
-            assertThat(status(c.post(http, 0, "/v1/otp/verify", verify(guesser, right))))
+            assertThat(status(c.post(http, 0, "/v1/otp/verify", PipelineFixture.verification(guesser, "login", right))))
                     .as("the right code after five wrong ones through alternating APIs").isEqualTo("locked");
-            assertThat(c.post(http, 1, "/v1/otp", request(guesser)).statusCode()).isEqualTo(423);
+            assertThat(c.post(http, 1, "/v1/otp", codeRequest).statusCode()).isEqualTo(423);
         }
-    }
-
-    private static String request(final String user) {
-        return "{\"userId\":\"" + user + "\",\"channel\":\"email\",\"destination\":\"" + user
-                + "@example.test\",\"purpose\":\"login\"}";
-    }
-
-    private static String verify(final String user, final String code) {
-        return "{\"userId\":\"" + user + "\",\"purpose\":\"login\",\"code\":\"" + code + "\"}";
     }
 
     private static String status(final HttpResponse<String> response) {

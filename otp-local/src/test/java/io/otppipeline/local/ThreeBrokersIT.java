@@ -95,7 +95,7 @@ class ThreeBrokersIT {
                     }
                 }
                 final int rows = load.issued().size();
-                await().atMost(Duration.ofSeconds(60)).until(() -> auditRows(jdbc) >= 2L * rows);
+                await().atMost(Duration.ofSeconds(60)).until(() -> PipelineFixture.auditRows(jdbc) >= 2L * rows);
                 try (HikariDataSource db = AuditDatabase.open(new JdbcLogin(jdbc, "postgres", null),
                         AuditDatabase.READER_ROLE, 1, "verify")) {
                     assertThat(new AuditVerifier(db).verify().findings()).as("audit chains").isEmpty();
@@ -117,13 +117,5 @@ class ThreeBrokersIT {
             assertThat(approvals.get(otpId)).as("approvals of " + otpId).isEqualTo(1L);
         }
         assertThat(stoppedAt).isPositive();
-    }
-
-    private static long auditRows(final String jdbc) throws Exception {
-        try (var c = java.sql.DriverManager.getConnection(jdbc); var s = c.createStatement();
-             var rs = s.executeQuery("SELECT count(*) FROM audit_event")) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 }

@@ -48,7 +48,6 @@ final class VerifyingLoad implements AutoCloseable {
     record Target(int port, Runnable done) {
     }
 
-    private static final Pattern CODE_IN_MAIL = Pattern.compile("<strong>([0-9]{6})</strong>");
     private static final Pattern OTP_ID = Pattern.compile("\"otpId\":\"([^\"]+)\"");
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -206,7 +205,7 @@ final class VerifyingLoad implements AutoCloseable {
         for (MimeMessage m : smtp.getReceivedMessages()) {
             if (read.add(m)) {
                 try {
-                    final Matcher code = CODE_IN_MAIL.matcher(GreenMailUtil.getBody(m));
+                    final Matcher code = PipelineFixture.CODE_IN_MAIL.matcher(GreenMailUtil.getBody(m));
                     if (code.find()) {
                         codes.put(m.getAllRecipients()[0].toString(), code.group(1));
                     }

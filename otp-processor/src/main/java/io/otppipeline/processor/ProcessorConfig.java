@@ -106,7 +106,8 @@ public record ProcessorConfig(KafkaConnection kafka, String applicationId, Path 
      */
     public static ProcessorConfig from(final Settings s) {
         CATALOG.check(s);
-        KafkaConnection.checkPassThrough(STREAMS_PREFIX, s.passThrough(STREAMS_PREFIX), true);
+        final Map<String, String> streamsOverrides = s.passThrough(STREAMS_PREFIX);
+        KafkaConnection.checkPassThrough(STREAMS_PREFIX, streamsOverrides, true);
         final String stateDir = STATE_DIR.read(s);
         return new ProcessorConfig(
                 KafkaConnection.from(s),
@@ -121,7 +122,7 @@ public record ProcessorConfig(KafkaConnection kafka, String applicationId, Path 
                 OtpRules.from(s),
                 SendGatePolicy.from(s),
                 IpGuardRules.from(s),
-                s.passThrough(STREAMS_PREFIX),
+                streamsOverrides,
                 HTTP_HOST.read(s),
                 HTTP_PORT.read(s).intValue());
     }
