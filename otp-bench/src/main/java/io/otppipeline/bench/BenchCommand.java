@@ -21,11 +21,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--users", description = "Users of the uniform and issuance workloads (default 100000).")
     private Integer users;
 
-    @Option(names = "--rates", split = ",", description = "Fixed HTTP request rates per second (default 250,500,1000).")
+    @Option(names = "--rates", split = ",", description = "Fixed HTTP request rates per second (default 250,500,1000,2000).")
     private List<Integer> rates;
 
     @Option(names = "--http-seconds", description = "Seconds per HTTP run (default 15).")
     private Integer httpSeconds;
+
+    @Option(names = "--skip", split = ",", description = "Parts to leave out for a shorter run: sweep, state-size.")
+    private java.util.Set<String> skip = java.util.Set.of();
 
     @Option(names = "--profile", description = "Record a JFR profile of each service JVM into the data directory.")
     private boolean profile;
@@ -60,6 +63,10 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private BenchConfig config() {
+        if (!BenchConfig.SKIPPABLE.containsAll(skip)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--skip takes " + String.join(", ", new java.util.TreeSet<>(BenchConfig.SKIPPABLE)) + "; got " + skip);
+        }
         final BenchConfig base = quick ? BenchConfig.tiny(dataDir, out) : BenchConfig.full(dataDir, out);
         final int u = users != null ? users : base.users();
         return new BenchConfig(u, base.hotUsers(), users != null ? u : base.verifications(), base.hotVerifications(),
@@ -67,6 +74,6 @@ public final class BenchCommand implements Callable<Integer> {
                 httpSeconds != null ? httpSeconds : base.httpSeconds(), base.commitIntervalsMs(),
                 base.shippedCommitIntervalMs(), base.sweepVerifications(), base.sweepRate(), base.stateUsers(),
                 base.poolSize(), base.baselineThreads(), base.window(), base.warmup(), base.seed(), profile,
-                dataDir.toAbsolutePath(), out);
+                java.util.Set.copyOf(skip), dataDir.toAbsolutePath(), out);
     }
 }

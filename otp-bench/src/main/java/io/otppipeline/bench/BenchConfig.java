@@ -14,7 +14,8 @@ import java.util.List;
  * @param verifications verifications of the uniform run on path (a)
  * @param hotVerifications verifications of the hot run on path (a)
  * @param rightCodeShare share of verifications that carry the right code, 0 to 1; the rest carry a wrong one
- * @param httpRates fixed request rates of the open-loop HTTP runs on path (b), in requests per second
+ * @param httpRates fixed request rates of the open-loop HTTP runs on path (b), in requests per second (issue 14:
+ *     up to 2,000 by default)
  * @param httpSeconds length of each HTTP run, in seconds
  * @param commitIntervalsMs the processor's {@code commit.interval.ms} values swept, in milliseconds
  * @param shippedCommitIntervalMs the interval every other run uses (the shipped default), in milliseconds
@@ -29,6 +30,8 @@ import java.util.List;
  * @param warmup operations of each system's unmeasured warm-up (JIT, connections, caches)
  * @param seed seed of every random choice, so both systems get the same sequence of operations
  * @param profile whether the service JVMs record a JFR profile ({@code settings=profile}) into the data directory
+ * @param skipped parts of the run left out ({@code sweep}, {@code state-size}), for a shorter measurement of the
+ *     paths alone; the full run leaves out nothing
  * @param dataDir broker, PostgreSQL, processor state and logs of this run; wiped at start
  * @param out directory the JSON results are written to
  */
@@ -36,7 +39,10 @@ public record BenchConfig(int users, int hotUsers, int verifications, int hotVer
                           List<Integer> httpRates, int httpSeconds, List<Long> commitIntervalsMs,
                           long shippedCommitIntervalMs, int sweepVerifications, int sweepRate, int stateUsers,
                           int poolSize, int baselineThreads, int window, int warmup, long seed, boolean profile,
-                          Path dataDir, Path out) {
+                          java.util.Set<String> skipped, Path dataDir, Path out) {
+
+    /** Parts of a run that {@code --skip} may leave out. */
+    public static final java.util.Set<String> SKIPPABLE = java.util.Set.of("sweep", "state-size");
 
     /** The pool size HikariCP's wiki recommends for this machine: {@code cores * 2 + 1} (one spindle). */
     public static int recommendedPoolSize() {
@@ -46,15 +52,15 @@ public record BenchConfig(int users, int hotUsers, int verifications, int hotVer
     /** The full run of issue 6 (about 15 minutes on 2 cores). */
     public static BenchConfig full(final Path dataDir, final Path out) {
         final int pool = recommendedPoolSize();
-        return new BenchConfig(100_000, 10, 100_000, 20_000, 0.3, List.of(250, 500, 1000), 15,
+        return new BenchConfig(100_000, 10, 100_000, 20_000, 0.3, List.of(250, 500, 1000, 2000), 15,
                 List.of(50L, 100L, 200L, 500L), 200, 30_000, 500, 100_000, pool, pool * 4, 1000, 3000, 42, false,
-                dataDir, out);
+                java.util.Set.of(), dataDir, out);
     }
 
     /** A run small enough for the test suite: proves every figure is produced, in about 1.5 minutes. */
     public static BenchConfig tiny(final Path dataDir, final Path out) {
         final int pool = recommendedPoolSize();
         return new BenchConfig(300, 3, 300, 150, 0.3, List.of(50), 2, List.of(100L, 200L), 200, 200, 50, 200, pool,
-                pool * 2, 200, 20, 42, false, dataDir, out);
+                pool * 2, 200, 20, 42, false, java.util.Set.of(), dataDir, out);
     }
 }

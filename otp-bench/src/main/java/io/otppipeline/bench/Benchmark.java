@@ -77,7 +77,8 @@ final class Benchmark {
         wipe(config.dataDir());
         Files.createDirectories(config.dataDir());
         final String startedAt = Instant.now().toString();
-        try (BenchEnvironment env = BenchEnvironment.start(config);
+        try (DriverProfile ignored = DriverProfile.start(config);
+             BenchEnvironment env = BenchEnvironment.start(config);
              ProcessSampler sampler = new ProcessSampler();
              KafkaProbe probe = new KafkaProbe(env.bootstrapServers());
              StreamsDriver streams = new StreamsDriver(env.bootstrapServers(), DevSecrets.DEMO_TENANT,
@@ -90,12 +91,42 @@ final class Benchmark {
             b.warmUp();
             b.core();
             b.overHttp();
-            final List<BenchResults.SweepPoint> sweep = b.sweep();
-            LOG.info("measuring state size with {} users", config.stateUsers());
-            final List<StateSize.Point> state = StateSize.measure(config.stateUsers(), config.rightCodeShare(),
-                    config.seed(), Files.createDirectories(config.dataDir().resolve("state-size")));
+            final List<BenchResults.SweepPoint> sweep = config.skipped().contains("sweep") ? List.of() : b.sweep();
+            final List<StateSize.Point> state;
+            if (config.skipped().contains("state-size")) {
+                state = List.of();
+            } else {
+                LOG.info("measuring state size with {} users", config.stateUsers());
+                state = StateSize.measure(config.stateUsers(), config.rightCodeShare(), config.seed(),
+                        Files.createDirectories(config.dataDir().resolve("state-size")));
+            }
             return new BenchResults(startedAt, Machine.describe(env.postgresVersion()), config, b.runs, sweep,
                     b.changelog, state);
+        }
+    }
+
+    /**
+     * With {@code --profile}, a JFR recording ({@code settings=profile}) of the benchmark's own JVM, the load
+     * generator's, written to {@code <data dir>/bench-driver.jfr} when the run ends.
+     */
+    private record DriverProfile(jdk.jfr.Recording recording) implements AutoCloseable {
+
+        static DriverProfile start(final BenchConfig config) throws IOException, java.text.ParseException {
+            if (!config.profile()) {
+                return new DriverProfile(null);
+            }
+            final jdk.jfr.Recording r = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+            r.setDestination(config.dataDir().resolve("bench-driver.jfr"));
+            r.start();
+            return new DriverProfile(r);
+        }
+
+        @Override
+        public void close() {
+            if (recording != null) {
+                recording.stop();   // writes the destination
+                recording.close();
+            }
         }
     }
 

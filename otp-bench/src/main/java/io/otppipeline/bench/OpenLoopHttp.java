@@ -1,31 +1,36 @@
 package io.otppipeline.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.otppipeline.schemas.Json;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
+import org.eclipse.jetty.client.BufferingResponseListener;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.client.StringRequestContent;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * Path (b): an open-loop load generator in the manner of wrk2. Request {@code i} is due at
  * {@code start + i / rate}, and its latency is measured from when it was due, not from when it was sent, so a
  * stalled server shows up in the percentiles instead of slowing the generator down (no coordinated omission,
  * Gil Tene's term). At most {@link #CONNECTIONS} requests are in flight, like a backend's HTTP connection pool:
- * a due request waits for a free connection and that wait counts in its latency.
+ * a due request waits in the client's queue for a free connection and that wait counts in its latency.
+ *
+ * <p>The client is Jetty's asynchronous {@link HttpClient} (the Jetty that Javalin already brings): one selector
+ * thread and a small pool, no thread per request, no blocking of the sending thread. It replaced the JDK's
+ * {@code java.net.http.HttpClient}, which with the reply readers of {@link StreamsDriver} (then always reading)
+ * cost the driver half a core at 1,000 requests/s (docs/BENCHMARKS.md, issue 14).
  *
  * <p>The first version let the JDK client open a connection per request in flight: once a server fell behind,
  * thousands of connections (7,100 seen with {@code ss}) made both servers spend their CPU in Jetty's connection
@@ -33,19 +38,35 @@ import java.util.function.IntFunction;
  */
 final class OpenLoopHttp implements AutoCloseable {
 
-    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    /** Seconds a request may take, queueing for a connection included, before it counts as an error. */
+    private static final long REQUEST_TIMEOUT_SECONDS = 30;
 
     /** Requests in flight at most (connections of the client's pool). */
     static final int CONNECTIONS = 256;
 
-    private final Semaphore connections = new Semaphore(CONNECTIONS);
-    private final ExecutorService executor = Executors.newFixedThreadPool(4);
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .executor(executor).connectTimeout(Duration.ofSeconds(5)).build();
-    private final String apiKey;
+    /** Largest response body read, in bytes (replies are a few hundred). */
+    private static final int MAX_BODY_BYTES = 64 * 1024;
+
+    private final HttpClient client;
+    private final String authorization;
 
     OpenLoopHttp(final String apiKey) {
-        this.apiKey = apiKey;
+        this.authorization = "Bearer " + apiKey;
+        final QueuedThreadPool threads = new QueuedThreadPool(4, 2);
+        threads.setName("bench-http");
+        threads.setDaemon(true);
+        client = new HttpClient(new HttpClientTransportOverHTTP(1));
+        client.setExecutor(threads);
+        client.setMaxConnectionsPerDestination(CONNECTIONS);
+        client.setMaxRequestsQueuedPerDestination(Integer.MAX_VALUE);
+        client.setConnectTimeout(5_000);
+        client.setFollowRedirects(false);
+        client.setUserAgentField(null);
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("the HTTP client did not start", e);
+        }
     }
 
     /**
@@ -56,43 +77,41 @@ final class OpenLoopHttp implements AutoCloseable {
      * @param rate requests per second
      * @param seconds how long to send, in seconds
      * @return the run's measurement; decision = HTTP status, with the JSON {@code status} for 200 and 201
+     * @throws IllegalStateException if answers are still missing a minute after the last request was due
      */
     Measurement run(final String url, final IntFunction<String> body, final int rate, final int seconds)
             throws InterruptedException {
         final Measurement m = new Measurement();
         final int n = rate * seconds;
-        final List<CompletableFuture<Void>> answers = new ArrayList<>(n);
-        final URI uri = URI.create(url);
+        final CountDownLatch answered = new CountDownLatch(n);
         final long start = System.nanoTime();
         for (int i = 0; i < n; i++) {
             final long due = start + (long) (i * 1e9 / rate);
-            final HttpRequest request = HttpRequest.newBuilder(uri).timeout(REQUEST_TIMEOUT)
-                    .header("Authorization", "Bearer " + apiKey).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body.apply(i))).build();
+            final Request request = client.newRequest(url).method(HttpMethod.POST)
+                    .headers(h -> h.put(HttpHeader.AUTHORIZATION, authorization))
+                    .body(new StringRequestContent("application/json", body.apply(i)))
+                    .timeout(REQUEST_TIMEOUT_SECONDS, TimeUnit.SECONDS);
             for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
                 LockSupport.parkNanos(wait);
             }
             m.started(due);
-            connections.acquire();
-            answers.add(client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                    .handle((response, error) -> {
-                        final long end = System.nanoTime();
-                        connections.release();
-                        if (error != null) {
-                            m.failed(end, rootCause(error).getClass().getSimpleName());
-                        } else if (response.statusCode() >= 500) {
-                            m.failed(end, Integer.toString(response.statusCode()));
-                        } else {
-                            m.completed(due, end, decision(response));
-                        }
-                        return null;
-                    }));
+            request.send(new BufferingResponseListener(MAX_BODY_BYTES) {
+                @Override
+                public void onComplete(final Result result) {
+                    final long end = System.nanoTime();
+                    if (result.isFailed()) {
+                        m.failed(end, rootCause(result.getFailure()).getClass().getSimpleName());
+                    } else if (result.getResponse().getStatus() >= 500) {
+                        m.failed(end, Integer.toString(result.getResponse().getStatus()));
+                    } else {
+                        m.completed(due, end, decision(result.getResponse().getStatus(), getContent()));
+                    }
+                    answered.countDown();
+                }
+            });
         }
-        try {
-            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
-                    .get(REQUEST_TIMEOUT.toSeconds() + 30, TimeUnit.SECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("answers did not arrive", e);
+        if (!answered.await(REQUEST_TIMEOUT_SECONDS + 30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(answered.getCount() + " answers did not arrive");
         }
         return m;
     }
@@ -105,25 +124,33 @@ final class OpenLoopHttp implements AutoCloseable {
         return t;
     }
 
-    private static String decision(final HttpResponse<String> response) {
-        final int status = response.statusCode();
+    /** The HTTP status, or for 200 and 201 the body's top-level {@code status}, read with Jackson's streaming parser. */
+    private static String decision(final int status, final byte[] body) {
         if (status != 200 && status != 201) {
             return Integer.toString(status);
         }
-        try {
-            final JsonNode json = Json.mapper().readTree(response.body());
-            return json.path("status").asText(Integer.toString(status));
+        try (JsonParser parser = Json.mapper().getFactory().createParser(body)) {
+            if (parser.nextToken() == JsonToken.START_OBJECT) {
+                for (JsonToken t = parser.nextToken(); t == JsonToken.FIELD_NAME; t = parser.nextToken()) {
+                    final String field = parser.currentName();
+                    final JsonToken value = parser.nextToken();
+                    if ("status".equals(field) && value == JsonToken.VALUE_STRING) {
+                        return parser.getText();
+                    }
+                    parser.skipChildren();
+                }
+            }
+            return Integer.toString(status);
         } catch (IOException e) {
             return Integer.toString(status);
         }
     }
 
-    /** Whether {@code url} answers 200 to a GET (readiness probes). */
+    /** Whether {@code url} answers 200 to a GET within 2 seconds (readiness probes). */
     boolean isOk(final String url) {
         try {
-            return client.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-        } catch (IOException e) {
+            return client.newRequest(url).timeout(2, TimeUnit.SECONDS).send().getStatus() == 200;
+        } catch (ExecutionException | TimeoutException e) {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -133,6 +160,10 @@ final class OpenLoopHttp implements AutoCloseable {
 
     @Override
     public void close() {
-        executor.shutdownNow();
+        try {
+            client.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("the HTTP client did not stop", e);
+        }
     }
 }

@@ -36,9 +36,14 @@ final class Report {
         runs(out, r.runs());
         ratios(out, r.runs());
         processes(out, r.runs());
-        sweep(out, r.sweep());
+        perOperation(out, r.runs());
+        if (!r.sweep().isEmpty()) {
+            sweep(out, r.sweep());
+        }
         changelog(out, r.changelogBytesPerOperation());
-        state(out, r.stateSize());
+        if (!r.stateSize().isEmpty()) {
+            state(out, r.stateSize());
+        }
         return out.toString();
     }
 
@@ -62,7 +67,7 @@ final class Report {
 
     private static void ratios(final StringBuilder out, final List<RunResult> runs) {
         out.append("### Ratios (streams over row-lock; above 1 = streams better)\n\n");
-        out.append("| path | workload | offered/s | throughput ratio | p50 ratio | p99 ratio | CPU-seconds per 1k ops, streams | row-lock |\n");
+        out.append("| path | workload | offered/s | throughput ratio | p50 ratio | p99 ratio | CPU-ms per op, streams | row-lock |\n");
         out.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
         for (RunResult s : runs) {
             if (!Benchmark.STREAMS.equals(s.system())) {
@@ -71,7 +76,7 @@ final class Report {
             partner(runs, s).ifPresent(b -> out.append(String.format(Locale.ROOT,
                     "| %s | %s | %s | %.2f | %.2f | %.2f | %.2f | %.2f |%n", s.path(), s.workload(),
                     s.rate() == null ? "max" : s.rate(), s.throughput() / b.throughput(), b.p50Ms() / s.p50Ms(),
-                    b.p99Ms() / s.p99Ms(), cpuPerThousand(s), cpuPerThousand(b))));
+                    b.p99Ms() / s.p99Ms(), cpuMsPerOperation(s), cpuMsPerOperation(b))));
         }
         out.append('\n');
     }
@@ -81,8 +86,11 @@ final class Report {
                 && b.workload().equals(s.workload()) && Objects.equals(b.rate(), s.rate())).findFirst();
     }
 
-    /** CPU seconds of every process of the system (driver excluded) per 1,000 answered operations. */
-    static double cpuPerThousand(final RunResult x) {
+    /**
+     * CPU milliseconds of every process of the system (driver excluded) per answered operation (the same number
+     * as CPU seconds per 1,000 operations).
+     */
+    static double cpuMsPerOperation(final RunResult x) {
         final List<String> mine = Benchmark.STREAMS.equals(x.system())
                 ? List.of("otp-processor", "otp-api", "otp-audit", "kafka-broker", "postgresql")
                 : List.of("row-lock-server", "postgresql");
@@ -106,6 +114,27 @@ final class Report {
                 out.append(u == null ? " - |" : String.format(Locale.ROOT, " %.0f / %.0f |", u.cpuPercent(), u.peakRssMiB()));
             }
             out.append('\n');
+        }
+        out.append('\n');
+    }
+
+    /** CPU milliseconds per answered operation of each process, the driver included (issue 14's figure). */
+    private static void perOperation(final StringBuilder out, final List<RunResult> runs) {
+        out.append("### CPU-ms per operation per process (CPU time over answered operations; - = not running)\n\n"
+                + "| path | workload | system | offered/s |");
+        PROCESSES.forEach(p -> out.append(' ').append(p).append(" |"));
+        out.append(" all but the driver |\n|---|---|---|---:|");
+        PROCESSES.forEach(p -> out.append("---:|"));
+        out.append("---:|\n");
+        for (RunResult x : runs) {
+            final double answered = Math.max(1, x.operations() - x.errors());
+            out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |", x.path(), x.workload(), x.system(),
+                    x.rate() == null ? "max" : x.rate()));
+            for (String p : PROCESSES) {
+                final ProcessUsage u = x.processes().get(p);
+                out.append(u == null ? " - |" : String.format(Locale.ROOT, " %.3f |", 1000 * u.cpuSeconds() / answered));
+            }
+            out.append(String.format(Locale.ROOT, " %.3f |%n", cpuMsPerOperation(x)));
         }
         out.append('\n');
     }

@@ -32,6 +32,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Serdes;
+import io.otppipeline.processor.UserStateSerde;
+import io.otppipeline.processor.domain.UserState;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -161,10 +163,16 @@ final class StateSize {
                 Math.round(total * 1_000_000.0 / users / 1048576.0 * 10) / 10.0);
     }
 
+    /** Bytes of {@code value} in its store's own format (the binary user state, JSON for the others). */
     private static long size(final Object value) throws IOException {
+        if (value instanceof UserState state) {
+            return USER_STATE_FORMAT.serialize(null, state).length;
+        }
         return value instanceof String s ? s.getBytes(StandardCharsets.UTF_8).length
                 : Json.mapper().writeValueAsBytes(value).length;
     }
+
+    private static final UserStateSerde USER_STATE_FORMAT = new UserStateSerde();
 
     private static io.otppipeline.schemas.crypto.SealedBox seal(final Aead aead, final String secret, final String id) {
         return aead.seal(secret.getBytes(StandardCharsets.UTF_8), id.getBytes(StandardCharsets.UTF_8));

@@ -60,6 +60,10 @@ final class StreamsDriver implements AutoCloseable {
     private final Map<String, String> codes = new ConcurrentHashMap<>();
     private volatile Measurement current = new Measurement();
     private volatile CountDownLatch done = new CountDownLatch(0);
+    /** Whether the readers read; false between this driver's runs (see {@link #reader}). */
+    private volatile boolean listening = true;
+    private final java.util.concurrent.atomic.AtomicReference<CountDownLatch> resumed =
+            new java.util.concurrent.atomic.AtomicReference<>(new CountDownLatch(0));
 
     StreamsDriver(final String bootstrap, final String tenant, final Aead commandAead, final Aead deliveryAead,
                   final int window) {
@@ -91,15 +95,22 @@ final class StreamsDriver implements AutoCloseable {
         }
     }
 
-    private static <V> PollingLoop<String, V> reader(final String name, final String bootstrap, final Topic<String, V> topic,
-                                                     final java.util.function.Consumer<V> handler,
-                                                     final CountDownLatch positioned, final String isolation) {
+    /**
+     * A reader of one topic that reads only while a run of this driver is under way: between runs (while the HTTP
+     * runs of path (b) go on) its consumer is paused, so the benchmark's own JVM does not decode every reply and
+     * delivery of the HTTP traffic, which it used to (that CPU counted as the load generator's).
+     */
+    private <V> PollingLoop<String, V> reader(final String name, final String bootstrap, final Topic<String, V> topic,
+                                              final java.util.function.Consumer<V> handler,
+                                              final CountDownLatch positioned, final String isolation) {
         final Properties p = PollingLoop.readCommittedConsumer(KafkaConnection.plaintext(bootstrap), name, "latest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         final KafkaConsumer<String, V> consumer = new KafkaConsumer<>(p, topic.keySerde().deserializer(),
                 topic.valueSerde().deserializer());
+        final boolean[] paused = {false};
+        final CountDownLatch[] acknowledged = {null};
         return new PollingLoop<>(name, consumer, kafka -> {
             final List<TopicPartition> partitions = kafka.partitionsFor(topic.name()).stream()
                     .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
@@ -107,7 +118,40 @@ final class StreamsDriver implements AutoCloseable {
             kafka.seekToEnd(partitions);
             partitions.forEach(kafka::position);
             positioned.countDown();
-        }, records -> records.forEach(r -> handler.accept(r.value())));
+        }, records -> {
+            if (!listening) {
+                if (!paused[0]) {
+                    consumer.pause(consumer.assignment());
+                    paused[0] = true;
+                }
+                return;
+            }
+            if (paused[0]) {
+                consumer.seekToEnd(consumer.assignment());
+                consumer.assignment().forEach(consumer::position);
+                consumer.resume(consumer.assignment());
+                paused[0] = false;
+            }
+            final CountDownLatch latest = resumed.get();
+            if (latest != acknowledged[0]) {   // each reader confirms each listen() once
+                acknowledged[0] = latest;
+                latest.countDown();
+            }
+            records.forEach(r -> handler.accept(r.value()));
+        });
+    }
+
+    /** Resumes both readers at the end of their topics and waits until they are there (a no-op if they read). */
+    private void listen() throws InterruptedException {
+        if (listening) {
+            return;
+        }
+        final CountDownLatch both = new CountDownLatch(2);
+        resumed.set(both);
+        listening = true;
+        if (!both.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the benchmark's reply and delivery readers did not resume");
+        }
     }
 
     /** Codes issued so far, by user id (the newest code of each user). */
@@ -161,6 +205,7 @@ final class StreamsDriver implements AutoCloseable {
     /** @param ratePerSecond 0 for as fast as the window allows, else the open-loop rate in commands per second */
     private Measurement run(final int n, final IntFunction<OtpCommand> build, final boolean untilDelivery,
                             final Duration timeout, final int ratePerSecond) throws InterruptedException {
+        listen();
         final Measurement m = new Measurement();
         current = m;
         halfIssued.clear();
@@ -190,6 +235,7 @@ final class StreamsDriver implements AutoCloseable {
                 }
             });
         }
+        listening = false;
         return m;
     }
 
