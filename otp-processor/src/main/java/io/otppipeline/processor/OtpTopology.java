@@ -112,7 +112,7 @@ public final class OtpTopology {
         topology.addProcessor(DECISIONS, () -> new OtpCommandProcessor(decisions), PARSER);
         topology.addProcessor(SWEEP, () -> new ExpirySweep(decisions), PARSER);
         topology.addStateStore(Stores.keyValueStoreBuilder(store(USER_STATE_STORE, inMemoryStores),
-                Serdes.String(), JsonSerde.of(UserState.class)), DECISIONS, SWEEP);
+                Serdes.String(), new UserStateSerde()), DECISIONS, SWEEP);
         topology.addStateStore(Stores.keyValueStoreBuilder(store(IDEMPOTENCY_STORE, inMemoryStores),
                 Serdes.String(), JsonSerde.of(IdempotencyRecord.class)), DECISIONS, SWEEP);
         topology.addStateStore(Stores.keyValueStoreBuilder(store(EXPIRY_INDEX_STORE, inMemoryStores),
