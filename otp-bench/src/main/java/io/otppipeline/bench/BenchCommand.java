@@ -30,6 +30,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skip", split = ",", description = "Parts to leave out for a shorter run: sweep, state-size.")
     private java.util.Set<String> skip = java.util.Set.of();
 
+    @Option(names = "--set", description = "A service setting for this run, as service:key=value (service: otp-api, "
+            + "otp-processor, otp-audit); repeatable. For measuring a default before changing it.")
+    private List<String> set = List.of();
+
     @Option(names = "--profile", description = "Record a JFR profile of each service JVM into the data directory.")
     private boolean profile;
 
@@ -62,6 +66,22 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
+    private java.util.Map<String, java.util.Map<String, String>> settings() {
+        final java.util.Map<String, java.util.Map<String, String>> bySevice = new java.util.TreeMap<>();
+        for (String s : set) {
+            final int colon = s.indexOf(':');
+            final int equals = s.indexOf('=', colon + 1);
+            final String service = colon < 0 ? "" : s.substring(0, colon);
+            if (equals < 0 || !java.util.Set.of("otp-api", "otp-processor", "otp-audit").contains(service)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--set takes service:key=value with service otp-api, otp-processor or otp-audit; got " + s);
+            }
+            bySevice.computeIfAbsent(service, k -> new java.util.TreeMap<>())
+                    .put(s.substring(colon + 1, equals), s.substring(equals + 1));
+        }
+        return bySevice;
+    }
+
     private BenchConfig config() {
         if (!BenchConfig.SKIPPABLE.containsAll(skip)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -74,6 +94,6 @@ public final class BenchCommand implements Callable<Integer> {
                 httpSeconds != null ? httpSeconds : base.httpSeconds(), base.commitIntervalsMs(),
                 base.shippedCommitIntervalMs(), base.sweepVerifications(), base.sweepRate(), base.stateUsers(),
                 base.poolSize(), base.baselineThreads(), base.window(), base.warmup(), base.seed(), profile,
-                java.util.Set.copyOf(skip), dataDir.toAbsolutePath(), out);
+                java.util.Set.copyOf(skip), settings(), dataDir.toAbsolutePath(), out);
     }
 }

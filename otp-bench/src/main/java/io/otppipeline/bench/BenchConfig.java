@@ -32,6 +32,8 @@ import java.util.List;
  * @param profile whether the service JVMs record a JFR profile ({@code settings=profile}) into the data directory
  * @param skipped parts of the run left out ({@code sweep}, {@code state-size}), for a shorter measurement of the
  *     paths alone; the full run leaves out nothing
+ * @param settings extra settings per service ({@code otp-api}, {@code otp-processor}, {@code otp-audit}), on top of
+ *     the ones the benchmark writes: how a default is measured before it is changed ({@code --set})
  * @param dataDir broker, PostgreSQL, processor state and logs of this run; wiped at start
  * @param out directory the JSON results are written to
  */
@@ -39,7 +41,8 @@ public record BenchConfig(int users, int hotUsers, int verifications, int hotVer
                           List<Integer> httpRates, int httpSeconds, List<Long> commitIntervalsMs,
                           long shippedCommitIntervalMs, int sweepVerifications, int sweepRate, int stateUsers,
                           int poolSize, int baselineThreads, int window, int warmup, long seed, boolean profile,
-                          java.util.Set<String> skipped, Path dataDir, Path out) {
+                          java.util.Set<String> skipped, java.util.Map<String, java.util.Map<String, String>> settings,
+                          Path dataDir, Path out) {
 
     /** Parts of a run that {@code --skip} may leave out. */
     public static final java.util.Set<String> SKIPPABLE = java.util.Set.of("sweep", "state-size");
@@ -54,13 +57,13 @@ public record BenchConfig(int users, int hotUsers, int verifications, int hotVer
         final int pool = recommendedPoolSize();
         return new BenchConfig(100_000, 10, 100_000, 20_000, 0.3, List.of(250, 500, 1000, 2000), 15,
                 List.of(50L, 100L, 200L, 500L), 200, 30_000, 500, 100_000, pool, pool * 4, 1000, 3000, 42, false,
-                java.util.Set.of(), dataDir, out);
+                java.util.Set.of(), java.util.Map.of(), dataDir, out);
     }
 
     /** A run small enough for the test suite: proves every figure is produced, in about 1.5 minutes. */
     public static BenchConfig tiny(final Path dataDir, final Path out) {
         final int pool = recommendedPoolSize();
         return new BenchConfig(300, 3, 300, 150, 0.3, List.of(50), 2, List.of(100L, 200L), 200, 200, 50, 200, pool,
-                pool * 2, 200, 20, 42, false, java.util.Set.of(), dataDir, out);
+                pool * 2, 200, 20, 42, false, java.util.Set.of(), java.util.Map.of(), dataDir, out);
     }
 }

@@ -87,14 +87,14 @@ final class BenchEnvironment implements AutoCloseable {
         started.push(pool);
         RowLockDesign.createSchema(pool);
         startProcessor(config.shippedCommitIntervalMs());
-        audit = ServiceProcess.start("otp-audit", AuditMain.class.getName(), Map.of(
+        audit = ServiceProcess.start("otp-audit", AuditMain.class.getName(), withOverrides("otp-audit", Map.of(
                 KafkaConnection.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers(), AuditConfig.JDBC_URL.name(), postgres.jdbcUrl(),
-                AuditConfig.JDBC_USER.name(), "postgres", AuditConfig.GROUP_ID.name(), AUDIT_GROUP), dir, config.profile());
+                AuditConfig.JDBC_USER.name(), "postgres", AuditConfig.GROUP_ID.name(), AUDIT_GROUP)), dir, config.profile());
         started.push(audit);
-        api = ServiceProcess.start("otp-api", ApiMain.class.getName(), Map.of(
+        api = ServiceProcess.start("otp-api", ApiMain.class.getName(), withOverrides("otp-api", Map.of(
                 KafkaConnection.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers(), ApiConfig.PORT.name(), Integer.toString(apiPort),
                 ApiConfig.REPLY_GROUP_ID.name(), "otp-api-bench", ApiConfig.API_KEYS_FILE.name(), secrets.apiKeys().toString(),
-                SharedSettings.COMMAND_KEYRING_FILE.name(), secrets.commandKeyring().toString()), dir, config.profile());
+                SharedSettings.COMMAND_KEYRING_FILE.name(), secrets.commandKeyring().toString())), dir, config.profile());
         started.push(api);
         rowLock = ServiceProcess.start("row-lock", RowLockServer.class.getName(), Map.of(
                 "rowlock.port", Integer.toString(rowLockPort), "rowlock.jdbc.url", postgres.jdbcUrl(),
@@ -129,10 +129,21 @@ final class BenchEnvironment implements AutoCloseable {
         s.put(SharedSettings.DELIVERY_KEYRING_FILE.name(), secrets.deliveryKeyring().toString());
         s.put(ProcessorConfig.PEPPER_KEYRING_FILE.name(), secrets.pepperKeyring().toString());
         s.put(ProcessorConfig.FACTOR_KEYRING_FILE.name(), secrets.factorKeyring().toString());
-        processor = ServiceProcess.start("otp-processor", ProcessorMain.class.getName(), s, config.dataDir(),
+        processor = ServiceProcess.start("otp-processor", ProcessorMain.class.getName(),
+                withOverrides("otp-processor", s), config.dataDir(),
                 config.profile());
         started.push(processor);
         LOG.info("otp-processor started with commit.interval.ms={}", commitIntervalMs);
+    }
+
+    /** {@code settings} with this run's {@code --set} settings of {@code service} on top. */
+    private Map<String, String> withOverrides(final String service, final Map<String, String> settings) {
+        final Map<String, String> all = new HashMap<>(settings);
+        all.putAll(config.settings().getOrDefault(service, Map.of()));
+        if (config.settings().containsKey(service)) {
+            LOG.info("{} runs with {}", service, config.settings().get(service));
+        }
+        return all;
     }
 
     DevSecrets secrets() {

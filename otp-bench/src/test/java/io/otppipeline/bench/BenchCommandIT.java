@@ -59,7 +59,8 @@ class BenchCommandIT {
         assertThat(results.get("changelogBytesPerOperation").get("uniform").fieldNames())
                 .toIterable().anyMatch(topic -> topic.endsWith("otp-user-state-changelog"));
         assertThat(results.at("/machine/logicalCores").asInt()).isPositive();
-        assertThat(out.toString()).contains("### Ratios", "### commit.interval.ms sweep", "### State store size");
+        assertThat(out.toString()).contains("### Ratios", "### CPU-ms per operation per process",
+                "### commit.interval.ms sweep", "### State store size");
     }
 
     private static void assertFiguresPresent(final JsonNode run) {

@@ -2,7 +2,6 @@ package io.otppipeline.processor;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -43,6 +42,6 @@ final class LapseIndex {
     }
 
     private static String entry(final long atMs, final String key) {
-        return String.format(Locale.ROOT, "%0" + TIME_DIGITS + "d %s", atMs, key);
+        return ExpiryIndex.zeroPadded(atMs, TIME_DIGITS) + ' ' + key;
     }
 }
