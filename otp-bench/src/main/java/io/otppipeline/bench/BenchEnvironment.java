@@ -136,13 +136,24 @@ final class BenchEnvironment implements AutoCloseable {
         LOG.info("otp-processor started with commit.interval.ms={}", commitIntervalMs);
     }
 
-    /** {@code settings} with this run's {@code --set} settings of {@code service} on top. */
+    /**
+     * {@code settings} with this run's {@code --set} settings of {@code service} added.
+     *
+     * @throws IllegalArgumentException if {@code --set} names a key the benchmark sets itself (the commit interval
+     *     of the sweep, the ports, the keyrings, ...): it would silently change what a run measures
+     */
     private Map<String, String> withOverrides(final String service, final Map<String, String> settings) {
-        final Map<String, String> all = new HashMap<>(settings);
-        all.putAll(config.settings().getOrDefault(service, Map.of()));
-        if (config.settings().containsKey(service)) {
-            LOG.info("{} runs with {}", service, config.settings().get(service));
+        final Map<String, String> extra = config.settings().getOrDefault(service, Map.of());
+        for (String key : extra.keySet()) {
+            if (settings.containsKey(key)) {
+                throw new IllegalArgumentException("--set cannot change " + key + ": the benchmark sets it");
+            }
         }
+        if (!extra.isEmpty()) {
+            LOG.info("{} runs with --set {}", service, extra.keySet());   // names only: a value may be a secret
+        }
+        final Map<String, String> all = new HashMap<>(settings);
+        all.putAll(extra);
         return all;
     }
 

@@ -99,14 +99,17 @@ final class OpenLoopHttp implements AutoCloseable {
                 @Override
                 public void onComplete(final Result result) {
                     final long end = System.nanoTime();
-                    if (result.isFailed()) {
-                        m.failed(end, rootCause(result.getFailure()).getClass().getSimpleName());
-                    } else if (result.getResponse().getStatus() >= 500) {
-                        m.failed(end, Integer.toString(result.getResponse().getStatus()));
-                    } else {
-                        m.completed(due, end, decision(result.getResponse().getStatus(), getContent()));
+                    try {
+                        if (result.isFailed()) {
+                            m.failed(end, rootCause(result.getFailure()).getClass().getSimpleName());
+                        } else if (result.getResponse().getStatus() >= 500) {
+                            m.failed(end, Integer.toString(result.getResponse().getStatus()));
+                        } else {
+                            m.completed(due, end, decision(result.getResponse().getStatus(), getContent()));
+                        }
+                    } finally {
+                        answered.countDown();
                     }
-                    answered.countDown();
                 }
             });
         }

@@ -78,7 +78,7 @@ final class ProcessSampler implements AutoCloseable {
             final Map<Integer, Long> before = cpuAtStart.getOrDefault(name, Map.of());
             final long cpuMs = processes(target).stream()
                     .mapToLong(p -> cpuMillis(p) - before.getOrDefault(p.getProcessID(), 0L)).sum();
-            usage.put(name, new ProcessUsage(round(cpuMs / 1000.0), round(100.0 * cpuMs / 1000.0 / wallSeconds),
+            usage.put(name, new ProcessUsage(cpuMs / 1000.0, round(100.0 * cpuMs / 1000.0 / wallSeconds),
                     round(peakRss.getOrDefault(name, 0L) / 1048576.0)));
         });
         return usage;

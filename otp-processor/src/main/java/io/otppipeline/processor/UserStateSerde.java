@@ -29,8 +29,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * store and its changelog on every decision. The public topics keep their CloudEvents JSON; only this internal
  * record changed (issue 14; docs/ARCHITECTURE.md section 4, "State stores").
  *
- * <p>Shape: one format byte ({@code 0x01}), then the fields in declaration order. Integers are zig-zag
- * variable-length (1 byte below 64, 6 bytes for an epoch-millisecond time); a code's expiry is written as its
+ * <p>Shape: one format byte ({@code 0x01}), then the fields in declaration order. Counts and lengths are unsigned
+ * variable-length integers, other integers zig-zag variable-length (1 byte below 64; 6 bytes for an
+ * epoch-millisecond time until the year 2039, 7 after); a code's expiry is written as its
  * lifetime after the issue time; the failure times of a lockout as gaps from the previous one. Strings that are
  * a canonical UUID (otp ids), standard Base64 (MACs, nonces, ciphertexts) or {@code <kid>:<Base64>} (destination
  * hashes) are written as their bytes, any other string as UTF-8; either way the string read back is the string
@@ -99,7 +100,7 @@ public final class UserStateSerde implements Serde<UserState>, Serializer<UserSt
             }
             final Map<String, PendingOtp> pending = new TreeMap<>();
             for (int i = in.readCount(); i > 0; i--) {
-                pending.put(in.readText(), readPending(in));
+                pending.put(in.readKey(), readPending(in));
             }
             final List<SendRecord> sends = new ArrayList<>();
             for (int i = in.readCount(); i > 0; i--) {
@@ -108,18 +109,18 @@ public final class UserStateSerde implements Serde<UserState>, Serializer<UserSt
             final Lockout lockout = readLockout(in);
             final Map<String, Lockout> byAddress = new TreeMap<>();
             for (int i = in.readCount(); i > 0; i--) {
-                byAddress.put(in.readText(), readLockout(in));
+                byAddress.put(in.readKey(), readLockout(in));
             }
             final Map<String, Factor> factors = new TreeMap<>();
             for (int i = in.readCount(); i > 0; i--) {
-                factors.put(in.readText(), readFactor(in));
+                factors.put(in.readKey(), readFactor(in));
             }
             final Contact contact = readContact(in);
             if (in.remaining() != 0) {
                 throw new SerializationException("record is not a valid UserState (trailing bytes)");
             }
             return new UserState(pending, sends, lockout, byAddress, factors, contact);
-        } catch (IndexOutOfBoundsException | IllegalArgumentException | ArithmeticException e) {
+        } catch (IndexOutOfBoundsException | IllegalArgumentException | ArithmeticException | NullPointerException e) {
             throw new SerializationException("record is not a valid UserState (" + e.getClass().getSimpleName() + ")");
         }
     }
@@ -310,19 +311,44 @@ public final class UserStateSerde implements Serde<UserState>, Serializer<UserSt
             writeUnsigned(e == null ? 0 : e.ordinal() + 1L);
         }
 
-        /** {@code null} as 0, else 1 + the UTF-8 length, then the UTF-8 bytes. */
+        /**
+         * {@code null} as 0; well-formed text as {@code 2 * (UTF-8 length) + 1}, then its UTF-8 bytes; text with an
+         * unpaired surrogate (which UTF-8 cannot carry) as {@code 2 * (UTF-16 length) + 2}, then its UTF-16 code
+         * units, big-endian, so that it too reads back character for character.
+         */
         void writeText(final String s) {
             if (s == null) {
                 writeUnsigned(0);
                 return;
             }
+            if (!wellFormed(s)) {
+                writeUnsigned(2L * s.length() + 2);
+                for (int i = 0; i < s.length(); i++) {
+                    writeByte(s.charAt(i) >>> 8);
+                    writeByte(s.charAt(i));
+                }
+                return;
+            }
             final byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
-            writeUnsigned(utf8.length + 1L);
+            writeUnsigned(2L * utf8.length + 1);
             if (size + utf8.length > buf.length) {
                 buf = Arrays.copyOf(buf, Math.max(buf.length * 2, size + utf8.length));
             }
             System.arraycopy(utf8, 0, buf, size, utf8.length);
             size += utf8.length;
+        }
+
+        /** Whether every surrogate in {@code s} is part of a pair (then UTF-8 carries it exactly). */
+        private static boolean wellFormed(final String s) {
+            for (int i = 0; i < s.length(); i++) {
+                final char c = s.charAt(i);
+                if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else if (Character.isSurrogate(c)) {
+                    return false;
+                }
+            }
+            return true;
         }
 
         /** A string stored by its shape (UUID, Base64, kid:Base64) when it has one, else as text. */
@@ -450,13 +476,33 @@ public final class UserStateSerde implements Serde<UserState>, Serializer<UserSt
             if (n == 0) {
                 return null;
             }
-            if (n < 0 || n - 1 > remaining()) {
+            if (n < 0 || n / 2 > remaining()) {
                 throw new IllegalArgumentException("text out of range");
             }
-            final int length = (int) (n - 1);
-            final String s = new String(buf, pos, length, StandardCharsets.UTF_8);
-            pos += length;
-            return s;
+            if ((n & 1) == 1) {
+                final int length = (int) (n / 2);
+                final String s = new String(buf, pos, length, StandardCharsets.UTF_8);
+                pos += length;
+                return s;
+            }
+            final int chars = (int) (n / 2 - 1);
+            if (2L * chars > remaining()) {
+                throw new IllegalArgumentException("text out of range");
+            }
+            final char[] utf16 = new char[chars];
+            for (int i = 0; i < chars; i++) {
+                utf16[i] = (char) ((readByte() << 8) | readByte());
+            }
+            return new String(utf16);
+        }
+
+        /** A map key: text that is never {@code null}. */
+        String readKey() {
+            final String key = readText();
+            if (key == null) {
+                throw new IllegalArgumentException("null key");
+            }
+            return key;
         }
 
         private byte[] readBytes() {

@@ -56,6 +56,17 @@ class UserStateSerdeTest {
         }
     }
 
+    /** A map key written as {@code null} (length 0): corrupt, refused as such, not a NullPointerException. */
+    @Example
+    void shouldRefuseWhenMapKeyIsNull() {
+        final byte[] value = new byte[16];
+        value[0] = UserStateSerde.FORMAT_1;
+        value[1] = 1;
+
+        assertThatThrownBy(() -> serde.deserialize("t", value))
+                .isInstanceOf(SerializationException.class).hasMessageStartingWith("record is not a valid UserState");
+    }
+
     @Example
     void shouldRefuseWhenFormatByteIsUnknown() {
         assertThatThrownBy(() -> serde.deserialize("t", new byte[] {9, 0, 0}))
@@ -180,7 +191,7 @@ class UserStateSerdeTest {
         return Arbitraries.oneOf(
                 Arbitraries.strings().ascii().ofMaxLength(20),
                 Arbitraries.strings().withCharRange('\u00a0', '\ud7ff').ofMaxLength(10),
-                Arbitraries.of("😀", "a😀b", "", "null", "{"));
+                Arbitraries.of("😀", "a😀b", "", "null", "{", "https://app/cb\udc00x", "\ud800", "a\ud83d", "\ude00b"));
     }
 
     private static String base64(final int bytes) {
