@@ -52,7 +52,7 @@ public record BenchConfig(int users, int hotUsers, int verifications, int hotVer
         return Runtime.getRuntime().availableProcessors() * 2 + 1;
     }
 
-    /** The full run of issue 6 (about 15 minutes on 2 cores). */
+    /** The full run of issues 6 and 14 (about 17 minutes on 2 cores). */
     public static BenchConfig full(final Path dataDir, final Path out) {
         final int pool = recommendedPoolSize();
         return new BenchConfig(100_000, 10, 100_000, 20_000, 0.3, List.of(250, 500, 1000, 2000), 15,
