@@ -67,7 +67,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private java.util.Map<String, java.util.Map<String, String>> settings() {
-        final java.util.Map<String, java.util.Map<String, String>> bySevice = new java.util.TreeMap<>();
+        final java.util.Map<String, java.util.Map<String, String>> byService = new java.util.TreeMap<>();
         for (String s : set) {
             final int colon = s.indexOf(':');
             final int equals = s.indexOf('=', colon + 1);
@@ -76,10 +76,10 @@ public final class BenchCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--set takes service:key=value with service otp-api, otp-processor or otp-audit; got " + s);
             }
-            bySevice.computeIfAbsent(service, k -> new java.util.TreeMap<>())
+            byService.computeIfAbsent(service, k -> new java.util.TreeMap<>())
                     .put(s.substring(colon + 1, equals), s.substring(equals + 1));
         }
-        return bySevice;
+        return byService;
     }
 
     private BenchConfig config() {

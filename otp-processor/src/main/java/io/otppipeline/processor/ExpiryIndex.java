@@ -1,6 +1,6 @@
 package io.otppipeline.processor;
 
-import java.util.Locale;
+import io.otppipeline.processor.domain.Digits;
 
 /**
  * Keys of the {@link OtpTopology#EXPIRY_INDEX_STORE}: {@code <deadline> <kind> <key>}, where the deadline is
@@ -20,20 +20,7 @@ final class ExpiryIndex {
 
     /** Index key for {@code key} of {@code kind} due at {@code deadlineMs} (epoch milliseconds). */
     static String key(final long deadlineMs, final char kind, final String key) {
-        return zeroPadded(deadlineMs, 13) + ' ' + kind + ' ' + key;
-    }
-
-    /**
-     * {@code value} in decimal, left-padded with zeros to {@code digits} digits: what
-     * {@code String.format("%0<digits>d")} gives, without its cost on every decision (it was 8 % of the stream
-     * thread's samples in issue 14's profile: a {@code Formatter} and locale lookup per call).
-     */
-    static String zeroPadded(final long value, final int digits) {
-        if (value < 0) {
-            return String.format(Locale.ROOT, "%0" + digits + "d", value);
-        }
-        final String s = Long.toString(value);
-        return s.length() >= digits ? s : "0".repeat(digits - s.length()) + s;
+        return Digits.zeroPadded(deadlineMs, 13) + ' ' + kind + ' ' + key;
     }
 
     /** The first key of the index. */

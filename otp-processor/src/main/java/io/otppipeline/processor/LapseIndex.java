@@ -1,5 +1,6 @@
 package io.otppipeline.processor;
 
+import io.otppipeline.processor.domain.Digits;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.KeyValue;
@@ -42,6 +43,6 @@ final class LapseIndex {
     }
 
     private static String entry(final long atMs, final String key) {
-        return ExpiryIndex.zeroPadded(atMs, TIME_DIGITS) + ' ' + key;
+        return Digits.zeroPadded(atMs, TIME_DIGITS) + ' ' + key;
     }
 }

@@ -2,6 +2,7 @@ package io.otppipeline.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.otppipeline.processor.domain.Digits;
 import java.util.Locale;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -14,7 +15,7 @@ class ExpiryIndexTest {
     @Property(tries = 1000)
     void shouldPadLikeStringFormatWhenTimeHasAnyNumberOfDigits(@ForAll final long value,
                                                                @ForAll @IntRange(min = 1, max = 20) final int digits) {
-        assertThat(ExpiryIndex.zeroPadded(value, digits))
+        assertThat(Digits.zeroPadded(value, digits))
                 .isEqualTo(String.format(Locale.ROOT, "%0" + digits + "d", value));
     }
 

@@ -68,7 +68,7 @@ final class CodeDerivation {
             while (words.hasRemaining()) {
                 final long word = words.getInt() & 0xFFFFFFFFL;
                 if (word < limit) {
-                    return zeroPadded(word % bound, digits);
+                    return Digits.zeroPadded(word % bound, digits);
                 }
             }
         }
@@ -90,16 +90,6 @@ final class CodeDerivation {
     /** The AES-GCM nonce for sealing {@code plaintext}, the delivery secret of a request with {@code entropy}. */
     static byte[] deliveryNonce(final byte[] entropy, final byte[] plaintext) {
         return Arrays.copyOf(sha256("delivery-nonce", entropy, plaintext), Aead.NONCE_BYTES);
-    }
-
-    static String zeroPadded(final long value, final int digits) {
-        final char[] out = new char[digits];
-        long rest = value;
-        for (int i = digits - 1; i >= 0; i--) {
-            out[i] = (char) ('0' + rest % 10);
-            rest /= 10;
-        }
-        return new String(out);
     }
 
     private static long pow10(final int digits) {

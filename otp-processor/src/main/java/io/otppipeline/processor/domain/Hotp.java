@@ -39,8 +39,7 @@ public final class Hotp {
         final int offset = hash[hash.length - 1] & 0x0f;
         final int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16)
                 | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
-        final String code = Integer.toString(binary % POWERS[digits]);
-        return "0".repeat(digits - code.length()) + code;
+        return Digits.zeroPadded(binary % POWERS[digits], digits);
     }
 
     /** The TOTP time step of {@code epochMs} for a step of {@code periodSeconds}. */
