@@ -90,6 +90,10 @@ public final class ApiService implements ServiceLifecycle {
         final Javalin app = Javalin.create(cfg -> {
             cfg.http.maxRequestSize = config.maxBodyBytes();
             cfg.http.prefer405over404 = true;
+            // no response compression: answers are a few hundred bytes, some carry a secret (a TOTP enrolment
+            // secret, a magic-link page's form token) beside reflected input, which compression over TLS exposes
+            // to BREACH; and Javalin's compressing wrapper cost about 3 % of otp-api's CPU (docs/BENCHMARKS.md)
+            cfg.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.port();
             cfg.jetty.modifyServer(server -> {

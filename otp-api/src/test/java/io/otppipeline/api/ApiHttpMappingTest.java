@@ -195,6 +195,20 @@ class ApiHttpMappingTest {
     }
 
     @Test
+    void shouldSendAnswersUncompressedWhenClientAcceptsCompression() throws Exception {
+        final HttpRequest request = HttpRequest.newBuilder(uri("/openapi.yaml"))
+                .header("Accept-Encoding", "gzip, deflate, br, zstd").GET().build();
+
+        final HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+
+        // BREACH: an answer holding a secret (a TOTP enrolment) beside reflected input must not be compressed; no
+        // answer is, even one as large as this document, which a compressing server would compress
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).startsWith("openapi:").hasSizeGreaterThan(1500);
+        assertThat(r.headers().firstValue("Content-Encoding")).isEmpty();
+    }
+
+    @Test
     void shouldAnswer409WithoutSecretWhenEnrolmentIsReplayed() throws Exception {
         decide(id -> new FactorEnrolledReply("first", "f-1", FactorType.TOTP, "SHA1", 6, 30, false).replayFor(id));
 

@@ -27,7 +27,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--http-seconds", description = "Seconds per HTTP run (default 15).")
     private Integer httpSeconds;
 
-    @Option(names = "--skip", split = ",", description = "Parts to leave out for a shorter run: sweep, state-size.")
+    @Option(names = "--window", description = "Commands in flight at most on the processor's path (a) (default 1000).")
+    private Integer window;
+
+    @Option(names = "--skip", split = ",", description = "Parts to leave out for a shorter run: http, sweep, state-size.")
     private java.util.Set<String> skip = java.util.Set.of();
 
     @Option(names = "--set", description = "A service setting for this run, as service:key=value (service: otp-api, "
@@ -93,7 +96,7 @@ public final class BenchCommand implements Callable<Integer> {
                 base.rightCodeShare(), rates != null ? rates : base.httpRates(),
                 httpSeconds != null ? httpSeconds : base.httpSeconds(), base.commitIntervalsMs(),
                 base.shippedCommitIntervalMs(), base.sweepVerifications(), base.sweepRate(), base.stateUsers(),
-                base.poolSize(), base.baselineThreads(), base.window(), base.warmup(), base.seed(), profile,
+                base.poolSize(), base.baselineThreads(), window != null ? window : base.window(), base.warmup(), base.seed(), profile,
                 java.util.Set.copyOf(skip), settings(), dataDir.toAbsolutePath(), out);
     }
 }

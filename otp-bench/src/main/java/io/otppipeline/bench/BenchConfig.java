@@ -30,8 +30,8 @@ import java.util.List;
  * @param warmup operations of each system's unmeasured warm-up (JIT, connections, caches)
  * @param seed seed of every random choice, so both systems get the same sequence of operations
  * @param profile whether the service JVMs record a JFR profile ({@code settings=profile}) into the data directory
- * @param skipped parts of the run left out ({@code sweep}, {@code state-size}), for a shorter measurement of the
- *     paths alone; the full run leaves out nothing
+ * @param skipped parts of the run left out ({@code http}: path (b); {@code sweep}, {@code state-size}), for a
+ *     shorter measurement; the full run leaves out nothing
  * @param settings extra settings per service ({@code otp-api}, {@code otp-processor}, {@code otp-audit}), on top of
  *     the ones the benchmark writes: how a default is measured before it is changed ({@code --set})
  * @param dataDir broker, PostgreSQL, processor state and logs of this run; wiped at start
@@ -45,7 +45,7 @@ public record BenchConfig(int users, int hotUsers, int verifications, int hotVer
                           Path dataDir, Path out) {
 
     /** Parts of a run that {@code --skip} may leave out. */
-    public static final java.util.Set<String> SKIPPABLE = java.util.Set.of("sweep", "state-size");
+    public static final java.util.Set<String> SKIPPABLE = java.util.Set.of("http", "sweep", "state-size");
 
     /** The pool size HikariCP's wiki recommends for this machine: {@code cores * 2 + 1} (one spindle). */
     public static int recommendedPoolSize() {

@@ -90,7 +90,9 @@ final class Benchmark {
             b.awaitReady();
             b.warmUp();
             b.core();
-            b.overHttp();
+            if (!config.skipped().contains("http")) {
+                b.overHttp();
+            }
             final List<BenchResults.SweepPoint> sweep = config.skipped().contains("sweep") ? List.of() : b.sweep();
             final List<StateSize.Point> state;
             if (config.skipped().contains("state-size")) {

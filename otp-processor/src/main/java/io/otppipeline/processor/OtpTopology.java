@@ -114,7 +114,7 @@ public final class OtpTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(store(USER_STATE_STORE, inMemoryStores),
                 Serdes.String(), new UserStateSerde()), DECISIONS, SWEEP);
         topology.addStateStore(Stores.keyValueStoreBuilder(store(IDEMPOTENCY_STORE, inMemoryStores),
-                Serdes.String(), JsonSerde.of(IdempotencyRecord.class)), DECISIONS, SWEEP);
+                Serdes.String(), JsonSerde.internal(IdempotencyRecord.class)), DECISIONS, SWEEP);
         topology.addStateStore(Stores.keyValueStoreBuilder(store(EXPIRY_INDEX_STORE, inMemoryStores),
                 Serdes.String(), Serdes.String()), DECISIONS, SWEEP);
 

@@ -11,7 +11,9 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * A Kafka {@link Serde} that writes and reads one Java type as UTF-8 JSON with {@link Json#mapper()}.
+ * A Kafka {@link Serde} that writes and reads one Java type as UTF-8 JSON, with {@link Json#mapper()} for public
+ * records ({@link #of}) or {@link Json#internalMapper()} for records only this project's services read
+ * ({@link #internal}).
  *
  * <p>Deserialization errors surface as {@link SerializationException}. The exception message names
  * the target type only, never the payload, because payloads may hold sealed secrets.
@@ -24,15 +26,23 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
     private final ObjectReader reader;
     private final ObjectWriter writer;
 
-    private JsonSerde(final Class<T> type) {
+    private JsonSerde(final Class<T> type, final com.fasterxml.jackson.databind.ObjectMapper mapper) {
         this.type = type;
-        this.reader = Json.mapper().readerFor(type);
-        this.writer = Json.mapper().writerFor(type);
+        this.reader = mapper.readerFor(type);
+        this.writer = mapper.writerFor(type);
     }
 
-    /** A serde for {@code type}. */
+    /** A serde for {@code type}, instants as RFC 3339 strings (public records: events, the delivery ledger). */
     public static <T> JsonSerde<T> of(final Class<T> type) {
-        return new JsonSerde<>(type);
+        return new JsonSerde<>(type, Json.mapper());
+    }
+
+    /**
+     * A serde for {@code type}, instants as decimal epoch seconds (records only this project's services read:
+     * commands, replies, delivery, the send gate, IP verdicts, state stores); reads RFC 3339 instants too.
+     */
+    public static <T> JsonSerde<T> internal(final Class<T> type) {
+        return new JsonSerde<>(type, Json.internalMapper());
     }
 
     @Override

@@ -45,16 +45,16 @@ public final class Topics {
      * of every decision.
      */
     public static final Topic<String, OtpCommand> COMMANDS = new Topic<>("otp.commands.v1",
-            Serdes.String(), JsonSerde.of(OtpCommand.class), PARTITIONS, Map.of("retention.ms",
+            Serdes.String(), JsonSerde.internal(OtpCommand.class), PARTITIONS, Map.of("retention.ms",
             Long.toString(SEVEN_DAYS_MS), "cleanup.policy", "delete", "message.timestamp.type", "LogAppendTime"));
 
     /** One decision per command, keyed by command id, written to the partition the command named. */
     public static final Topic<String, OtpReply> REPLIES = new Topic<>("otp.replies.v1",
-            Serdes.String(), JsonSerde.of(OtpReply.class), PARTITIONS, retention(ONE_HOUR_MS));
+            Serdes.String(), JsonSerde.internal(OtpReply.class), PARTITIONS, retention(ONE_HOUR_MS));
 
     /** Issued codes, AES-GCM sealed for the notifier; keyed {@code tenantId:userId}. Restricted. */
     public static final Topic<String, OtpIssued> DELIVERY = new Topic<>("otp.delivery.v1",
-            Serdes.String(), JsonSerde.of(OtpIssued.class), PARTITIONS, retention(ONE_DAY_MS));
+            Serdes.String(), JsonSerde.internal(OtpIssued.class), PARTITIONS, retention(ONE_DAY_MS));
 
     /**
      * Issued codes on their way through the send gate ({@link GateSend}) and verified SMS codes for its
@@ -63,7 +63,7 @@ public final class Topics {
      * like {@link #DELIVERY} (codes sealed). docs/ARCHITECTURE.md section 5b.
      */
     public static final Topic<String, GateRecord> SEND_GATE = new Topic<>("otp.send-gate.v1",
-            Serdes.String(), JsonSerde.of(GateRecord.class), PARTITIONS, appendTime(ONE_DAY_MS));
+            Serdes.String(), JsonSerde.internal(GateRecord.class), PARTITIONS, appendTime(ONE_DAY_MS));
 
     /**
      * The IP guard's input: one record per counted activity of an end user's address (a code request, a wrong
@@ -81,7 +81,7 @@ public final class Topics {
      * on each command. docs/ARCHITECTURE.md section 5b.
      */
     public static final Topic<String, IpVerdict> IP_VERDICTS = new Topic<>("otp.ip-verdicts.v1",
-            Serdes.String(), JsonSerde.of(IpVerdict.class), PARTITIONS, Map.of("cleanup.policy", "compact",
+            Serdes.String(), JsonSerde.internal(IpVerdict.class), PARTITIONS, Map.of("cleanup.policy", "compact",
             "min.compaction.lag.ms", "0", "segment.ms", Long.toString(ONE_HOUR_MS)));
 
     /** Every public event as CloudEvents 1.0 structured JSON, keyed {@code tenantId:userId}; kept forever. */
