@@ -163,13 +163,16 @@ final class StateSize {
                 Math.round(total * 1_000_000.0 / users / 1048576.0 * 10) / 10.0);
     }
 
-    /** Bytes of {@code value} in its store's own format (the binary user state, JSON for the others). */
+    /**
+     * Bytes of {@code value} in its store's own format (the binary user state; the idempotency records as internal
+     * JSON, {@code Json.internalMapper()}).
+     */
     private static long size(final Object value) throws IOException {
         if (value instanceof UserState state) {
             return USER_STATE_FORMAT.serialize(null, state).length;
         }
         return value instanceof String s ? s.getBytes(StandardCharsets.UTF_8).length
-                : Json.mapper().writeValueAsBytes(value).length;
+                : Json.internalMapper().writeValueAsBytes(value).length;
     }
 
     private static final UserStateSerde USER_STATE_FORMAT = new UserStateSerde();

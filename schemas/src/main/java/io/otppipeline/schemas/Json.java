@@ -28,7 +28,6 @@ public final class Json {
     private static final ObjectMapper INTERNAL = builder()
             .enable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .enable(SerializationFeature.WRITE_DATE_TIMESTAMPS_AS_NANOSECONDS)
-            .enable(DeserializationFeature.READ_DATE_TIMESTAMPS_AS_NANOSECONDS)
             .build();
 
     private Json() {

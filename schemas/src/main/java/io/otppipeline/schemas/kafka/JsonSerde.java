@@ -32,7 +32,10 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
         this.writer = mapper.writerFor(type);
     }
 
-    /** A serde for {@code type}, instants as RFC 3339 strings (public records: events, the delivery ledger). */
+    /**
+     * A serde for {@code type}, instants as RFC 3339 strings: the public records (events, the delivery ledger), and
+     * stores whose values hold no instant.
+     */
     public static <T> JsonSerde<T> of(final Class<T> type) {
         return new JsonSerde<>(type, Json.mapper());
     }
