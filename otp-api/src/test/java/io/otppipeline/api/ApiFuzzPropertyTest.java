@@ -80,6 +80,8 @@ class ApiFuzzPropertyTest {
     private static final int MAX_BODY = 16384;
 
     private static ApiService api;
+    /** Scratch directory of the API's (unused) key files; removed when the container ends. */
+    private static Path dir;
     private static ApiKeys.Issued key;
     private static ApiKeys.Issued admin;
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -89,15 +91,20 @@ class ApiFuzzPropertyTest {
     static void start() throws IOException {
         key = ApiKeys.issue("acme-1", "acme");
         admin = ApiKeys.issue("acme-admin", "acme", ApiKeys.ADMIN);
-        final Path dir = Files.createTempDirectory("api-fuzz");
+        dir = Files.createTempDirectory("api-fuzz");
         api = ApiService.start(new ApiConfig(KafkaConnection.plaintext("unused:9092"), "127.0.0.1", 0, 1000, MAX_BODY, "otp-api",
                 dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64, "otp-pipeline", 10_000, 1024, TwilioServices.NONE, null, null),
                 new ApiKeys(List.of(key.entry(), admin.entry())), Keyring.generate("c1"), new AnsweringBus());
     }
 
     @AfterContainer
-    static void stop() {
+    static void stop() throws IOException {
         api.close();
+        try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
         System.out.println("ApiFuzzPropertyTest: " + CASES.get() + " HTTP requests tried, none answered 5xx or echoed");
     }
 

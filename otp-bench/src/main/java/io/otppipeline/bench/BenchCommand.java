@@ -27,10 +27,12 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--http-seconds", description = "Seconds per HTTP run (default 15).")
     private Integer httpSeconds;
 
-    @Option(names = "--window", description = "Commands in flight at most on the processor's path (a) (default 1000; 200 with --quick).")
+    @Option(names = "--window",
+            description = "Commands in flight at most on the processor's path (a) (default 1000; 200 with --quick).")
     private Integer window;
 
-    @Option(names = "--skip", split = ",", description = "Parts to leave out for a shorter run: http (the HTTP runs at each rate), sweep, state-size.")
+    @Option(names = "--skip", split = ",",
+            description = "Parts to leave out for a shorter run: http (the HTTP runs at each rate), sweep, state-size.")
     private java.util.Set<String> skip = java.util.Set.of();
 
     @Option(names = "--set", description = "A service setting for this run, as service:key=value (service: otp-api, "
@@ -91,8 +93,8 @@ public final class BenchCommand implements Callable<Integer> {
                     "--skip takes " + String.join(", ", new java.util.TreeSet<>(BenchConfig.SKIPPABLE)) + "; got " + skip);
         }
         if (window != null && window < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--window takes a number of commands >= 1; got "
-                    + window);
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--window takes a number of commands >= 1; got " + window);
         }
         final BenchConfig base = quick ? BenchConfig.tiny(dataDir, out) : BenchConfig.full(dataDir, out);
         final int u = users != null ? users : base.users();
@@ -100,7 +102,8 @@ public final class BenchCommand implements Callable<Integer> {
                 base.rightCodeShare(), rates != null ? rates : base.httpRates(),
                 httpSeconds != null ? httpSeconds : base.httpSeconds(), base.commitIntervalsMs(),
                 base.shippedCommitIntervalMs(), base.sweepVerifications(), base.sweepRate(), base.stateUsers(),
-                base.poolSize(), base.baselineThreads(), window != null ? window : base.window(), base.warmup(), base.seed(), profile,
+                base.poolSize(), base.baselineThreads(), window != null ? window : base.window(), base.warmup(),
+                base.seed(), profile,
                 java.util.Set.copyOf(skip), settings(), dataDir.toAbsolutePath(), out);
     }
 }

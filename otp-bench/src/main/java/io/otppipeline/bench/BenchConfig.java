@@ -30,8 +30,8 @@ import java.util.List;
  * @param warmup operations of each system's unmeasured warm-up (JIT, connections, caches)
  * @param seed seed of every random choice, so both systems get the same sequence of operations
  * @param profile whether the service JVMs record a JFR profile ({@code settings=profile}) into the data directory
- * @param skipped parts of the run left out ({@code http}: the HTTP runs at each rate; {@code sweep}, {@code state-size}), for a
- *     shorter measurement; the full run leaves out nothing
+ * @param skipped parts of the run left out ({@code http}: the HTTP runs at each rate; {@code sweep},
+ *     {@code state-size}), for a shorter measurement; the full run leaves out nothing
  * @param settings extra settings per service ({@code otp-api}, {@code otp-processor}, {@code otp-audit}), on top of
  *     the ones the benchmark writes: how a default is measured before it is changed ({@code --set})
  * @param dataDir broker, PostgreSQL, processor state and logs of this run; wiped at start

@@ -40,7 +40,8 @@ class JsonSerdeTest {
     void shouldReadRfc3339InstantWhenInternalRecordWasWrittenByEarlierVersion() throws Exception {
         final byte[] earlier = Json.mapper().writerFor(OtpCommand.class).writeValueAsBytes(command());
 
-        assertThat(new String(earlier, StandardCharsets.UTF_8)).contains("\"sentAt\":\"2024-12-01T10:10:00.123456789Z\"");
+        assertThat(new String(earlier, StandardCharsets.UTF_8))
+                .contains("\"sentAt\":\"2024-12-01T10:10:00.123456789Z\"");
         assertThat(Topics.COMMANDS.valueSerde().deserializer().deserialize(Topics.COMMANDS.name(), earlier))
                 .isEqualTo(command());
     }
@@ -65,9 +66,11 @@ class JsonSerdeTest {
 
     @Test
     void shouldNameTypeButNotEchoPayloadWhenRecordIsUnreadable() {
-        final byte[] garbage = "{\"type\":\"otp.verify_attempted\",\"code\":\"secret-123456\"".getBytes(StandardCharsets.UTF_8);
+        final byte[] garbage = "{\"type\":\"otp.verify_attempted\",\"code\":\"secret-123456\""
+                .getBytes(StandardCharsets.UTF_8);
 
-        assertThatThrownBy(() -> Topics.COMMANDS.valueSerde().deserializer().deserialize(Topics.COMMANDS.name(), garbage))
+        assertThatThrownBy(() -> Topics.COMMANDS.valueSerde().deserializer()
+                .deserialize(Topics.COMMANDS.name(), garbage))
                 .isInstanceOf(SerializationException.class).hasMessageContaining("OtpCommand")
                 .hasMessageNotContaining("secret-123456");
     }
