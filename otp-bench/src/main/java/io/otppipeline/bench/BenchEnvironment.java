@@ -78,7 +78,7 @@ final class BenchEnvironment implements AutoCloseable {
     private void startAll() throws IOException, InterruptedException, SQLException {
         final Path dir = config.dataDir();
         secrets.ensure();
-        kafka = new LocalKafka(dir.resolve("kafka"), freePort()).start();
+        kafka = new LocalKafka(dir.resolve("kafka"), LocalKafka.freePorts()).start();
         started.push(kafka);
         postgres = LocalPostgres.start(dir.resolve("postgres"), freePort(), dir.resolve("postgres.log"));
         started.push(postgres);

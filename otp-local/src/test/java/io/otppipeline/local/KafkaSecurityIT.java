@@ -21,7 +21,6 @@ import io.otppipeline.processor.ProcessorService;
 import io.otppipeline.runtime.config.Settings;
 import io.otppipeline.runtime.kafka.KafkaConnection;
 import io.otppipeline.schemas.kafka.Topics;
-import io.otppipeline.testing.Ports;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +68,7 @@ class KafkaSecurityIT {
         final Map<String, String> passwords = new HashMap<>();
         passwords.put("admin", UUID.randomUUID().toString());
         SERVICES.forEach(user -> passwords.put(user, UUID.randomUUID().toString()));
-        final int port = Ports.freePair();
+        final int port = LocalKafka.freePorts();
         try (LocalKafka kafka = new LocalKafka(dir.resolve("kafka"), port).withSasl("admin", passwords).start();
              EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
             final String bootstrap = kafka.bootstrapServers();

@@ -2,7 +2,6 @@ package io.otppipeline.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.otppipeline.testing.Ports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,7 +24,7 @@ class LocalInfrastructureIT {
 
     @Test
     void shouldKeepTopicsWhenBrokerIsRestartedOnSameDataDirectory() throws Exception {
-        final int port = Ports.freePair();
+        final int port = LocalKafka.freePorts();
         try (LocalKafka kafka = new LocalKafka(dir.resolve("kafka"), port).start();
              Admin admin = admin(kafka)) {
             admin.createTopics(List.of(new NewTopic("reuse-check", 1, (short) 1))).all().get();
@@ -41,7 +40,7 @@ class LocalInfrastructureIT {
 
     @Test
     void shouldKeepRowsWhenPostgresIsRestartedOnSameDataDirectory() throws Exception {
-        final int port = Ports.freePair();
+        final int port = LocalKafka.freePorts();
         try (LocalPostgres postgres = LocalPostgres.start(dir.resolve("pg"), port, dir.resolve("pg.log"));
              Connection c = DriverManager.getConnection(postgres.jdbcUrl());
              Statement s = c.createStatement()) {

@@ -125,7 +125,7 @@ class OutageIT {
      */
     @Test
     void shouldAnswer503DuringBrokerOutageAndIssueEveryAcceptedCodeOnceAfterIt() throws Exception {
-        final int kafkaPort = Ports.freePair();
+        final int kafkaPort = LocalKafka.freePorts();
         final GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
         smtp.start();
         LocalKafka kafka = new LocalKafka(dir.resolve("kafka"), kafkaPort).start();
