@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -47,17 +46,13 @@ final class ReplyListener implements AutoCloseable {
     private final AtomicReference<List<Integer>> assigned = new AtomicReference<>(List.of());
     private final AtomicInteger nextPartition = new AtomicInteger();
     private final PollingLoop<String, byte[]> loop;
+    private final AtomicInteger answerThreads = new AtomicInteger();
     /** Threads that parse awaited replies and complete their requests, one per core (see {@link #complete}). */
-    private final ExecutorService answers = Executors.newFixedThreadPool(
-            Runtime.getRuntime().availableProcessors(), new ThreadFactory() {
-                private final AtomicInteger n = new AtomicInteger();
-
-                @Override
-                public Thread newThread(final Runnable r) {
-                    final Thread t = new Thread(r, "otp-api-answers-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                }
+    private final ExecutorService answers = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors(),
+            r -> {
+                final Thread t = new Thread(r, "otp-api-answers-" + answerThreads.incrementAndGet());
+                t.setDaemon(true);
+                return t;
             });
 
     /** @param isolation {@code read_uncommitted} or {@code read_committed} */

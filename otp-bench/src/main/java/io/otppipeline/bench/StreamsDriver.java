@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntFunction;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -62,8 +63,7 @@ final class StreamsDriver implements AutoCloseable {
     private volatile CountDownLatch done = new CountDownLatch(0);
     /** Whether the readers read; false between this driver's runs (see {@link #reader}). */
     private volatile boolean listening = true;
-    private final java.util.concurrent.atomic.AtomicReference<CountDownLatch> resumed =
-            new java.util.concurrent.atomic.AtomicReference<>(new CountDownLatch(0));
+    private final AtomicReference<CountDownLatch> resumed = new AtomicReference<>(new CountDownLatch(0));
 
     StreamsDriver(final String bootstrap, final String tenant, final Aead commandAead, final Aead deliveryAead,
                   final int window) {

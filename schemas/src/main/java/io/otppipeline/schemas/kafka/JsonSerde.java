@@ -1,5 +1,6 @@
 package io.otppipeline.schemas.kafka;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import io.otppipeline.schemas.Json;
@@ -26,7 +27,7 @@ public final class JsonSerde<T> implements Serde<T>, Serializer<T>, Deserializer
     private final ObjectReader reader;
     private final ObjectWriter writer;
 
-    private JsonSerde(final Class<T> type, final com.fasterxml.jackson.databind.ObjectMapper mapper) {
+    private JsonSerde(final Class<T> type, final ObjectMapper mapper) {
         this.type = type;
         this.reader = mapper.readerFor(type);
         this.writer = mapper.writerFor(type);
