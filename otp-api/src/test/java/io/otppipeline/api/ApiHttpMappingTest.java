@@ -112,7 +112,7 @@ class ApiHttpMappingTest {
             }
         };
         api = ApiService.start(new ApiConfig(KafkaConnection.plaintext("unused:9092"), "127.0.0.1", 0, 1000, 1024, "otp-api",
-                dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64, "otp-pipeline", 10_000, 1024, TwilioServices.NONE, null, null),
+                dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64, "otp-pipeline", 10_000, TwilioServices.NONE, null, null),
                 new ApiKeys(List.of(key.entry(), admin.entry())), commandKeyring, bus, new IpVerdicts() {
                     @Override
                     public IpVerdict find(final String tenantId, final IpActivity kind, final String ip) {
