@@ -25,6 +25,7 @@ import java.util.List;
  * @param ipv6PrefixLength {@link SharedSettings#IPV6_PREFIX_LENGTH}, the same as the processor's
  * @param totpIssuer {@link #TOTP_ISSUER}
  * @param idleTimeoutMs {@link #IDLE_TIMEOUT_MS}
+ * @param requestBodyTimeoutMs {@link #REQUEST_BODY_TIMEOUT_MS}
  * @param twilio the Twilio Verify facade's Services, Account SID and subject key ({@link #TWILIO_ACCOUNT_SID} …);
  *     {@link TwilioServices#NONE} (no {@code /v2} routes) by default
  * @param publicBaseUrl {@link #PUBLIC_BASE_URL}; {@code null}: {@code http://<api.host>:<bound port>}
@@ -33,7 +34,7 @@ import java.util.List;
 public record ApiConfig(KafkaConnection kafka, String host, int port, long replyTimeoutMs, int maxBodyBytes,
                         String replyGroupId, Path apiKeysFile, Path commandKeyring,
                         String replyIsolation, int ipv6PrefixLength, String totpIssuer, long idleTimeoutMs,
-                        TwilioServices twilio,
+                        long requestBodyTimeoutMs, TwilioServices twilio,
                         String publicBaseUrl, RedirectAllowList redirects) {
 
     public static final Setting<String> HOST = Setting.string("api.host", "127.0.0.1", "listen address");
@@ -58,6 +59,10 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
     public static final Setting<Long> IDLE_TIMEOUT_MS = Setting.integer("api.idle.timeout.ms", 10_000,
             "milliseconds", "the longest a blocking read of a request or write of an answer waits for the client "
                     + "(Jetty's idle timeout)").check(Setting.atLeast(1), "at least 1");
+    public static final Setting<Long> REQUEST_BODY_TIMEOUT_MS = Setting.integer("api.request.body.timeout.ms",
+            10_000, "milliseconds", "the longest a whole request body may take to arrive after its headers; a slower "
+                    + "client's connection is closed (slowloris: one that sends a byte now and then never meets "
+                    + "the idle timeout)").check(Setting.atLeast(1), "at least 1");
     public static final Setting<String> PUBLIC_BASE_URL = Setting.string("api.public.base.url", null, "scheme, host "
             + "and port under which browsers reach this API, for the magic links it mails, without a trailing slash; "
             + "default http://<api.host>:<bound port> (right for ./otp local, not behind a load balancer)");
@@ -85,7 +90,7 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
     private static List<Setting<?>> catalog() {
         final List<Setting<?>> all = new ArrayList<>(List.of(HOST, PORT, REPLY_TIMEOUT_MS, MAX_BODY_BYTES,
                 REPLY_GROUP_ID, API_KEYS_FILE, REPLY_ISOLATION, TOTP_ISSUER, IDLE_TIMEOUT_MS,
-                PUBLIC_BASE_URL, MAGIC_LINK_REDIRECTS, TWILIO_ACCOUNT_SID,
+                REQUEST_BODY_TIMEOUT_MS, PUBLIC_BASE_URL, MAGIC_LINK_REDIRECTS, TWILIO_ACCOUNT_SID,
                 TWILIO_SERVICE_TENANT, TWILIO_SERVICE_PURPOSE, TWILIO_SUBJECT_KEYRING_FILE,
                 SharedSettings.COMMAND_KEYRING_FILE, SharedSettings.IPV6_PREFIX_LENGTH));
         all.addAll(KafkaConnection.SETTINGS);
@@ -129,6 +134,7 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
                 SharedSettings.IPV6_PREFIX_LENGTH.read(s).intValue(),
                 TOTP_ISSUER.read(s),
                 IDLE_TIMEOUT_MS.read(s),
+                REQUEST_BODY_TIMEOUT_MS.read(s),
                 TwilioServices.from(s),
                 PUBLIC_BASE_URL.read(s),
                 RedirectAllowList.from(s));

@@ -41,11 +41,14 @@ public final class ApiService implements ServiceLifecycle {
     private final Javalin app;
     private final CommandBus gateway;
     private final IpVerdicts verdicts;
+    private final BodyDeadline bodyDeadline;
 
-    private ApiService(final Javalin app, final CommandBus gateway, final IpVerdicts verdicts) {
+    private ApiService(final Javalin app, final CommandBus gateway, final IpVerdicts verdicts,
+                       final BodyDeadline bodyDeadline) {
         this.app = app;
         this.gateway = gateway;
         this.verdicts = verdicts;
+        this.bodyDeadline = bodyDeadline;
     }
 
     /**
@@ -86,6 +89,7 @@ public final class ApiService implements ServiceLifecycle {
         final MagicLinkRoutes links = new MagicLinkRoutes(routes, commandKeyring, config.redirects(), baseUrl::get);
         final byte[] openApi = openApi();
         final HttpServerMetrics httpMeters = new HttpServerMetrics(meters);
+        final BodyDeadline bodyDeadline = new BodyDeadline(config.requestBodyTimeoutMs());
         gateway.start();
         final Javalin app = Javalin.create(cfg -> {
             cfg.http.maxRequestSize = config.maxBodyBytes();
@@ -103,12 +107,18 @@ public final class ApiService implements ServiceLifecycle {
             cfg.requestLogger.http(httpMeters);
             // read a request's body without a thread (asynchronously) before the routes see it: a client that
             // trickles its body (slowloris) then holds a connection, not one of the threads /healthz needs too
-            cfg.jetty.modifyServletContextHandler(context -> context.insertHandler(new EagerContentHandler(
-                    new EagerContentHandler.RetainedContentLoaderFactory(config.maxBodyBytes(), 64, true))));
+            // ... and with a deadline for the whole body: context -> watch -> EagerContentHandler -> arrived -> servlet
+            cfg.jetty.modifyServletContextHandler(context -> {
+                context.insertHandler(bodyDeadline.arrived());
+                context.insertHandler(new EagerContentHandler(
+                        new EagerContentHandler.RetainedContentLoaderFactory(config.maxBodyBytes(), 64, true)));
+                context.insertHandler(bodyDeadline.watch());
+            });
             // No minimum request data rate: Jetty checks it only on the servlet's reads, which read a body already
-            // in memory, timed from the first of them, so it never refused a trickling client, while a pause of
-            // this JVM (a collection, a starved thread) of 60 ms between the two reads of a 60-byte body answered
-            // a legitimate client 408 (docs/RELIABILITY.md). A client that stops sending is cut at the idle timeout.
+            // in memory, timed from the first of them, so it never refused a trickling client, while any pause of
+            // this JVM of 60 ms between the two reads of a 60-byte body would answer a legitimate client 408
+            // (docs/RELIABILITY.md). A client that stops sending is cut at the idle timeout, one that
+            // trickles at the body deadline (BodyDeadline).
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(config.idleTimeoutMs()));
             cfg.startup.showJavalinBanner = false;
             cfg.routes.post("/v1/otp", routes::createOtp);
@@ -150,7 +160,7 @@ public final class ApiService implements ServiceLifecycle {
                 }
             });
             cfg.routes.exception(BadMessageException.class, (e, ctx) -> {
-                // Jetty refused the request while the route read its body
+                // kept for any BadMessageException Jetty raises while a route reads the request
                 LOG.debug("request refused by Jetty: {}", e.getCode());
                 Responses.problem(ctx, new ProblemException(Problem.of(e.getCode(), "http-" + e.getCode(),
                         HttpStatus.getMessage(e.getCode()), "The request could not be read.")));
@@ -166,7 +176,7 @@ public final class ApiService implements ServiceLifecycle {
         }).start();
         baseUrl.compareAndSet(null, "http://" + config.host() + ":" + app.port());
         LOG.info("otp-api listening on http://{}:{}", config.host(), app.port());
-        return new ApiService(app, gateway, verdicts);
+        return new ApiService(app, gateway, verdicts, bodyDeadline);
     }
 
     private static byte[] openApi() {
@@ -229,6 +239,7 @@ public final class ApiService implements ServiceLifecycle {
     @Override
     public void close() {
         app.stop();
+        bodyDeadline.close();
         gateway.close();
         verdicts.close();
     }

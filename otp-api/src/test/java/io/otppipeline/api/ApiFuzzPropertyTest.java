@@ -93,7 +93,7 @@ class ApiFuzzPropertyTest {
         admin = ApiKeys.issue("acme-admin", "acme", ApiKeys.ADMIN);
         dir = Files.createTempDirectory("api-fuzz");
         api = ApiService.start(new ApiConfig(KafkaConnection.plaintext("unused:9092"), "127.0.0.1", 0, 1000, MAX_BODY, "otp-api",
-                dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64, "otp-pipeline", 10_000, TwilioServices.NONE, null, null),
+                dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64, "otp-pipeline", 10_000, 10_000, TwilioServices.NONE, null, null),
                 new ApiKeys(List.of(key.entry(), admin.entry())), Keyring.generate("c1"), new AnsweringBus());
     }
 

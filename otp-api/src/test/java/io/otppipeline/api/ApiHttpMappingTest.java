@@ -32,7 +32,9 @@ import io.otppipeline.schemas.reply.RequestRefusedReply;
 import io.otppipeline.schemas.reply.UnlockReply;
 import io.otppipeline.schemas.reply.VerifyReply;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,6 +48,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -67,6 +72,8 @@ class ApiHttpMappingTest {
             + "\"destination\":\"alice@example.com\",\"purpose\":\"login\"}";
     private static final String OTP_ID = "0b8e5b1e-2f4a-4c7e-9a51-6d1f0c3b2a11";
     private static final String VERIFY = "{\"userId\":\"alice\",\"purpose\":\"login\",\"code\":\"123456\"}";
+    /** {@code api.request.body.timeout.ms} of the server under test. */
+    private static final long BODY_TIMEOUT_MS = 1_000;
 
     @TempDir
     Path dir;
@@ -112,7 +119,7 @@ class ApiHttpMappingTest {
             }
         };
         api = ApiService.start(new ApiConfig(KafkaConnection.plaintext("unused:9092"), "127.0.0.1", 0, 1000, 1024, "otp-api",
-                dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64, "otp-pipeline", 10_000, TwilioServices.NONE, null, null),
+                dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64, "otp-pipeline", 10_000, BODY_TIMEOUT_MS, TwilioServices.NONE, null, null),
                 new ApiKeys(List.of(key.entry(), admin.entry())), commandKeyring, bus, new IpVerdicts() {
                     @Override
                     public IpVerdict find(final String tenantId, final IpActivity kind, final String ip) {
@@ -361,6 +368,53 @@ class ApiHttpMappingTest {
                 socket.close();
             }
         }
+    }
+
+    @Test
+    void shouldCloseConnectionWhenBodyTricklesInPastTheDeadline() throws Exception {
+        final ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
+        try (Socket socket = new Socket("127.0.0.1", api.port())) {
+            socket.setSoTimeout(15_000);
+            final OutputStream out = socket.getOutputStream();
+            final long started = System.nanoTime();
+            out.write(("POST /v1/otp HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer "
+                    + key.plaintext() + "\r\nContent-Length: 1000\r\n\r\n{").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            // 8 bytes every 1.5 s: never idle for api.idle.timeout.ms (10 s), few enough pieces that Jetty's retained
+            // content (64 bytes of framing per piece, api.max.body.bytes 1024 here) does not refuse them within the
+            // socket's 15 s, yet the 1,000 bytes would take 3 minutes
+            trickle.scheduleAtFixedRate(() -> {
+                try {
+                    out.write("        ".getBytes(StandardCharsets.ISO_8859_1));
+                    out.flush();
+                } catch (IOException closed) {
+                    // the server closed the connection: what this test waits for
+                }
+            }, 1500, 1500, TimeUnit.MILLISECONDS);
+
+            // closed, not answered (a 413 would be Jetty refusing the pieces, not the deadline)
+            assertThat(readUntilClosed(socket)).as("what the server wrote before closing").isEmpty();
+            assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(BODY_TIMEOUT_MS);
+        } finally {
+            trickle.shutdownNow();
+        }
+    }
+
+    /**
+     * Reads until the server closes {@code socket} (end of stream or a reset) and returns what it wrote; fails with
+     * {@link java.net.SocketTimeoutException} if it is still open after the socket's read timeout.
+     */
+    private static String readUntilClosed(final Socket socket) throws IOException {
+        final StringBuilder written = new StringBuilder();
+        try {
+            int b;
+            while ((b = socket.getInputStream().read()) >= 0) {
+                written.append((char) b);
+            }
+        } catch (SocketException reset) {
+            // closed with bytes of ours unread: a reset, which is a close too
+        }
+        return written.toString();
     }
 
     /** Writes {@code request} on a raw socket and returns everything the server answers until it closes. */

@@ -81,7 +81,7 @@ class TwilioVerifyRoutesTest {
             }
         };
         api = ApiService.start(new ApiConfig(KafkaConnection.plaintext("unused:9092"), "127.0.0.1", 0, 1000, 1024, "otp-api",
-                dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64, "otp-pipeline", 10_000,
+                dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64, "otp-pipeline", 10_000, 10_000,
                 services, null, null), new ApiKeys(List.of(key.entry(), otherTenant.entry())), Keyring.generate("c1"), bus);
     }
 
