@@ -10,8 +10,8 @@ import org.HdrHistogram.Histogram;
 
 /**
  * What one run records while it runs, from any thread: latencies in an HdrHistogram (microseconds, 3
- * significant digits, up to 5 minutes), decisions by name, errors, and the first start and last completion
- * (nanoseconds of {@link System#nanoTime()}).
+ * significant digits, up to 5 minutes; answers and failures alike), decisions by name, errors, and the first
+ * start and last completion (nanoseconds of {@link System#nanoTime()}).
  */
 final class Measurement {
 
@@ -43,28 +43,20 @@ final class Measurement {
         lastEnd.accumulateAndGet(endNanos, Math::max);
     }
 
-    /** Records an operation that got no answer (timeout, connection error, 5xx). */
-    void failed(final long endNanos) {
-        failed(endNanos, "no answer");
-    }
-
     /**
-     * Records an operation that got no answer.
+     * Records an operation that got no answer (a timeout, a connection error, an HTTP 5xx). Its time to failure
+     * counts in the latency percentiles like an answer's: an open-loop report that left failures out would flatter
+     * the tail exactly when the system falls behind.
      *
+     * @param startNanos when it was sent or, open loop, when it was due
+     * @param endNanos when it failed
      * @param kind why, for the error counts of the report (an exception's class, an HTTP status)
      */
-    void failed(final long endNanos, final String kind) {
+    void failed(final long startNanos, final long endNanos, final String kind) {
+        latencies.recordValue(Math.min(MAX_MICROS, Math.max(0, (endNanos - startNanos) / 1000)));
         errorKinds.computeIfAbsent(kind, d -> new LongAdder()).increment();
         errors.increment();
         lastEnd.accumulateAndGet(endNanos, Math::max);
-    }
-
-    long completedCount() {
-        return latencies.getTotalCount();
-    }
-
-    long settledCount() {
-        return latencies.getTotalCount() + errors.sum();
     }
 
     /** The figures of this run. */
@@ -74,7 +66,7 @@ final class Measurement {
         final Map<String, Long> counts = new TreeMap<>();
         decisions.forEach((k, v) -> counts.put(k, v.sum()));
         errorKinds.forEach((k, v) -> counts.put("error: " + k, v.sum()));
-        final long ok = latencies.getTotalCount();
+        final long ok = latencies.getTotalCount() - errors.sum();
         return new RunResult(path, workload, system, rate, ok + errors.sum(), errors.sum(), elapsed / 1e9,
                 ok / (elapsed / 1e9), millis(50), millis(95), millis(99), millis(99.9), millis(100), counts,
                 processes);

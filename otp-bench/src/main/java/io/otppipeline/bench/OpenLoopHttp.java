@@ -107,9 +107,9 @@ final class OpenLoopHttp implements AutoCloseable {
                     final long end = System.nanoTime();
                     try {
                         if (result.isFailed()) {
-                            m.failed(end, rootCause(result.getFailure()).getClass().getSimpleName());
+                            m.failed(due, end, rootCause(result.getFailure()).getClass().getSimpleName());
                         } else if (result.getResponse().getStatus() >= 500) {
-                            m.failed(end, Integer.toString(result.getResponse().getStatus()));
+                            m.failed(due, end, Integer.toString(result.getResponse().getStatus()));
                         } else {
                             m.completed(due, end, decision(result.getResponse().getStatus(), getContent()));
                         }

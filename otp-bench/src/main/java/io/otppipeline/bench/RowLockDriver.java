@@ -70,7 +70,7 @@ final class RowLockDriver {
                         m.completed(start, System.nanoTime(), decision);
                     } catch (SQLException e) {
                         LOG.warn("row-lock call failed: {}", e.getMessage());
-                        m.failed(System.nanoTime());
+                        m.failed(start, System.nanoTime(), "SQLException");
                     }
                 }
             }, "row-lock-caller-" + t);

@@ -13,7 +13,8 @@ import java.util.Map;
  * @param errors operations without an answer (timeout, connection error, HTTP 5xx)
  * @param seconds first send to last answer, in seconds
  * @param throughput answered operations per second
- * @param p50Ms median latency in milliseconds (path b: from the scheduled send time)
+ * @param p50Ms median latency in milliseconds (path b: from the scheduled send time; failures count at their
+ *     time of failure)
  * @param p95Ms 95th percentile in milliseconds
  * @param p99Ms 99th percentile in milliseconds
  * @param p999Ms 99.9th percentile in milliseconds

@@ -223,15 +223,17 @@ final class StreamsDriver implements AutoCloseable {
             pending.put(command.commandId(), new Pending(start, untilDelivery));
             producer.send(new ProducerRecord<>(Topics.COMMANDS.name(),
                     Topics.userKey(command.tenantId(), command.userId()), command), (md, e) -> {
-                        if (e != null && pending.remove(command.commandId()) != null) {
-                            settleFailed();
+                        final Pending failed = e == null ? null : pending.remove(command.commandId());
+                        if (failed != null) {
+                            settleFailed(failed.startNanos(), e.getClass().getSimpleName());
                         }
                     });
         }
         if (!done.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             pending.keySet().forEach(id -> {
-                if (pending.remove(id) != null) {
-                    settleFailed();
+                final Pending unanswered = pending.remove(id);
+                if (unanswered != null) {
+                    settleFailed(unanswered.startNanos(), "no answer");
                 }
             });
         }
@@ -283,8 +285,8 @@ final class StreamsDriver implements AutoCloseable {
         done.countDown();
     }
 
-    private void settleFailed() {
-        current.failed(System.nanoTime());
+    private void settleFailed(final long startNanos, final String kind) {
+        current.failed(startNanos, System.nanoTime(), kind);
         window.release();
         done.countDown();
     }
