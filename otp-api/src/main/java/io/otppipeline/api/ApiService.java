@@ -117,8 +117,8 @@ public final class ApiService implements ServiceLifecycle {
             // No minimum request data rate: Jetty checks it only on the servlet's reads, which read a body already
             // in memory, timed from the first of them, so it never refused a trickling client, while any pause of
             // this JVM of 60 ms between the two reads of a 60-byte body would answer a legitimate client 408
-            // (docs/RELIABILITY.md). A client that stops sending is cut at the idle timeout, one that
-            // trickles at the body deadline (BodyDeadline).
+            // (docs/RELIABILITY.md). A client that stops sending in the middle of a body, or trickles it, is cut
+            // at the body deadline (BodyDeadline): Jetty's idle timeout only fails the pending read of the body.
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(config.idleTimeoutMs()));
             cfg.startup.showJavalinBanner = false;
             cfg.routes.post("/v1/otp", routes::createOtp);

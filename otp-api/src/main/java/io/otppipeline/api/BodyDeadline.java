@@ -16,9 +16,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A deadline for a request's whole body (slowloris): the connection of a request whose body has not arrived in
- * full within {@code api.request.body.timeout.ms} of its headers is closed. Jetty's idle timeout only cuts a client
- * that stops sending; one that sends a byte every few seconds would otherwise keep its connection for hours
- * (docs/RELIABILITY.md). Jetty has no such deadline of its own: its minimum data rate is checked only on the
+ * full within {@code api.request.body.timeout.ms} of its headers is closed, without an answer, and the request
+ * goes no further. Jetty's idle timeout does not cut a client in the middle of a body (it only fails the pending
+ * read, and the body is answered 400 if it ever completes), so without this a client that stalls or sends a byte
+ * every few seconds keeps its connection for hours (docs/RELIABILITY.md). Jetty has no such deadline of its own: its minimum data rate is checked only on the
  * servlet's reads of a body {@code EagerContentHandler} already holds, and its {@code MinimumDataRateHandler}
  * divides the bytes of all requests by the time of one.
  *
@@ -64,37 +65,54 @@ final class BodyDeadline implements AutoCloseable {
                 request.setAttribute(ATTRIBUTE, token);
                 // forgotten when the request ends, whether or not its body ever arrived
                 final Callback forget = Callback.from(callback, () -> loading.remove(token));
-                final boolean handled = super.handle(request, response, forget);
-                if (!handled) {
+                try {
+                    final boolean handled = super.handle(request, response, forget);
+                    if (!handled) {
+                        loading.remove(token);
+                    }
+                    return handled;
+                } catch (Exception | Error e) {
                     loading.remove(token);
+                    throw e;
                 }
-                return handled;
             }
         };
     }
 
-    /** The handler that forgets a request whose body is complete; put it after {@code EagerContentHandler}. */
+    /**
+     * The handler that forgets a request whose body is complete; put it after {@code EagerContentHandler}. A request
+     * the deadline already cut (its connection closed, which {@code EagerContentHandler} sees as the end of the
+     * body) stops here: no route runs for it, so nothing is published for a client that gets no answer.
+     */
     Handler.Wrapper arrived() {
         return new Handler.Wrapper() {
             @Override
             public boolean handle(final Request request, final Response response, final Callback callback)
                     throws Exception {
                 final Object token = request.getAttribute(ATTRIBUTE);
-                if (token != null) {
-                    loading.remove(token);
+                if (token != null && loading.remove(token) == null) {
+                    callback.failed(new TimeoutException("request body not complete within the deadline"));
+                    return true;
                 }
                 return super.handle(request, response, callback);
             }
         };
     }
 
-    /** Closes the connection of every request whose body is past the deadline. */
+    /**
+     * Closes the connection of every request whose body is past the deadline. An exception closing one is logged
+     * and the others still closed: one escaping would cancel every later sweep.
+     */
     private void closeOverdue() {
         final long now = System.nanoTime();
         loading.forEach((token, l) -> {
             if (now - l.startNanos() > timeoutNanos && loading.remove(token, l)) {
-                LOG.debug("closing a connection whose request body did not arrive in time");
-                l.endPoint().close(new TimeoutException("request body not complete within the deadline"));
+                try {
+                    LOG.debug("closing a connection whose request body did not arrive in time");
+                    l.endPoint().close(new TimeoutException("request body not complete within the deadline"));
+                } catch (RuntimeException e) {
+                    LOG.warn("could not close a connection past the body deadline ({})", e.getClass().getSimpleName());
+                }
             }
         });
     }

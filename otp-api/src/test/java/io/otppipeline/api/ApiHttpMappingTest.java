@@ -2,6 +2,7 @@ package io.otppipeline.api;
 
 import io.otppipeline.runtime.kafka.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.otppipeline.schemas.Json;
@@ -73,7 +74,7 @@ class ApiHttpMappingTest {
     private static final String OTP_ID = "0b8e5b1e-2f4a-4c7e-9a51-6d1f0c3b2a11";
     private static final String VERIFY = "{\"userId\":\"alice\",\"purpose\":\"login\",\"code\":\"123456\"}";
     /** {@code api.request.body.timeout.ms} of the server under test. */
-    private static final long BODY_TIMEOUT_MS = 1_000;
+    private static final long BODY_TIMEOUT_MS = 3_000;
 
     @TempDir
     Path dir;
@@ -372,29 +373,48 @@ class ApiHttpMappingTest {
 
     @Test
     void shouldCloseConnectionWhenBodyTricklesInPastTheDeadline() throws Exception {
+        final long started = System.nanoTime();
+
+        final String written = trickleUntilClosed("/v1/otp", key.plaintext());
+
+        // closed, not answered (a 413 would be Jetty refusing the pieces, not the deadline)
+        assertThat(written).as("what the server wrote before closing").isEmpty();
+        assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(BODY_TIMEOUT_MS);
+    }
+
+    @Test
+    void shouldRunNoRouteWhenBodyWasCutAtTheDeadline() throws Exception {
+        decide(id -> new UnlockReply(id, false));
+
+        trickleUntilClosed("/v1/users/alice/unlock", admin.plaintext()); // a route that does not read its body
+
+        // the closed connection ends the body for Jetty; the request must still not reach the route and publish
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> sent.get() == null);
+    }
+
+    /**
+     * Sends the headers of a 1,000-byte JSON body to {@code path} and then 8 bytes every 1.5 s: never idle for
+     * {@code api.idle.timeout.ms}, few enough pieces that Jetty's retained content (64 bytes of framing per piece,
+     * {@code api.max.body.bytes} 1024 here) does not refuse them within the socket's 15 s, yet the whole body would
+     * take 3 minutes. Returns what the server wrote once it closed the connection.
+     */
+    private String trickleUntilClosed(final String path, final String apiKey) throws Exception {
         final ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
         try (Socket socket = new Socket("127.0.0.1", api.port())) {
             socket.setSoTimeout(15_000);
             final OutputStream out = socket.getOutputStream();
-            final long started = System.nanoTime();
-            out.write(("POST /v1/otp HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer "
-                    + key.plaintext() + "\r\nContent-Length: 1000\r\n\r\n{").getBytes(StandardCharsets.ISO_8859_1));
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: "
+                    + "Bearer " + apiKey + "\r\nContent-Length: 1000\r\n\r\n{").getBytes(StandardCharsets.ISO_8859_1));
             out.flush();
-            // 8 bytes every 1.5 s: never idle for api.idle.timeout.ms (10 s), few enough pieces that Jetty's retained
-            // content (64 bytes of framing per piece, api.max.body.bytes 1024 here) does not refuse them within the
-            // socket's 15 s, yet the 1,000 bytes would take 3 minutes
             trickle.scheduleAtFixedRate(() -> {
                 try {
                     out.write("        ".getBytes(StandardCharsets.ISO_8859_1));
                     out.flush();
                 } catch (IOException closed) {
-                    // the server closed the connection: what this test waits for
+                    // the server closed the connection: what the caller waits for
                 }
             }, 1500, 1500, TimeUnit.MILLISECONDS);
-
-            // closed, not answered (a 413 would be Jetty refusing the pieces, not the deadline)
-            assertThat(readUntilClosed(socket)).as("what the server wrote before closing").isEmpty();
-            assertThat((System.nanoTime() - started) / 1_000_000).isGreaterThanOrEqualTo(BODY_TIMEOUT_MS);
+            return readUntilClosed(socket);
         } finally {
             trickle.shutdownNow();
         }

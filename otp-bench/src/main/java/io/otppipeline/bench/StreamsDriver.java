@@ -236,6 +236,12 @@ final class StreamsDriver implements AutoCloseable {
                     settleFailed(unanswered.startNanos(), "no answer");
                 }
             });
+            // a code whose reply came but whose delivery record did not: a failure too, not left out of the figures
+            halfIssued.forEach((otpId, half) -> {
+                if (half[0] >= 0 && halfIssued.remove(otpId, half)) {
+                    settleFailed(half[0], "no delivery");
+                }
+            });
         }
         listening = false;
         return m;
