@@ -1,6 +1,7 @@
 package io.otppipeline.api;
 
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -97,7 +98,7 @@ public final class ApiService implements ServiceLifecycle {
             // no response compression: answers are a few hundred bytes, some carry a secret (a TOTP enrolment
             // secret, a magic-link page's form token) beside reflected input, which compression over TLS exposes
             // to BREACH; and Javalin's compressing wrapper cost about 3 % of otp-api's CPU (docs/BENCHMARKS.md)
-            cfg.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
+            cfg.http.compressionStrategy = CompressionStrategy.NONE;
             cfg.jetty.host = config.host();
             cfg.jetty.port = config.port();
             cfg.jetty.modifyServer(server -> {

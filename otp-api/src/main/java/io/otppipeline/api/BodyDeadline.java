@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
  * full within {@code api.request.body.timeout.ms} of its headers is closed, without an answer, and the request
  * goes no further. Jetty's idle timeout does not cut a client in the middle of a body (it only fails the pending
  * read, and the body is answered 400 if it ever completes), so without this a client that stalls or sends a byte
- * every few seconds keeps its connection for hours (docs/RELIABILITY.md). Jetty has no such deadline of its own: its minimum data rate is checked only on the
- * servlet's reads of a body {@code EagerContentHandler} already holds, and its {@code MinimumDataRateHandler}
- * divides the bytes of all requests by the time of one.
+ * every few seconds keeps its connection for hours (docs/RELIABILITY.md). Jetty has no such deadline of its own:
+ * its minimum data rate is checked only on the servlet's reads of a body {@code EagerContentHandler} already
+ * holds, and its {@code MinimumDataRateHandler} divides the bytes of all requests by the time of one.
  *
  * <p>Two handlers share the requests being loaded: {@link #watch()} goes before {@code EagerContentHandler} and
  * notes each request when its headers arrive; {@link #arrived()} goes after it and forgets the request once its
@@ -33,6 +33,7 @@ final class BodyDeadline implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BodyDeadline.class);
     private static final String ATTRIBUTE = BodyDeadline.class.getName();
+    private static final String PAST_DEADLINE = "request body not complete within the deadline";
 
     /** A request whose body is still arriving: its connection and when its headers arrived. */
     private record Loading(EndPoint endPoint, long startNanos) {
@@ -91,7 +92,7 @@ final class BodyDeadline implements AutoCloseable {
                     throws Exception {
                 final Object token = request.getAttribute(ATTRIBUTE);
                 if (token != null && loading.remove(token) == null) {
-                    callback.failed(new TimeoutException("request body not complete within the deadline"));
+                    callback.failed(new TimeoutException(PAST_DEADLINE));
                     return true;
                 }
                 return super.handle(request, response, callback);
@@ -109,7 +110,7 @@ final class BodyDeadline implements AutoCloseable {
             if (now - l.startNanos() > timeoutNanos && loading.remove(token, l)) {
                 try {
                     LOG.debug("closing a connection whose request body did not arrive in time");
-                    l.endPoint().close(new TimeoutException("request body not complete within the deadline"));
+                    l.endPoint().close(new TimeoutException(PAST_DEADLINE));
                 } catch (RuntimeException e) {
                     LOG.warn("could not close a connection past the body deadline ({})", e.getClass().getSimpleName());
                 }

@@ -38,7 +38,7 @@ final class Measurement {
      * @param decision the system's answer, for example {@code approved} or {@code 429}
      */
     void completed(final long startNanos, final long endNanos, final String decision) {
-        latencies.recordValue(Math.min(MAX_MICROS, Math.max(0, (endNanos - startNanos) / 1000)));
+        recordLatency(startNanos, endNanos);
         decisions.computeIfAbsent(decision, d -> new LongAdder()).increment();
         lastEnd.accumulateAndGet(endNanos, Math::max);
     }
@@ -53,10 +53,15 @@ final class Measurement {
      * @param kind why, for the error counts of the report (an exception's class, an HTTP status)
      */
     void failed(final long startNanos, final long endNanos, final String kind) {
-        latencies.recordValue(Math.min(MAX_MICROS, Math.max(0, (endNanos - startNanos) / 1000)));
+        recordLatency(startNanos, endNanos);
         errorKinds.computeIfAbsent(kind, d -> new LongAdder()).increment();
         errors.increment();
         lastEnd.accumulateAndGet(endNanos, Math::max);
+    }
+
+    /** Records {@code startNanos} to {@code endNanos} in microseconds, clamped to the histogram's range. */
+    private void recordLatency(final long startNanos, final long endNanos) {
+        latencies.recordValue(Math.min(MAX_MICROS, Math.max(0, (endNanos - startNanos) / 1000)));
     }
 
     /** The figures of this run. */

@@ -48,7 +48,8 @@ final class Report {
     }
 
     private static void runs(final StringBuilder out, final List<RunResult> runs) {
-        out.append("### Throughput and latency (ms; path b from the scheduled send time; failures at their time of failure)\n\n");
+        out.append("### Throughput and latency (ms; path b from the scheduled send time; failures at their time of "
+                + "failure)\n\n");
         out.append("| path | workload | system | offered/s | ops | ops/s | p50 | p95 | p99 | p99.9 | errors | decisions |\n");
         out.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
         for (RunResult x : runs) {
