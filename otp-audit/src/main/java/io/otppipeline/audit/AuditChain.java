@@ -9,7 +9,7 @@ import org.erdtman.jcs.JsonCanonicalizer;
 
 /**
  * The hash chain of the audit log, one chain per Kafka partition of {@code otp.events.v1}
- * (docs/EVENTS.md, "Audit log": another tool can recompute it from this description alone).
+ * (docs/EVENTS.md, "The hash chain": another tool can recompute it from this description alone).
  *
  * <pre>
  *   canonical(row) = UTF-8 bytes of the RFC 8785 (JSON Canonicalization Scheme) form of

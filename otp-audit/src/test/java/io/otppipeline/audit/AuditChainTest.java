@@ -20,7 +20,7 @@ class AuditChainTest {
     void shouldMatchDocumentedExampleWhenFirstRowIsHashed() {
         final AuditChain.Head head = AuditChain.append(AuditChain.genesis(), 2, 41, "{\"id\":\"e1\",\"type\":\"otp.issued\"}");
 
-        // docs/EVENTS.md, "Audit log": the same value computed with Python's hashlib
+        // docs/EVENTS.md, "The hash chain": the same value computed with Python's hashlib
         assertThat(head.seq()).isEqualTo(1);
         assertThat(head.hashHex()).isEqualTo(EXPECTED_FIRST_HASH);
     }

@@ -27,7 +27,7 @@ import org.apache.kafka.common.serialization.Serializer;
 /**
  * The user state store's value format: a compact binary encoding of {@link UserState} (format 1), written to the
  * store and its changelog on every decision. The public topics keep their CloudEvents JSON; only this internal
- * record changed (issue 14; docs/ARCHITECTURE.md section 4, "State stores").
+ * record changed (issue 14; docs/ARCHITECTURE.md section 4, "State store formats").
  *
  * <p>Shape: one format byte ({@code 0x01}), then the fields in declaration order. Counts and lengths are unsigned
  * variable-length integers, other integers zig-zag variable-length (1 byte below 64; 6 bytes for an
