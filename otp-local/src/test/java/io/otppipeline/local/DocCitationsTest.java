@@ -1,0 +1,104 @@
+package io.otppipeline.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Code, configuration and documentation cite the repository's own documents as {@code docs/ARCHITECTURE.md section
+ * 5b}, {@code docs/DESIGN-NOTES.md, "Lockout scope"} or {@code docs/ARCHITECTURE.md section 4, "State store
+ * formats"}. Each cited document must exist, each section number must be a numbered heading of it ({@code ## 5.},
+ * {@code ### 5b.}), and each quoted title a heading of it (the heading's text, or its start before punctuation) or a
+ * bold paragraph lead-in ({@code **State store formats.**}). A section renamed or renumbered breaks its citations
+ * here rather than in a reader's hands.
+ */
+class DocCitationsTest {
+
+    private static final Path ROOT = Path.of("..");
+    private static final Pattern CITATION = Pattern.compile(
+            "docs/([A-Z][A-Z0-9-]*\\.md)(?:,? section ([0-9]+[a-z]?))?(?:,? \"([^\"]+)\")?");
+    private static final Set<String> SKIPPED_DIRS = Set.of(".git", "target", "node_modules", "bench-results");
+    private static final Set<String> SCANNED = Set.of(".java", ".md", ".yml", ".yaml", ".properties", ".sh");
+
+    @Test
+    void shouldFindEveryCitedDocumentSectionAndTitleWhenTheRepositoryIsScanned() throws IOException {
+        final List<String> broken = new ArrayList<>();
+        int citations = 0;
+        for (Path file : scannedFiles()) {
+            final List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                final Matcher m = CITATION.matcher(lines.get(i));
+                while (m.find()) {
+                    citations++;
+                    final String where = ROOT.relativize(file) + ":" + (i + 1) + ": " + m.group();
+                    final Path doc = ROOT.resolve("docs").resolve(m.group(1));
+                    if (!Files.isRegularFile(doc)) {
+                        broken.add(where + " (no such document)");
+                        continue;
+                    }
+                    final List<String> docLines = Files.readAllLines(doc);
+                    if (m.group(2) != null && docLines.stream().noneMatch(l -> isNumberedHeading(l, m.group(2)))) {
+                        broken.add(where + " (no section " + m.group(2) + ")");
+                    }
+                    if (m.group(3) != null && docLines.stream().noneMatch(l -> isTitled(l, m.group(3)))) {
+                        broken.add(where + " (no heading or bold lead-in \"" + m.group(3) + "\")");
+                    }
+                }
+            }
+        }
+        assertThat(citations).as("citations found (the scan reads the repository)").isGreaterThan(100);
+        assertThat(broken).as("citations of the repository's documents that name nothing").isEmpty();
+    }
+
+    private static boolean isNumberedHeading(final String line, final String section) {
+        return line.matches("#+ " + Pattern.quote(section) + "\\.\\s.*");
+    }
+
+    private static boolean isTitled(final String line, final String title) {
+        if (line.startsWith("**" + title)) {
+            return true;
+        }
+        if (!line.startsWith("#")) {
+            return false;
+        }
+        final String text = line.replaceFirst("^#+\\s+", "").replaceFirst("^[0-9]+[a-z]?\\.\\s+", "");
+        return text.equals(title) || text.startsWith(title)
+                && !Character.isLetterOrDigit(text.charAt(title.length()));
+    }
+
+    private static List<Path> scannedFiles() throws IOException {
+        final List<Path> files = new ArrayList<>();
+        Files.walkFileTree(ROOT, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(final Path dir, final BasicFileAttributes attributes) {
+                return !dir.equals(ROOT) && isSkipped(dir.getFileName().toString()) ? FileVisitResult.SKIP_SUBTREE
+                        : FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(final Path file, final BasicFileAttributes attributes) {
+                final String name = file.getFileName().toString();
+                if (name.equals("otp") || SCANNED.stream().anyMatch(name::endsWith)) {
+                    files.add(file);
+                }
+                return FileVisitResult.CONTINUE;
+            }
+        });
+        return files;
+    }
+
+    private static boolean isSkipped(final String dir) {
+        return SKIPPED_DIRS.contains(dir) || dir.startsWith(".otp-");
+    }
+}
