@@ -3,11 +3,8 @@ package io.otppipeline.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -25,17 +22,16 @@ import org.junit.jupiter.api.Test;
  */
 class DocCitationsTest {
 
-    private static final Path ROOT = Path.of("..");
+    private static final Path ROOT = RepositoryFiles.ROOT;
     private static final Pattern CITATION = Pattern.compile(
             "docs/([A-Z][A-Z0-9-]*\\.md)(?:,? section ([0-9]+[a-z]?))?(?:,? \"([^\"]+)\")?");
-    private static final Set<String> SKIPPED_DIRS = Set.of(".git", "target", "node_modules", "bench-results");
     private static final Set<String> SCANNED = Set.of(".java", ".md", ".yml", ".yaml", ".properties", ".sh");
 
     @Test
     void shouldFindEveryCitedDocumentSectionAndTitleWhenTheRepositoryIsScanned() throws IOException {
         final List<String> broken = new ArrayList<>();
         int citations = 0;
-        for (Path file : scannedFiles()) {
+        for (Path file : RepositoryFiles.matching(DocCitationsTest::isScanned)) {
             final List<String> lines = Files.readAllLines(file);
             for (int i = 0; i < lines.size(); i++) {
                 final Matcher m = CITATION.matcher(lines.get(i));
@@ -77,28 +73,8 @@ class DocCitationsTest {
                 && !Character.isLetterOrDigit(text.charAt(title.length()));
     }
 
-    private static List<Path> scannedFiles() throws IOException {
-        final List<Path> files = new ArrayList<>();
-        Files.walkFileTree(ROOT, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult preVisitDirectory(final Path dir, final BasicFileAttributes attributes) {
-                return !dir.equals(ROOT) && isSkipped(dir.getFileName().toString()) ? FileVisitResult.SKIP_SUBTREE
-                        : FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult visitFile(final Path file, final BasicFileAttributes attributes) {
-                final String name = file.getFileName().toString();
-                if (name.equals("otp") || SCANNED.stream().anyMatch(name::endsWith)) {
-                    files.add(file);
-                }
-                return FileVisitResult.CONTINUE;
-            }
-        });
-        return files;
-    }
-
-    private static boolean isSkipped(final String dir) {
-        return SKIPPED_DIRS.contains(dir) || dir.startsWith(".otp-");
+    private static boolean isScanned(final Path file) {
+        final String name = file.getFileName().toString();
+        return name.equals("otp") || SCANNED.stream().anyMatch(name::endsWith);
     }
 }
