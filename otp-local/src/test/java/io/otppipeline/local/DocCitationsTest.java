@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
+import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
@@ -29,31 +29,25 @@ class DocCitationsTest {
 
     @Test
     void shouldFindEveryCitedDocumentSectionAndTitleWhenTheRepositoryIsScanned() throws IOException {
+        final List<RepositoryFiles.Found> citations = RepositoryFiles.find(
+                RepositoryFiles.matching(DocCitationsTest::isScanned), CITATION);
         final List<String> broken = new ArrayList<>();
-        int citations = 0;
-        for (Path file : RepositoryFiles.matching(DocCitationsTest::isScanned)) {
-            final List<String> lines = Files.readAllLines(file);
-            for (int i = 0; i < lines.size(); i++) {
-                final Matcher m = CITATION.matcher(lines.get(i));
-                while (m.find()) {
-                    citations++;
-                    final String where = ROOT.relativize(file) + ":" + (i + 1) + ": " + m.group();
-                    final Path doc = ROOT.resolve("docs").resolve(m.group(1));
-                    if (!Files.isRegularFile(doc)) {
-                        broken.add(where + " (no such document)");
-                        continue;
-                    }
-                    final List<String> docLines = Files.readAllLines(doc);
-                    if (m.group(2) != null && docLines.stream().noneMatch(l -> isNumberedHeading(l, m.group(2)))) {
-                        broken.add(where + " (no section " + m.group(2) + ")");
-                    }
-                    if (m.group(3) != null && docLines.stream().noneMatch(l -> isTitled(l, m.group(3)))) {
-                        broken.add(where + " (no heading or bold lead-in \"" + m.group(3) + "\")");
-                    }
-                }
+        for (RepositoryFiles.Found found : citations) {
+            final MatchResult m = found.match();
+            final Path doc = ROOT.resolve("docs").resolve(m.group(1));
+            if (!Files.isRegularFile(doc)) {
+                broken.add(found.where() + " (no such document)");
+                continue;
+            }
+            final List<String> docLines = Files.readAllLines(doc);
+            if (m.group(2) != null && docLines.stream().noneMatch(l -> isNumberedHeading(l, m.group(2)))) {
+                broken.add(found.where() + " (no section " + m.group(2) + ")");
+            }
+            if (m.group(3) != null && docLines.stream().noneMatch(l -> isTitled(l, m.group(3)))) {
+                broken.add(found.where() + " (no heading or bold lead-in \"" + m.group(3) + "\")");
             }
         }
-        assertThat(citations).as("citations found (the scan reads the repository)").isGreaterThan(100);
+        assertThat(citations.size()).as("citations found (the scan reads the repository)").isGreaterThan(100);
         assertThat(broken).as("citations of the repository's documents that name nothing").isEmpty();
     }
 

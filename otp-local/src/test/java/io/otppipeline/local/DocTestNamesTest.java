@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.MatchResult;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -36,26 +37,19 @@ class DocTestNamesTest {
         try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
             docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(documents::add);
         }
+        final List<RepositoryFiles.Found> cited = RepositoryFiles.find(documents, CITED);
         final List<String> missing = new ArrayList<>();
-        int cited = 0;
-        for (Path document : documents) {
-            final List<String> lines = Files.readAllLines(document);
-            for (int i = 0; i < lines.size(); i++) {
-                final Matcher m = CITED.matcher(lines.get(i));
-                while (m.find()) {
-                    cited++;
-                    final String where = ROOT.relativize(document) + ":" + (i + 1) + ": " + m.group();
-                    final List<String> members = tests.get(m.group(1));
-                    if (members == null) {
-                        missing.add(where + " (no such test class)");
-                    } else if (m.group(2) != null && !m.group().endsWith(".java`") && members.stream().noneMatch(
-                            name -> m.group(3) == null ? name.equals(m.group(2)) : name.startsWith(m.group(2)))) {
-                        missing.add(where + " (no such test or nested class in " + m.group(1) + ")");
-                    }
-                }
+        for (RepositoryFiles.Found found : cited) {
+            final MatchResult m = found.match();
+            final List<String> members = tests.get(m.group(1));
+            if (members == null) {
+                missing.add(found.where() + " (no such test class)");
+            } else if (m.group(2) != null && !m.group().endsWith(".java`") && members.stream().noneMatch(
+                    name -> m.group(3) == null ? name.equals(m.group(2)) : name.startsWith(m.group(2)))) {
+                missing.add(found.where() + " (no such test or nested class in " + m.group(1) + ")");
             }
         }
-        assertThat(cited).as("test names cited (the scan reads the documents)").isGreaterThan(50);
+        assertThat(cited.size()).as("test names cited (the scan reads the documents)").isGreaterThan(50);
         assertThat(missing).as("tests the documents cite that the repository does not have").isEmpty();
     }
 

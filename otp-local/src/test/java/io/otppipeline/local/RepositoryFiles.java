@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.MatchResult;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The files of the repository this module's tests run in (Maven runs them in {@code otp-local/}, so the root is
@@ -47,5 +50,28 @@ final class RepositoryFiles {
             }
         });
         return files;
+    }
+
+    /**
+     * Every match of {@code pattern} in the lines of {@code files}, in order.
+     *
+     * @return each match with where it is, {@code path:line: matched text} (the path relative to {@link #ROOT})
+     */
+    static List<Found> find(final List<Path> files, final Pattern pattern) throws IOException {
+        final List<Found> found = new ArrayList<>();
+        for (Path file : files) {
+            final List<String> lines = Files.readAllLines(file);
+            for (int i = 0; i < lines.size(); i++) {
+                final Matcher m = pattern.matcher(lines.get(i));
+                while (m.find()) {
+                    found.add(new Found(ROOT.relativize(file) + ":" + (i + 1) + ": " + m.group(), m.toMatchResult()));
+                }
+            }
+        }
+        return found;
+    }
+
+    /** A match and where it is ({@code path:line: matched text}). */
+    record Found(String where, MatchResult match) {
     }
 }
