@@ -42,7 +42,16 @@ final class IpGuardProcessor implements Processor<String, String, String, Object
         }
         final String key = record.key();
         final IpActivity kind = IpActivity.ofKey(key);
-        final IpWindow before = windows.get(key);
+        final IpWindow stored = windows.get(key);
+        final IpWindow before;
+        if (stored != null && guard.lapsesAtMs(stored, kind) <= nowMs) {
+            // lapsed before the tick that would forget it came: forget it now, as that tick would have, so the
+            // window and the verdicts do not depend on whether a tick came first
+            forget(key, stored, nowMs);
+            before = null;
+        } else {
+            before = stored;
+        }
         final IpGuard.Counted counted = guard.count(before == null ? IpWindow.EMPTY : before, kind,
                 key.substring(key.indexOf('|', key.indexOf('|') + 1) + 1), nowMs);
         windows.put(key, counted.next());
@@ -59,11 +68,16 @@ final class IpGuardProcessor implements Processor<String, String, String, Object
         for (String key : lapses.takeDue(nowMs)) {
             final IpWindow window = windows.get(key);
             if (window != null && guard.lapsesAtMs(window, IpActivity.ofKey(key)) <= nowMs) {
-                windows.delete(key);
-                if (window.blockedUntilMs() > 0 || window.challengeUntilMs() > 0) {
-                    context.forward(new Record<>(key, null, nowMs), OtpTopology.IP_VERDICTS_SINK);
-                }
+                forget(key, window, nowMs);
             }
+        }
+    }
+
+    /** Deletes the lapsed {@code window} of {@code key} and publishes a tombstone for its verdict if it had one. */
+    private void forget(final String key, final IpWindow window, final long nowMs) {
+        windows.delete(key);
+        if (window.blockedUntilMs() > 0 || window.challengeUntilMs() > 0) {
+            context.forward(new Record<>(key, null, nowMs), OtpTopology.IP_VERDICTS_SINK);
         }
     }
 }

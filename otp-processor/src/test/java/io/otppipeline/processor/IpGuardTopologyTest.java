@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The IP guard (docs/ARCHITECTURE.md section 5b) on the whole topology: the aggregator reads the events the user
@@ -155,6 +157,47 @@ class IpGuardTopologyTest {
             assertThat(lapsed).filteredOn(r -> r.key().equals(FAILURE_KEY)).extracting(TestRecord::value)
                     .containsOnlyNulls();
             assertThat(t.storeKeys(OtpTopology.IP_WINDOWS_STORE)).doesNotContain(FAILURE_KEY);
+        }
+    }
+
+    /**
+     * A window that lapsed is forgotten with a tombstone for its verdict on the next tick; the address's next activity
+     * may come before that tick. It must find the window forgotten all the same: otherwise its next verdict carried the
+     * old block's end and the store kept it, depending on whether a tick came first (a sweep changes no decision,
+     * docs/DESIGN-NOTES.md, "Deterministic decisions").
+     */
+    @ParameterizedTest(name = "a sweep tick came before the next wrong code: {0}")
+    @ValueSource(booleans = {true, false})
+    void shouldPublishTombstoneThenFreshVerdictWhenAddressReturnsAfterItsWindowLapsed(final boolean tickCame) {
+        try (TopologyHarness t = harness()) {
+            for (String victim : victimsWithCodes(t, 4)) {
+                t.verifyFrom(TENANT, victim, "000000", ATTACKER, null);
+            }
+            assertThat(newestVerdict(t, FAILURE_KEY).blockedUntilMs()).isPositive();
+            t.advanceWithoutTick(Duration.ofMinutes(20)); // the block (15 minutes) and the counts (15) have lapsed
+            if (tickCame) {
+                t.tick();
+            }
+            final List<String> later = new ArrayList<>();
+            for (int i = 0; i < 2; i++) { // codes of their own, without reading the verdicts yet
+                final String user = "late-" + i;
+                t.requestFrom(TENANT, user, Channel.EMAIL, user + "@example.com",
+                        new ClientInfo("192.0.2.20" + i, "victim"), null);
+                later.add(user);
+            }
+
+            for (String victim : later) {
+                t.verifyFrom(TENANT, victim, "000000", ATTACKER, null);
+            }
+
+            final List<IpVerdict> verdicts = t.verdicts.readRecordsToList().stream()
+                    .filter(r -> r.key().equals(FAILURE_KEY)).map(TestRecord::value).toList();
+            assertThat(verdicts).as("the lapsed verdict's tombstone, then a challenge for the two new wrong codes")
+                    .hasSize(2);
+            assertThat(verdicts.get(0)).isNull();
+            assertThat(verdicts.get(1).blockedUntilMs()).as("no trace of the lapsed block").isZero();
+            assertThat(verdicts.get(1).challengeUntilMs())
+                    .isEqualTo(t.now().plus(Duration.ofMinutes(15)).toEpochMilli());
         }
     }
 

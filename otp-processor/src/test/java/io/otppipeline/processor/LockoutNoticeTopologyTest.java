@@ -7,15 +7,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.otppipeline.processor.domain.OtpRules;
 import io.otppipeline.schemas.Json;
+import io.otppipeline.schemas.command.FactorType;
 import io.otppipeline.schemas.command.OtpRequested;
 import io.otppipeline.schemas.delivery.OtpIssued;
 import io.otppipeline.schemas.event.CloudEvent;
 import io.otppipeline.schemas.event.EventTypes;
+import io.otppipeline.schemas.reply.FactorEnrolledReply;
 import io.otppipeline.schemas.reply.ReplyStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Lockout notices (docs/API.md, "Lockout notices"): one notice per lockout of the whole user, to the destination of
@@ -66,6 +71,34 @@ class LockoutNoticeTopologyTest {
             assertThat(t.eventTypes()).contains(EventTypes.LOCKOUT_STARTED).doesNotContain(EventTypes.LOCKOUT_NOTICE);
             assertThat(t.delivery.isEmpty()).isTrue();
             assertThat(t.userState().contact()).as("nothing remembered for a tenant without notices").isNull();
+        }
+    }
+
+    /**
+     * The last destination is kept only beside something else of the user's. A sweep deletes a state that holds
+     * nothing else, so a decision must forget it too: otherwise whether a sweep tick came between the last code's
+     * lapse and the next command decided whether a later lockout sent a notice (a sweep never changes a decision,
+     * docs/DESIGN-NOTES.md, "Deterministic decisions").
+     */
+    @ParameterizedTest(name = "a sweep tick came before the next command: {0}")
+    @ValueSource(booleans = {true, false})
+    void shouldSendNoNoticeWhenEverythingButTheLastDestinationWasForgotten(final boolean tickCame) {
+        try (TopologyHarness t = new TopologyHarness(OtpRules.DEFAULTS.withLockoutNotices(Set.of(TENANT)))) {
+            t.requestAndReadCode("login");
+            // the code expired after 10 minutes and is forgotten since; its send left the 15-minute window
+            t.advanceWithoutTick(Duration.ofMinutes(30));
+            if (tickCame) {
+                t.tick();
+            }
+            final String factorId = TopologyHarness.as(FactorEnrolledReply.class,
+                    t.enrol(FactorType.TOTP, new byte[20])).factorId();
+            for (int i = 0; i < 5; i++) {
+                t.confirmFactor(factorId, "000000");
+            }
+
+            assertThat(t.eventTypes()).contains(EventTypes.LOCKOUT_STARTED).doesNotContain(EventTypes.LOCKOUT_NOTICE);
+            assertThat(t.delivery.isEmpty()).as("no notice to a destination already forgotten").isTrue();
+            assertThat(t.userState().contact()).isNull();
         }
     }
 }

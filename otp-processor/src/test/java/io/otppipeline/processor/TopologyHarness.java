@@ -158,6 +158,14 @@ final class TopologyHarness implements AutoCloseable {
         tick();
     }
 
+    /**
+     * Moves the log's clock by {@code duration} without a sweep tick: the next record is decided before the ticker's
+     * next tick arrived (ticks come about every second, on the ticker's own schedule).
+     */
+    void advanceWithoutTick(final Duration duration) {
+        now = now.plus(duration);
+    }
+
     /** Throws away what the output topics collected (a long run would otherwise keep it all in memory). */
     void drainOutputs() {
         delivery.readRecordsToList();

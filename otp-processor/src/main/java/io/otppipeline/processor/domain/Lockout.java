@@ -58,7 +58,9 @@ public record Lockout(List<Long> failuresMs, int level, long lockedUntilMs, long
         final List<Long> recent = failuresMs.stream().filter(t -> t > nowMs - rules.windowMs()).toList();
         final long until = lockedAt(nowMs) ? lockedUntilMs : 0;
         final boolean decayed = until == 0 && level > 0 && nowMs - lastFailureMs >= rules.decayMs();
-        return new Lockout(recent, decayed ? 0 : level, until, decayed ? 0 : lastFailureMs);
+        final Lockout settled = new Lockout(recent, decayed ? 0 : level, until, decayed ? 0 : lastFailureMs);
+        // an empty record is NONE, byte for byte, whether a sweep deleted it or a command settled it
+        return settled.isEmpty() ? NONE : settled;
     }
 
     /**

@@ -175,6 +175,8 @@ public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends,
      * <p>Settling is monotone: settling at t1 and then at t2 ≥ t1 gives the state and the events of settling
      * at t2 once. So the expiry sweep, which settles users whose deadline has come, can never change an
      * answer: a command settles the state at its own time first, whether or not the sweep got there before it.
+     * A settled state with nothing live is {@link #EMPTY} (the last destination forgotten), as the sweep leaves it:
+     * deleted.
      */
     UserState settle(final DecisionContext ctx, final OtpRules rules) {
         final long nowMs = ctx.nowMs();
@@ -209,8 +211,11 @@ public record UserState(Map<String, PendingOtp> pending, List<SendRecord> sends,
                 kept.put(e.getKey(), e.getValue());
             }
         }
-        return new UserState(codes, sends.stream().filter(s -> s.atMs() > horizon).toList(),
+        final UserState settled = new UserState(codes, sends.stream().filter(s -> s.atMs() > horizon).toList(),
                 lockout.settle(ctx, rules.lockout().userWide(), null), byAddress, kept, contact);
+        // nothing left but the last destination: the store deletes such a state (UserStates.put), so the sweep
+        // forgets the destination too; a decision must see the same, or a sweep tick would decide a lockout notice
+        return settled.isEmpty() ? EMPTY : settled;
     }
 
     /** The next time this state changes on its own (epoch milliseconds), or {@link Long#MAX_VALUE}. */

@@ -334,7 +334,8 @@ class DecisionDeterminismPropertyTest {
         }
 
         private void record(final Decision decision, final OtpReply reply) {
-            state = roundTrip(decision.state());
+            // as the store keeps it: a state with nothing live is deleted (UserStates.put), read back as EMPTY
+            state = decision.state().isEmpty() ? UserState.EMPTY : roundTrip(decision.state());
             decision.events().forEach(e -> events.add(json(e)));
             if (reply != null) {
                 replies.add(json(reply));
