@@ -24,6 +24,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -37,6 +38,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -45,6 +47,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.utils.Utils;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -149,11 +153,17 @@ class OutageIT {
             final int restartedAt = sent.get();
             final long restartedNanos = System.nanoTime();
             // recovered once 50 requests in a row, all sent after the restart, were answered 201
-            await().atMost(Duration.ofMinutes(3)).until(() -> recoveredAfter(answers, restartedAt, 50) >= 0);
+            try {
+                await().atMost(Duration.ofMinutes(3)).until(() -> recoveredAfter(steady.statusByRequest, restartedAt, 50) >= 0);
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("no 50 requests in a row answered 201 within 3 minutes of the restart; "
+                        + "since the restart, by commands partition of the user: " + outcomesByPartition(steady,
+                        restartedAt), e);
+            }
             load.shutdown();
             final int total = sent.get();
             await().atMost(Duration.ofMinutes(1)).until(() -> answers.size() >= total - 1);
-            final int firstRecovered = recoveredAfter(answers, restartedAt, 50);
+            final int firstRecovered = recoveredAfter(steady.statusByRequest, restartedAt, 50);
             final double recoverySeconds = (sentAt.get(firstRecovered) - restartedNanos) / 1e9;
 
             final long during = answers.keySet().stream().filter(n -> n >= stoppedAt && n < restartedAt).count();
@@ -266,8 +276,10 @@ class OutageIT {
         final Map<Integer, Integer> statusByRequest = new ConcurrentHashMap<>();
         final Map<Integer, HttpResponse<String>> answers = new ConcurrentHashMap<>();
         final Map<Integer, Long> sentAt = new ConcurrentHashMap<>();
+        final String prefix;
 
         SteadyLoad(final ScheduledExecutorService load, final int apiPort, final String apiKey, final String prefix) {
+            this.prefix = prefix;
             final HttpClient http = HttpClient.newHttpClient();
             load.scheduleAtFixedRate(() -> {
                 final int n = sent.getAndIncrement();
@@ -287,6 +299,22 @@ class OutageIT {
                         });
             }, 0, 1000 / RATE, TimeUnit.MILLISECONDS);
         }
+    }
+
+    /**
+     * The outcomes of the requests numbered {@code from} on, per partition of {@code otp.commands.v1} their user's key
+     * falls in (the default partitioner's murmur2): HTTP status, {@code failed} (the client gave up) or {@code pending}.
+     */
+    private static Map<Integer, Map<String, Long>> outcomesByPartition(final SteadyLoad load, final int from) {
+        final Map<Integer, Map<String, Long>> outcomes = new TreeMap<>();
+        for (int n = from; n < load.sent.get(); n++) {
+            final byte[] key = Topics.userKey(DevSecrets.DEMO_TENANT, load.prefix + n).getBytes(StandardCharsets.UTF_8);
+            final Integer status = load.statusByRequest.get(n);
+            final String outcome = status == null ? "pending" : status < 0 ? "failed" : Integer.toString(status);
+            outcomes.computeIfAbsent(Utils.toPositive(Utils.murmur2(key)) % Topics.COMMANDS.partitions(),
+                    p -> new TreeMap<>()).merge(outcome, 1L, Long::sum);
+        }
+        return outcomes;
     }
 
     /** Whether the {@code run} codes requested from number {@code from} on have all been mailed. */
@@ -385,10 +413,11 @@ class OutageIT {
     }
 
     /** The first request number at or after {@code from} that starts {@code run} answers in a row, all 201; else -1. */
-    private static int recoveredAfter(final Map<Integer, HttpResponse<String>> answers, final int from, final int run) {
+    private static int recoveredAfter(final Map<Integer, Integer> statusByRequest, final int from, final int run) {
         int streak = 0;
-        for (int n = from; answers.containsKey(n); n++) {
-            streak = answers.get(n).statusCode() == 201 ? streak + 1 : 0;
+        // a request the client gave up on (-1) breaks a streak; one not finished yet ends the search for now
+        for (int n = from; statusByRequest.containsKey(n); n++) {
+            streak = statusByRequest.get(n) == 201 ? streak + 1 : 0;
             if (streak == run) {
                 return n - run + 1;
             }
