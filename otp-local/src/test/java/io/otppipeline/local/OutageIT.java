@@ -162,7 +162,9 @@ class OutageIT {
             }
             load.shutdown();
             final int total = sent.get();
-            await().atMost(Duration.ofMinutes(1)).until(() -> answers.size() >= total - 1);
+            await().atMost(Duration.ofMinutes(1)).until(() -> steady.statusByRequest.size() >= total - 1);
+            assertThat(steady.statusByRequest.values()).as("every request answered: none hung until the client gave "
+                    + "up (-1) after 30 s").doesNotContain(-1);
             final int firstRecovered = recoveredAfter(steady.statusByRequest, restartedAt, 50);
             final double recoverySeconds = (sentAt.get(firstRecovered) - restartedNanos) / 1e9;
 
