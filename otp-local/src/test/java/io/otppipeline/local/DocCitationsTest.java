@@ -3,10 +3,13 @@ package io.otppipeline.local;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.MatchResult;
 import java.util.regex.Pattern;
@@ -32,6 +35,7 @@ class DocCitationsTest {
         final List<RepositoryFiles.Found> citations = RepositoryFiles.find(
                 RepositoryFiles.matching(DocCitationsTest::isScanned), CITATION);
         final List<String> broken = new ArrayList<>();
+        final Map<Path, List<String>> documents = new HashMap<>(); // each cited document read once
         for (RepositoryFiles.Found found : citations) {
             final MatchResult m = found.match();
             final Path doc = ROOT.resolve("docs").resolve(m.group(1));
@@ -39,7 +43,7 @@ class DocCitationsTest {
                 broken.add(found.where() + " (no such document)");
                 continue;
             }
-            final List<String> docLines = Files.readAllLines(doc);
+            final List<String> docLines = documents.computeIfAbsent(doc, DocCitationsTest::lines);
             if (m.group(2) != null && docLines.stream().noneMatch(l -> isNumberedHeading(l, m.group(2)))) {
                 broken.add(found.where() + " (no section " + m.group(2) + ")");
             }
@@ -49,6 +53,14 @@ class DocCitationsTest {
         }
         assertThat(citations.size()).as("citations found (the scan reads the repository)").isGreaterThan(100);
         assertThat(broken).as("citations of the repository's documents that name nothing").isEmpty();
+    }
+
+    private static List<String> lines(final Path document) {
+        try {
+            return Files.readAllLines(document);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static boolean isNumberedHeading(final String line, final String section) {

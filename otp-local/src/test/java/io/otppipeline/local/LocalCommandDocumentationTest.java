@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +52,7 @@ class LocalCommandDocumentationTest {
      * defaults, {@code (embedded) / 2525}.
      */
     private static Map<String, String> readmeTable() throws IOException {
-        final List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
+        final List<String> lines = Files.readAllLines(RepositoryFiles.ROOT.resolve("README.md"));
         final Map<String, String> table = new LinkedHashMap<>();
         final int header = lines.indexOf("| flag | default | meaning |");
         assertThat(header).as("the README's ./otp local flags table header").isNotNegative();
