@@ -3,10 +3,10 @@ package io.otppipeline.api;
 import com.google.zxing.BarcodeFormat;
 import com.google.zxing.EncodeHintType;
 import com.google.zxing.WriterException;
-import com.google.zxing.client.j2se.MatrixToImageWriter;
 import com.google.zxing.common.BitMatrix;
 import com.google.zxing.qrcode.QRCodeWriter;
 import io.otppipeline.schemas.reply.FactorEnrolledReply;
+import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,6 +14,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import javax.imageio.ImageIO;
 import org.apache.commons.codec.binary.Base32;
 
 /**
@@ -65,13 +66,25 @@ final class FactorEnrollment {
         return uri.toString();
     }
 
-    /** {@code text} as a QR code, PNG, base64. */
+    /**
+     * {@code text} as a QR code (ZXing's encoder), drawn black on white into a one-bit image that the JDK's ImageIO
+     * writes as PNG; base64.
+     */
     static String qrPngBase64(final String text) {
         try {
             final BitMatrix matrix = new QRCodeWriter().encode(text, BarcodeFormat.QR_CODE, QR_PIXELS, QR_PIXELS,
                     Map.of(EncodeHintType.MARGIN, 2));
+            final BufferedImage image = new BufferedImage(matrix.getWidth(), matrix.getHeight(),
+                    BufferedImage.TYPE_BYTE_BINARY);
+            for (int y = 0; y < matrix.getHeight(); y++) {
+                for (int x = 0; x < matrix.getWidth(); x++) {
+                    image.setRGB(x, y, matrix.get(x, y) ? 0xFF000000 : 0xFFFFFFFF);
+                }
+            }
             final ByteArrayOutputStream png = new ByteArrayOutputStream();
-            MatrixToImageWriter.writeToStream(matrix, "PNG", png);
+            if (!ImageIO.write(image, "png", png)) {
+                throw new IllegalStateException("the JDK has no PNG writer");
+            }
             return Base64.getEncoder().encodeToString(png.toByteArray());
         } catch (WriterException e) {
             throw new IllegalStateException("URI does not fit a QR code", e);

@@ -2,6 +2,10 @@ package io.otppipeline.api;
 
 import io.otppipeline.runtime.kafka.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.strings;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.otppipeline.schemas.Json;
@@ -37,6 +41,7 @@ import io.otppipeline.schemas.reply.ReplyStatus;
 import io.otppipeline.schemas.reply.UnlockReply;
 import io.otppipeline.schemas.reply.VerifyReply;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -45,17 +50,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Fuzzes every route of the real HTTP server (Javalin on Jetty) in front of a stand-in command bus that answers
@@ -63,6 +66,7 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * nesting, duplicate keys, wrong types, separator tricks in ids), bad headers and method confusion. Every answer is
  * a success for a valid request or a 4xx {@code application/problem+json} that echoes none of the marker the input
  * carries and no stack trace; never a 5xx; and a normal request still works afterwards. Prints the cases tried.
+ * A failing property prints its seed ("Seed was N"); {@code -DQT_SEED=N} replays it.
  */
 class ApiFuzzPropertyTest {
 
@@ -80,14 +84,14 @@ class ApiFuzzPropertyTest {
     private static final int MAX_BODY = 16384;
 
     private static ApiService api;
-    /** Scratch directory of the API's (unused) key files; removed when the container ends. */
+    /** Scratch directory of the API's (unused) key files; removed when the class's tests end. */
     private static Path dir;
     private static ApiKeys.Issued key;
     private static ApiKeys.Issued admin;
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    @BeforeContainer
+    @BeforeAll
     static void start() throws IOException {
         key = ApiKeys.issue("acme-1", "acme");
         admin = ApiKeys.issue("acme-admin", "acme", ApiKeys.ADMIN);
@@ -97,7 +101,7 @@ class ApiFuzzPropertyTest {
                 new ApiKeys(List.of(key.entry(), admin.entry())), Keyring.generate("c1"), new AnsweringBus());
     }
 
-    @AfterContainer
+    @AfterAll
     static void stop() throws IOException {
         api.close();
         try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
@@ -108,12 +112,27 @@ class ApiFuzzPropertyTest {
         System.out.println("ApiFuzzPropertyTest: " + CASES.get() + " HTTP requests tried, none answered 5xx or echoed");
     }
 
-    @Property(tries = 1500)
-    void shouldAnswerProblemJsonWithoutEchoOrServerErrorWhenInputIsHostile(
-            @ForAll("methods") final String method, @ForAll("paths") final String path,
-            @ForAll("bodies") final String body, @ForAll("authorizations") final String authorization,
-            @ForAll("contentTypes") final String contentType, @ForAll("idempotencyKeys") final String idempotencyKey)
-            throws Exception {
+    @Test
+    void shouldAnswerProblemJsonWithoutEchoOrServerErrorWhenInputIsHostile() {
+        qt().withExamples(1500)
+                .forAll(methods(), paths(), bodies(), headers())
+                .checkAssert((method, path, body, headers) -> {
+                    try {
+                        tryHostileRequest(method, path, body, headers.authorization(), headers.contentType(),
+                                headers.idempotencyKey());
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                });
+    }
+
+    /** One generated request: sent, its answer checked, then a normal request checked. */
+    private static void tryHostileRequest(final String method, final String path, final String body,
+                                          final String authorization, final String contentType,
+                                          final String idempotencyKey) throws IOException, InterruptedException {
         CASES.incrementAndGet();
         final HttpResponse<String> r;
         try {
@@ -144,62 +163,82 @@ class ApiFuzzPropertyTest {
         assertThat(normal.statusCode()).as("a normal request after it").isEqualTo(201);
     }
 
-    @Provide
-    Arbitrary<String> methods() {
-        return Arbitraries.of("POST", "POST", "POST", "GET", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS");
+    /** The headers of a generated request. */
+    record Headers(String authorization, String contentType, String idempotencyKey) {
     }
 
-    @Provide
-    Arbitrary<String> paths() {
-        return Arbitraries.of(PATHS);
+    private static Gen<Headers> headers() {
+        return authorizations().zip(contentTypes(), idempotencyKeys(), Headers::new);
     }
 
-    @Provide
-    Arbitrary<String> authorizations() {
-        return Arbitraries.oneOf(Arbitraries.just("Bearer " + key.plaintext()),
-                Arbitraries.just("Bearer " + key.plaintext()), Arbitraries.just("Bearer " + admin.plaintext()),
-                Arbitraries.just(""), Arbitraries.just("Bearer " + MARKER), Arbitraries.just("Basic " + MARKER),
+    private static Gen<String> methods() {
+        return Generate.pick(List.of("POST", "POST", "POST", "GET", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"));
+    }
+
+    private static Gen<String> paths() {
+        return Generate.pick(PATHS);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Gen<String> authorizations() {
+        return Generate.oneOf(Generate.constant("Bearer " + key.plaintext()),
+                Generate.constant("Bearer " + key.plaintext()), Generate.constant("Bearer " + admin.plaintext()),
+                Generate.constant(""), Generate.constant("Bearer " + MARKER), Generate.constant("Basic " + MARKER),
                 hostile().map(s -> "Bearer " + s));
     }
 
-    @Provide
-    Arbitrary<String> contentTypes() {
-        return Arbitraries.of("application/json", "application/json", "application/json; charset=utf-8",
-                "text/plain", "application/x-www-form-urlencoded", "");
+    private static Gen<String> contentTypes() {
+        return Generate.pick(List.of("application/json", "application/json", "application/json; charset=utf-8",
+                "text/plain", "application/x-www-form-urlencoded", ""));
     }
 
-    @Provide
-    Arbitrary<String> idempotencyKeys() {
-        return Arbitraries.oneOf(Arbitraries.just(""), Arbitraries.just(""), Arbitraries.just("key-1"),
-                Arbitraries.just(MARKER + "\u00e9"), Arbitraries.just("x".repeat(300)));
+    private static Gen<String> idempotencyKeys() {
+        return Generate.pick(List.of("", "", "key-1", MARKER + "\u00e9", "x".repeat(300)));
     }
 
-    @Provide
-    Arbitrary<String> bodies() {
-        final Arbitrary<String> value = Arbitraries.oneOf(hostile().map(ApiFuzzPropertyTest::quoted),
-                Arbitraries.integers().map(String::valueOf), Arbitraries.of("true", "null", "[]", "{}", "1e999"),
-                Arbitraries.just(quoted("alice")), Arbitraries.just(quoted("123456")),
-                Arbitraries.just(quoted("alice@example.com")), Arbitraries.just(quoted("+442079460958")));
-        final Arbitrary<String> field = Arbitraries.of("userId", "channel", "destination", "purpose", "locale",
-                "code", "otpId", "factorId", "client", MARKER);
-        final Arbitrary<String> member = Combinators.combine(field, value).as((f, v) -> quoted(f) + ":" + v);
-        final Arbitrary<String> object = member.list().ofMaxSize(8).map(m -> "{" + String.join(",", m) + "}");
-        return Arbitraries.oneOf(object, object, object,
+    @SuppressWarnings("unchecked")
+    private static Gen<String> bodies() {
+        final Gen<String> value = Generate.oneOf(hostile().map(ApiFuzzPropertyTest::quoted),
+                integers().all().map(i -> Integer.toString(i)),
+                Generate.pick(List.of("true", "null", "[]", "{}", "1e999")),
+                Generate.constant(quoted("alice")), Generate.constant(quoted("123456")),
+                Generate.constant(quoted("alice@example.com")), Generate.constant(quoted("+442079460958")));
+        final Gen<String> field = Generate.pick(List.of("userId", "channel", "destination", "purpose", "locale",
+                "code", "otpId", "factorId", "client", MARKER));
+        final Gen<String> member = field.zip(value, (f, v) -> quoted(f) + ":" + v);
+        final Gen<String> object = lists().of(member).ofSizeBetween(0, 8)
+                .map(m -> "{" + String.join(",", m) + "}");
+        return Generate.oneOf(object, object, object,
                 object.map(o -> o + " " + MARKER),
                 object.map(o -> "[".repeat(300) + o + "]".repeat(300)),
-                Arbitraries.just("{\"client\":{\"ip\":\"" + MARKER + "\",\"userAgent\":\"\\ud800\"}}"),
-                hostile(), Arbitraries.just(""));
+                Generate.constant("{\"client\":{\"ip\":\"" + MARKER + "\",\"userAgent\":\"\\ud800\"}}"),
+                hostile(), Generate.constant(""));
     }
 
     /** Strings a hostile client sends, each holding {@link #MARKER}. */
-    private static Arbitrary<String> hostile() {
-        return Arbitraries.oneOf(
-                Arbitraries.strings().ofMaxLength(40).map(s -> MARKER + s),
-                Arbitraries.strings().withChars('\u0000', '\u001f', '\u007f', '\u2028', '\ud800', '\udfff', '"', '\\',
-                        ':', '/', '.').ofMaxLength(20).map(s -> s + MARKER),
-                Arbitraries.just(MARKER + "x".repeat(20_000)),
-                Arbitraries.just("../" + MARKER + "/.."),
-                Arbitraries.just(MARKER + "\ud83d\ude00"));
+    @SuppressWarnings("unchecked")
+    private static Gen<String> hostile() {
+        return Generate.oneOf(
+                strings().allPossible().ofLengthBetween(0, 40).map(s -> MARKER + s),
+                stringsOf(20, '\u0000', '\u001f', '\u007f', '\u2028', '\ud800', '\udfff', '"', '\\',
+                        ':', '/', '.').map(s -> s + MARKER),
+                Generate.constant(MARKER + "x".repeat(20_000)),
+                Generate.constant("../" + MARKER + "/.."),
+                Generate.constant(MARKER + "\ud83d\ude00"));
+    }
+
+    /** Strings of up to {@code maxLength} characters, each one of {@code chars}. */
+    private static Gen<String> stringsOf(final int maxLength, final Character... chars) {
+        return lists().of(Generate.pick(Arrays.asList(chars))).ofSizeBetween(0, maxLength)
+                .map(ApiFuzzPropertyTest::joined);
+    }
+
+    private static String joined(final List<Character> chars) {
+        final StringBuilder b = new StringBuilder(chars.size());
+        for (char c : chars) {
+            b.append(c);
+        }
+        return b.toString();
     }
 
     /** {@code s} as a JSON string literal, written by hand so that hostile characters survive (escaped). */

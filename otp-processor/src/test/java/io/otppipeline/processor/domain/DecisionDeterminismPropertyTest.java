@@ -1,6 +1,11 @@
 package io.otppipeline.processor.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.otppipeline.schemas.Json;
@@ -39,13 +44,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
 
 /**
  * Properties of the pure decision core (docs/DESIGN-NOTES.md, "Deterministic decisions"), on random scripts of
@@ -58,6 +60,8 @@ import net.jqwik.api.constraints.IntRange;
  *   <li>sweeping at random positions never changes a reply, and every fact (a code expired, a lockout ended)
  *       is reported once with the same event id whether the sweep or a command noticed it.</li>
  * </ul>
+ *
+ * <p>A failing property prints its seed ("Seed was N"); {@code -DQT_SEED=N} replays it.
  */
 class DecisionDeterminismPropertyTest {
 
@@ -117,76 +121,99 @@ class DecisionDeterminismPropertyTest {
     record Retry() implements Step {
     }
 
-    @Provide
-    Arbitrary<List<Step>> scripts() {
-        final Arbitrary<Integer> purpose = Arbitraries.integers().between(0, PURPOSES.size() - 1);
-        final Arbitrary<Step> step = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(3, purpose.map(Request::new)),
-                net.jqwik.api.Tuple.of(1, purpose.map(RequestLink::new)),
-                net.jqwik.api.Tuple.of(6, Combinators.combine(purpose, Arbitraries.of(true, false)).as(Verify::new)),
-                net.jqwik.api.Tuple.of(1, purpose.map(Consume::new)),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(new Unlock())),
-                net.jqwik.api.Tuple.of(2, Arbitraries.just(new Retry())),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(new EnrolTotp())),
-                net.jqwik.api.Tuple.of(1, Arbitraries.of(true, false).map(ConfirmFactor::new)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.of(true, false).map(VerifyFactor::new)),
-                net.jqwik.api.Tuple.of(4, Arbitraries.oneOf(Arbitraries.longs().between(0, 90_000),
-                        Arbitraries.longs().between(90_000, 30L * 60_000), Arbitraries.longs().between(0, 26L * 3_600_000))
-                        .map(Pause::new)));
-        return step.list().ofMinSize(1).ofMaxSize(60);
+    /** Random scripts of 1 to 60 steps, requests, verifications and pauses weighted as below. */
+    private static Gen<List<Step>> scripts() {
+        final Gen<Integer> purpose = integers().between(0, PURPOSES.size() - 1);
+        final Gen<Boolean> rightOrWrong = booleans().all();
+        final Gen<Step> step = Generate.frequency(List.of(
+                weighted(3, purpose.map(Request::new)),
+                weighted(1, purpose.map(RequestLink::new)),
+                weighted(6, purpose.zip(rightOrWrong, Verify::new)),
+                weighted(1, purpose.map(Consume::new)),
+                weighted(1, Generate.constant(new Unlock())),
+                weighted(2, Generate.constant(new Retry())),
+                weighted(1, Generate.constant(new EnrolTotp())),
+                weighted(1, rightOrWrong.map(ConfirmFactor::new)),
+                weighted(2, rightOrWrong.map(VerifyFactor::new)),
+                weighted(4, pauses())));
+        return lists().of(step).ofSizeBetween(1, 60);
     }
 
-    @Property(tries = 150)
-    void shouldDecideIdenticallyWhenReprocessedFromAnyCommittedPrefix(@ForAll("scripts") final List<Step> script,
-                                                                        @ForAll @IntRange(min = 0, max = 60) final int cut,
-                                                                        @ForAll final boolean byAddress) {
-        final List<Timed> commands = commands(script, new Random(script.hashCode()));
-        final Run first = new Run(core(byAddress)).apply(commands, Map.of());
-        final int prefix = Math.min(cut, commands.size());
-        final Run committed = new Run(core(byAddress)).apply(commands.subList(0, prefix), Map.of());
-
-        final Run again = committed.restoredOn(core(byAddress)).apply(commands.subList(prefix, commands.size()), Map.of());
-
-        assertThat(again.outputs).isEqualTo(first.outputs.subList(prefix, first.outputs.size()));
-        assertThat(json(again.state)).isEqualTo(json(first.state));
+    /** Pauses up to 90 seconds, up to 30 minutes or up to 26 hours, each a third of the time. */
+    @SuppressWarnings("unchecked")
+    private static Gen<Step> pauses() {
+        final Gen<Long> ms = Generate.oneOf(longs().between(0, 90_000), longs().between(90_000, 30L * 60_000),
+                longs().between(0, 26L * 3_600_000));
+        return ms.map(Pause::new);
     }
 
-    @Property(tries = 150)
-    void shouldAnswerSameWhenSweepRunsAtRandomPositions(@ForAll("scripts") final List<Step> script,
-                                                        @ForAll final long sweepSeed, @ForAll final boolean byAddress) {
-        final List<Timed> commands = commands(script, new Random(script.hashCode()));
-        final Map<Integer, Long> sweeps = new HashMap<>();
-        final Random random = new Random(sweepSeed);
-        for (int i = 0; i < commands.size(); i++) {
-            final long from = i == 0 ? START_MS : commands.get(i - 1).atMs;
-            if (random.nextInt(3) == 0) {
-                sweeps.put(i, from + (long) (random.nextDouble() * (commands.get(i).atMs - from)));
-            }
-        }
-        final Run quiet = new Run(core(byAddress)).apply(commands, Map.of());
-        final Run swept = new Run(core(byAddress)).apply(commands, sweeps);
-
-        assertThat(swept.replies()).isEqualTo(quiet.replies());
-        final long end = commands.get(commands.size() - 1).atMs + 26L * 3_600_000;
-        assertThat(Set.copyOf(swept.settledEvents(end))).isEqualTo(Set.copyOf(quiet.settledEvents(end)));
-        assertThat(json(swept.settle(end))).isEqualTo(json(quiet.settle(end)));
+    /** {@code steps} as steps of a script, drawn {@code weight} times in the sum of the weights. */
+    private static Pair<Integer, Gen<Step>> weighted(final int weight, final Gen<? extends Step> steps) {
+        final Gen<Step> asSteps = steps.map(s -> s);
+        return Pair.of(weight, asSteps);
     }
 
-    @Property(tries = 50)
-    void shouldDrawEveryDigitUniformlyWhenCodesAreDerived(@ForAll @IntRange(min = 6, max = 9) final int digits) {
-        final Mac key = new Mac(pepperKeyring.derive("otp-code-v1"));
-        final Random random = new Random(digits);
-        final int[] firstDigit = new int[10];
-        for (int i = 0; i < 2000; i++) {
-            final byte[] entropy = new byte[32];
-            random.nextBytes(entropy);
-            final String code = CodeDerivation.code(key, "c-" + i, entropy, digits);
-            assertThat(code).hasSize(digits).matches("[0-9]+");
-            firstDigit[code.charAt(0) - '0']++;
-        }
-        for (int count : firstDigit) {
-            assertThat(count).as("each leading digit about 200 of 2000 times").isBetween(120, 280);
-        }
+    @Test
+    void shouldDecideIdenticallyWhenReprocessedFromAnyCommittedPrefix() {
+        qt().withExamples(150)
+                .forAll(scripts(), integers().between(0, 60), booleans().all())
+                .checkAssert((script, cut, byAddress) -> {
+                    final List<Timed> commands = commands(script, new Random(script.hashCode()));
+                    final Run first = new Run(core(byAddress)).apply(commands, Map.of());
+                    final int prefix = Math.min(cut, commands.size());
+                    final Run committed = new Run(core(byAddress)).apply(commands.subList(0, prefix), Map.of());
+
+                    final Run again = committed.restoredOn(core(byAddress))
+                            .apply(commands.subList(prefix, commands.size()), Map.of());
+
+                    assertThat(again.outputs).isEqualTo(first.outputs.subList(prefix, first.outputs.size()));
+                    assertThat(json(again.state)).isEqualTo(json(first.state));
+                });
+    }
+
+    @Test
+    void shouldAnswerSameWhenSweepRunsAtRandomPositions() {
+        qt().withExamples(150)
+                .forAll(scripts(), longs().all(), booleans().all())
+                .checkAssert((script, sweepSeed, byAddress) -> {
+                    final List<Timed> commands = commands(script, new Random(script.hashCode()));
+                    final Map<Integer, Long> sweeps = new HashMap<>();
+                    final Random random = new Random(sweepSeed);
+                    for (int i = 0; i < commands.size(); i++) {
+                        final long from = i == 0 ? START_MS : commands.get(i - 1).atMs;
+                        if (random.nextInt(3) == 0) {
+                            sweeps.put(i, from + (long) (random.nextDouble() * (commands.get(i).atMs - from)));
+                        }
+                    }
+                    final Run quiet = new Run(core(byAddress)).apply(commands, Map.of());
+                    final Run swept = new Run(core(byAddress)).apply(commands, sweeps);
+
+                    assertThat(swept.replies()).isEqualTo(quiet.replies());
+                    final long end = commands.get(commands.size() - 1).atMs + 26L * 3_600_000;
+                    assertThat(Set.copyOf(swept.settledEvents(end))).isEqualTo(Set.copyOf(quiet.settledEvents(end)));
+                    assertThat(json(swept.settle(end))).isEqualTo(json(quiet.settle(end)));
+                });
+    }
+
+    @Test
+    void shouldDrawEveryDigitUniformlyWhenCodesAreDerived() {
+        qt().withExamples(50)
+                .forAll(integers().between(6, 9))
+                .checkAssert(digits -> {
+                    final Mac key = new Mac(pepperKeyring.derive("otp-code-v1"));
+                    final Random random = new Random(digits);
+                    final int[] firstDigit = new int[10];
+                    for (int i = 0; i < 2000; i++) {
+                        final byte[] entropy = new byte[32];
+                        random.nextBytes(entropy);
+                        final String code = CodeDerivation.code(key, "c-" + i, entropy, digits);
+                        assertThat(code).hasSize(digits).matches("[0-9]+");
+                        firstDigit[code.charAt(0) - '0']++;
+                    }
+                    for (int count : firstDigit) {
+                        assertThat(count).as("each leading digit about 200 of 2000 times").isBetween(120, 280);
+                    }
+                });
     }
 
     /**

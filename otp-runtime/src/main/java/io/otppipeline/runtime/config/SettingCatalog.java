@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +23,6 @@ public record SettingCatalog(String service, List<String> namespaces, List<Strin
                              List<Setting<?>> settings, List<String> passThrough) {
 
     private static final Logger LOG = LoggerFactory.getLogger(SettingCatalog.class);
-    private static final LevenshteinDistance DISTANCE = LevenshteinDistance.getDefaultInstance();
 
     /** Defensive copies. */
     public SettingCatalog {
@@ -77,7 +75,30 @@ public record SettingCatalog(String service, List<String> namespaces, List<Strin
     /** The definition whose name is closest to {@code key} (at most a third of its length away). */
     Optional<Setting<?>> closest(final String key) {
         return settings.stream()
-                .min(Comparator.comparingInt(d -> DISTANCE.apply(d.name(), key)))
-                .filter(d -> DISTANCE.apply(d.name(), key) <= Math.max(2, key.length() / 3));
+                .min(Comparator.comparingInt(d -> distance(d.name(), key)))
+                .filter(d -> distance(d.name(), key) <= Math.max(2, key.length() / 3));
+    }
+
+    /**
+     * The Levenshtein distance between {@code a} and {@code b}: the fewest single-character insertions, deletions
+     * and substitutions (UTF-16 code units) that turn one into the other. Wagner-Fischer with two rows.
+     */
+    static int distance(final String a, final String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                final int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            final int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 }

@@ -100,15 +100,23 @@ public record Keyring(@JsonProperty("active") String active, @JsonProperty("keys
     public Keyring derive(final String label) {
         final Map<String, String> derived = new LinkedHashMap<>();
         keys.forEach((kid, value) -> derived.put(kid, Base64.getEncoder().encodeToString(
-                hkdfExpand(Base64.getDecoder().decode(value), label))));
+                hkdfExpand(Base64.getDecoder().decode(value), label.getBytes(StandardCharsets.UTF_8)))));
         return new Keyring(active, derived);
     }
 
-    private static byte[] hkdfExpand(final byte[] prk, final String info) {
+    /**
+     * HKDF-Expand of RFC 5869 section 2.3 with HMAC-SHA-256, for an output of one block: {@code T(1) =
+     * HMAC(prk, info || 0x01)}, 32 bytes. Checked against RFC 5869 appendix A's test cases 1 and 3.
+     *
+     * @param prk  the pseudorandom key (here a keyring's key, already uniformly random)
+     * @param info the context label's bytes; may be empty
+     * @return the first 32 bytes of the output keying material
+     */
+    static byte[] hkdfExpand(final byte[] prk, final byte[] info) {
         try {
             final Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(prk, "HmacSHA256"));
-            mac.update(info.getBytes(StandardCharsets.UTF_8));
+            mac.update(info);
             mac.update((byte) 1);
             return mac.doFinal();
         } catch (GeneralSecurityException e) {
