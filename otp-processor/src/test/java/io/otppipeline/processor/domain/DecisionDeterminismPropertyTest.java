@@ -202,16 +202,21 @@ class DecisionDeterminismPropertyTest {
                 .checkAssert(digits -> {
                     final Mac key = new Mac(pepperKeyring.derive("otp-code-v1"));
                     final Random random = new Random(digits);
-                    final int[] firstDigit = new int[10];
+                    final int[][] byPosition = new int[digits][10];
                     for (int i = 0; i < 2000; i++) {
                         final byte[] entropy = new byte[32];
                         random.nextBytes(entropy);
                         final String code = CodeDerivation.code(key, "c-" + i, entropy, digits);
                         assertThat(code).hasSize(digits).matches("[0-9]+");
-                        firstDigit[code.charAt(0) - '0']++;
+                        for (int p = 0; p < digits; p++) {
+                            byPosition[p][code.charAt(p) - '0']++;
+                        }
                     }
-                    for (int count : firstDigit) {
-                        assertThat(count).as("each leading digit about 200 of 2000 times").isBetween(120, 280);
+                    for (int p = 0; p < digits; p++) {
+                        for (int count : byPosition[p]) {
+                            assertThat(count).as("each digit about 200 of 2000 times at position %d", p)
+                                    .isBetween(120, 280);
+                        }
                     }
                 });
     }
