@@ -83,11 +83,12 @@ public final class AuditService implements ServiceLifecycle {
         final Properties c = PollingLoop.readCommittedConsumer(config.kafka(), config.groupId(), "earliest");
         c.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "500");
         // the audit trail is not on any answer's path: the broker holds a fetch until 64 KiB of events (a few
-        // hundred) or 100 ms have gathered, so that each fetch and each PostgreSQL transaction carries a batch instead
+        // hundred) or 500 ms have gathered, so that each fetch and each PostgreSQL transaction carries a batch instead
         // of a record or two (issue 14: otp-audit's CPU per verification 0.051 -> 0.037 ms at 2,000/s, one run each;
-        // docs/BENCHMARKS.md). audit.consumer.fetch.min.bytes / fetch.max.wait.ms override it.
+        // docs/BENCHMARKS.md), and an idle audit asks twice a second, not ten times (issue 30: idle costs nearly
+        // nothing). audit.consumer.fetch.min.bytes / fetch.max.wait.ms override it.
         c.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, Integer.toString(64 * 1024));
-        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "100");
+        c.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500");
         c.putAll(config.consumerOverrides());
         this.consumer = new KafkaConsumer<>(c, Serdes.String().deserializer(), Serdes.ByteArray().deserializer());
         this.loop = new PollingLoop<>("otp-audit", consumer,

@@ -152,8 +152,10 @@ class AuditCrashIT {
         s.put("kafka.bootstrap.servers", infra.bootstrapServers());
         s.put("audit.jdbc.url", infra.jdbcUrl());
         s.put("audit.jdbc.user", infra.jdbcUser());
-        s.put("audit.consumer.session.timeout.ms", "6000");
-        s.put("audit.consumer.heartbeat.interval.ms", "1000");
+        // a restart waits for the halted member's session to time out; the test broker allows 2 s
+        // (TestInfrastructure.MIN_SESSION_TIMEOUT_MS)
+        s.put("audit.consumer.session.timeout.ms", "2000");
+        s.put("audit.consumer.heartbeat.interval.ms", "500");
         if (infra.jdbcPassword() != null) {
             final Path password = dir.resolve("jdbc-password");
             Files.writeString(password, infra.jdbcPassword());

@@ -156,7 +156,8 @@ final class Benchmark {
         rowLock.issue(hotUsers);
         final int rate = Math.max(10, c.httpRates().get(0) / 2);
         for (String base : List.of(env.apiUrl(), env.rowLockUrl())) {
-            http.run(base + "/v1/otp/verify", i -> verifyBody(warmOps.get(i % warmOps.size()), Map.of()), rate, 2);
+            http.run(base + "/v1/otp/verify", i -> verifyBody(warmOps.get(i % warmOps.size()), Map.of()), rate,
+                    c.httpWarmupSeconds());
         }
     }
 

@@ -1,5 +1,7 @@
 package io.otppipeline.local;
 
+import com.icegreen.greenmail.mail.MovingMessage;
+import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.MessagingException;
@@ -8,21 +10,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The local SMTP sink: a GreenMail SMTP server on 127.0.0.1 that accepts every message, plus a poller that
- * saves each message it received as {@code NNNNNN.eml} in {@code mailDir}, where {@code ./otp mail} reads
- * the newest. This is the development stand-in for a mailbox: it holds real codes, so it exists only under
- * the local data directory.
+ * The local SMTP sink: a GreenMail SMTP server on 127.0.0.1 that accepts every message and writes it, as it is
+ * delivered, to {@code <epoch ms>-NNNNNN.eml} in {@code mailDir}, where {@code ./otp mail} reads the newest; one file
+ * per recipient. Nothing is kept in memory and nothing polls, so an idle sink costs nothing and a long run does not
+ * grow (issue 30). This is the development stand-in for a mailbox: it holds real codes, so it exists only under the
+ * local data directory.
  */
 final class MailSink implements AutoCloseable {
 
@@ -30,14 +28,7 @@ final class MailSink implements AutoCloseable {
 
     private final GreenMail greenMail;
     private final Path mailDir;
-    private final ScheduledExecutorService poller = Executors.newSingleThreadScheduledExecutor(r -> {
-        final Thread t = new Thread(r, "mail-sink");
-        t.setDaemon(true);
-        return t;
-    });
-    /** The messages already saved, by identity: GreenMail lists messages by mailbox, not by arrival. */
-    private final Set<MimeMessage> saved = Collections.newSetFromMap(new IdentityHashMap<>());
-    private int files;
+    private final AtomicInteger files = new AtomicInteger();
 
     MailSink(final int port, final Path mailDir) {
         this.greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
@@ -46,8 +37,8 @@ final class MailSink implements AutoCloseable {
 
     MailSink start() throws IOException {
         Files.createDirectories(mailDir);
+        greenMail.getUserManager().setMessageDeliveryHandler((message, address) -> new FileDrop(address.getEmail()));
         greenMail.start();
-        poller.scheduleWithFixedDelay(this::saveNew, 200, 200, TimeUnit.MILLISECONDS);
         return this;
     }
 
@@ -55,35 +46,80 @@ final class MailSink implements AutoCloseable {
         return greenMail.getSmtp().getPort();
     }
 
-    /**
-     * Saves every message not saved yet. GreenMail returns the received messages grouped by mailbox, so a new
-     * message to a recipient who already had one appears in the middle of the list: counting positions (as this
-     * did) saved some messages twice and lost others when recipients repeat.
-     */
-    private synchronized void saveNew() {
-        for (MimeMessage message : greenMail.getReceivedMessages()) {
-            if (!saved.add(message)) {
-                continue;
-            }
-            final Path file = mailDir.resolve(String.format(Locale.ROOT, "%d-%06d.eml",
-                    System.currentTimeMillis(), ++files));
-            try (OutputStream out = Files.newOutputStream(file)) {
-                message.writeTo(out);
-            } catch (IOException | MessagingException e) {
-                LOG.warn("could not save a received message to {}", file, e);
-            }
-        }
+    /** How many messages were saved. */
+    int savedCount() {
+        return files.get();
     }
 
-    /** How many messages were saved. */
-    synchronized int savedCount() {
-        return files;
+    private void save(final MimeMessage message) {
+        final Path file = mailDir.resolve(String.format(Locale.ROOT, "%d-%06d.eml", System.currentTimeMillis(),
+                files.incrementAndGet()));
+        try (OutputStream out = Files.newOutputStream(file)) {
+            message.writeTo(out);
+        } catch (IOException | MessagingException e) {
+            LOG.warn("could not save a received message to {}", file, e);
+        }
     }
 
     @Override
     public void close() {
-        poller.shutdownNow();
-        saveNew();
         greenMail.stop();
+    }
+
+    /** The recipient GreenMail delivers to: writes each message to a file instead of keeping a mailbox. */
+    private final class FileDrop implements GreenMailUser {
+
+        private final String email;
+
+        FileDrop(final String email) {
+            this.email = email;
+        }
+
+        @Override
+        public void deliver(final MovingMessage message) {
+            save(message.getMessage());
+        }
+
+        @Override
+        public void deliver(final MimeMessage message) {
+            save(message);
+        }
+
+        @Override
+        public String getEmail() {
+            return email;
+        }
+
+        @Override
+        public String getLogin() {
+            return email;
+        }
+
+        @Override
+        public void create() {
+        }
+
+        @Override
+        public void delete() {
+        }
+
+        @Override
+        public String getPassword() {
+            return null;
+        }
+
+        @Override
+        public void setPassword(final String password) {
+        }
+
+        @Override
+        public void authenticate(final String password) {
+            throw new UnsupportedOperationException("the local mail sink has no mailboxes to log in to");
+        }
+
+        @Override
+        public String getQualifiedMailboxName() {
+            return email;
+        }
     }
 }

@@ -10,6 +10,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.otppipeline.audit.AuditDatabase;
 import io.otppipeline.audit.AuditVerifier;
 import io.otppipeline.audit.JdbcLogin;
+import io.otppipeline.processor.ProcessorConfig;
+import io.otppipeline.runtime.config.Settings;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.kafka.Topics;
 import io.otppipeline.testing.Ports;
@@ -32,6 +34,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -39,6 +42,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -46,7 +50,13 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
@@ -78,7 +88,8 @@ class OutageIT {
         final String jdbcUrl = postgres.jdbcUrl();
         final DevSecrets secrets = new DevSecrets(dir.resolve("secrets")).ensure();
         final ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
-        try (TestInfrastructure infra = TestInfrastructure.start();
+        // the broker only: this test's PostgreSQL is the one it stops and starts (LocalPostgres)
+        try (TestInfrastructure infra = TestInfrastructure.startKafkaOnly();
              Pipeline pipeline = Pipeline.start(new PipelineSettings(infra.bootstrapServers(), jdbcUrl, "postgres",
                      null, "127.0.0.1", smtp.getSmtp().getPort(), 0, secrets, dir.resolve("state"), 20, Map.of()))) {
             await().atMost(Duration.ofSeconds(90)).until(pipeline::isReady);
@@ -123,9 +134,11 @@ class OutageIT {
     }
 
     /**
-     * The broker stopped for 20 s under the same load, then started again on its data directory: requests during the
+     * The broker stopped for 10 s under the same load, then started again on its data directory: requests during the
      * outage are answered {@code 503} with {@code Retry-After} (never a wrong decision, never a hang past the reply
      * timeout), requests after it succeed again, and every code a client was told about was issued exactly once.
+     * 10 s is longer than the API's reply timeout ({@code api.reply.timeout.ms}, 5 s) and its command producer's
+     * {@code delivery.timeout.ms} (6 s, CommandGateway), so requests time out and batches expire during the outage.
      */
     @Test
     void shouldAnswer503DuringBrokerOutageAndIssueEveryAcceptedCodeOnceAfterIt() throws Exception {
@@ -136,9 +149,11 @@ class OutageIT {
         final LocalPostgres postgres = LocalPostgres.start(dir.resolve("pg"), Ports.free(), dir.resolve("pg.log"));
         final DevSecrets secrets = new DevSecrets(dir.resolve("secrets")).ensure();
         final ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
-        try (Pipeline pipeline = Pipeline.start(new PipelineSettings(kafka.bootstrapServers(), postgres.jdbcUrl(),
+        final PipelineSettings settings = new PipelineSettings(kafka.bootstrapServers(), postgres.jdbcUrl(),
                 "postgres", null, "127.0.0.1", smtp.getSmtp().getPort(), 0, secrets, dir.resolve("state"), 20,
-                Map.of()))) {
+                Map.of());
+        final String processorGroup = ProcessorConfig.APPLICATION_ID.read(Settings.of(Pipeline.settingsMap(settings)));
+        try (Pipeline pipeline = Pipeline.start(settings)) {
             await().atMost(Duration.ofSeconds(90)).until(pipeline::isReady);
             final SteadyLoad steady = new SteadyLoad(load, pipeline.apiPort(), secrets.apiKey(), "b-");
             final AtomicInteger sent = steady.sent;
@@ -148,17 +163,34 @@ class OutageIT {
             await().atMost(Duration.ofMinutes(1)).until(() -> sent.get() >= BEFORE);
             kafka.close();
             final int stoppedAt = sent.get();
-            await().atMost(Duration.ofMinutes(1)).until(() -> sent.get() >= stoppedAt + 20 * RATE);
+            await().atMost(Duration.ofMinutes(1)).until(() -> sent.get() >= stoppedAt + 10 * RATE);
             kafka = new LocalKafka(dir.resolve("kafka"), kafkaPort).start();
             final int restartedAt = sent.get();
             final long restartedNanos = System.nanoTime();
-            // recovered once 50 requests in a row, all sent after the restart, were answered 201
+            // for the diagnosis below only: the end offsets of the commands partitions as the broker is back (asked
+            // for now, answered in the background)
+            final Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    kafka.bootstrapServers()));
             try {
-                await().atMost(Duration.ofMinutes(3)).until(() -> recoveredAfter(steady.statusByRequest, restartedAt, 50) >= 0);
-            } catch (ConditionTimeoutException e) {
-                throw new AssertionError("no 50 requests in a row answered 201 within 3 minutes of the restart; "
-                        + "since the restart, by commands partition of the user: " + outcomesByPartition(steady,
-                        restartedAt), e);
+                final KafkaFuture<Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo>> endAtRestart =
+                        commandsEnd(admin);
+                // recovered once 50 requests in a row, all sent after the restart, were answered 201
+                try {
+                    await().atMost(Duration.ofMinutes(3))
+                            .until(() -> recoveredAfter(steady.statusByRequest, restartedAt, 50) >= 0);
+                } catch (ConditionTimeoutException e) {
+                    // a partition whose end offset stays put while its requests fail: the API's producer is stuck
+                    // (say, batches after an expired one); one whose end offset moves while the committed offset
+                    // stays behind: the processor's task for it is stuck
+                    throw new AssertionError("no 50 requests in a row answered 201 within 3 minutes of the restart; "
+                            + "since the restart, by commands partition of the user: " + outcomesByPartition(steady,
+                            restartedAt) + "; " + commandsProgress(admin, endAtRestart, processorGroup)
+                            + "; 503 details during the outage: " + unavailableDetails(steady, stoppedAt, restartedAt)
+                            + "; 503 details since the restart: " + unavailableDetails(steady, restartedAt,
+                            Integer.MAX_VALUE), e);
+                }
+            } finally {
+                admin.close(Duration.ofSeconds(5));
             }
             load.shutdown();
             final int total = sent.get();
@@ -199,7 +231,7 @@ class OutageIT {
     }
 
     /**
-     * The SMTP server hangs (accepts connections and never greets) for a while under steady load, then answers again
+     * The SMTP server hangs (accepts connections and never greets) for 10 s under steady load, then answers again
      * (a proxy in front of GreenMail switched back to forwarding): the API answers every request; codes caught in the
      * hang time out, are retried, and end as a delivery outcome (failed or suppressed), never stuck; codes requested
      * after the recovery are mailed; no address receives a code twice.
@@ -214,7 +246,8 @@ class OutageIT {
              TestInfrastructure infra = TestInfrastructure.start();
              Pipeline pipeline = Pipeline.start(new PipelineSettings(infra.bootstrapServers(), infra.jdbcUrl(),
                      infra.jdbcUser(), null, "127.0.0.1", proxy.port(), 0, secrets, dir.resolve("state"), 20,
-                     Map.of("smtp.timeout.ms", "1000", "notifier.retry.max.attempts", "2")))) {
+                     Map.of("smtp.timeout.ms", "1000", "notifier.retry.max.attempts", "2",
+                             "notifier.breaker.open.ms", "5000")))) {
             await().atMost(Duration.ofSeconds(90)).until(pipeline::isReady);
             final SteadyLoad steady = new SteadyLoad(load, pipeline.apiPort(), secrets.apiKey(), "m-");
             final AtomicInteger sent = steady.sent;
@@ -223,12 +256,15 @@ class OutageIT {
             await().atMost(Duration.ofMinutes(1)).until(() -> sent.get() >= BEFORE);
             proxy.hang(true);
             final int hungFrom = sent.get();
-            await().atMost(Duration.ofMinutes(1)).until(() -> sent.get() >= hungFrom + 20 * RATE);
+            // the provider's circuit breaker opens about 3 s into the hang (calls fail after smtp.timeout.ms, 1 s;
+            // 10 calls at least, notifier.breaker.minimum.calls) and stays open for the rest of it: its trial calls
+            // after notifier.breaker.open.ms (5 s) fail while the server hangs, which opens it again
+            await().atMost(Duration.ofMinutes(1)).until(() -> sent.get() >= hungFrom + 10 * RATE);
             proxy.hang(false);
             final int recoveredFrom = sent.get();
             final long recoveredNanos = System.nanoTime();
-            // the provider's circuit breaker opened during the hang; it lets trial calls through after
-            // notifier.breaker.open.ms (30 s): recovered once the 30 newest codes have all been mailed
+            // the breaker lets trial calls through at most notifier.breaker.open.ms (5 s) after the server answers
+            // again: recovered once the 30 newest codes have all been mailed
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> mailedRun(smtp, sent.get() - 40, 30));
             final double recoverySeconds = (System.nanoTime() - recoveredNanos) / 1e9;
@@ -317,6 +353,88 @@ class OutageIT {
                     p -> new TreeMap<>()).merge(outcome, 1L, Long::sum);
         }
         return outcomes;
+    }
+
+    /** The latest offsets of every partition of {@code otp.commands.v1}, asked for now. */
+    private static KafkaFuture<Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo>> commandsEnd(
+            final Admin admin) {
+        final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < Topics.COMMANDS.partitions(); p++) {
+            latest.put(new TopicPartition(Topics.COMMANDS.name(), p), OffsetSpec.latest());
+        }
+        return admin.listOffsets(latest).all();
+    }
+
+    /**
+     * Per partition of {@code otp.commands.v1}: its end offset at the restart ({@code endAtRestart}) and now, and the
+     * offset the processor's consumer group {@code group} has committed ({@code -} where it has none); a figure that
+     * could not be read is named with the reason.
+     */
+    private static String commandsProgress(final Admin admin,
+            final KafkaFuture<Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo>> endAtRestart,
+            final String group) {
+        final List<String> unreadable = new ArrayList<>();
+        final Map<TopicPartition, Long> atRestart = offsets("end offsets at the restart", unreadable,
+                () -> ends(endAtRestart.get(10, TimeUnit.SECONDS)));
+        final Map<TopicPartition, Long> now = offsets("end offsets now", unreadable,
+                () -> ends(commandsEnd(admin).get(10, TimeUnit.SECONDS)));
+        final Map<TopicPartition, Long> committed = offsets("offsets committed by " + group, unreadable, () -> {
+            final Map<TopicPartition, Long> offsets = new HashMap<>();
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
+                    .forEach((tp, o) -> {
+                        if (o != null) {
+                            offsets.put(tp, o.offset());
+                        }
+                    });
+            return offsets;
+        });
+        final StringBuilder b = new StringBuilder(Topics.COMMANDS.name()
+                + " by partition, end offset at the restart / end offset now / committed by " + group + ":");
+        for (int p = 0; p < Topics.COMMANDS.partitions(); p++) {
+            final TopicPartition tp = new TopicPartition(Topics.COMMANDS.name(), p);
+            b.append(p == 0 ? " " : ", ").append(p).append(": ").append(atRestart.getOrDefault(tp, -1L)).append(" / ")
+                    .append(now.getOrDefault(tp, -1L)).append(" / ")
+                    .append(committed.containsKey(tp) ? committed.get(tp).toString() : "-");
+        }
+        if (!unreadable.isEmpty()) {
+            b.append(" (unreadable, shown as -1 or -: ").append(String.join("; ", unreadable)).append(')');
+        }
+        return b.toString();
+    }
+
+    private static Map<TopicPartition, Long> ends(final Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo>
+                                                          infos) {
+        final Map<TopicPartition, Long> ends = new HashMap<>();
+        infos.forEach((tp, info) -> ends.put(tp, info.offset()));
+        return ends;
+    }
+
+    /** What {@code read} returns, or an empty map and {@code what} with the reason added to {@code unreadable}. */
+    private static Map<TopicPartition, Long> offsets(final String what, final List<String> unreadable,
+                                                     final Callable<Map<TopicPartition, Long>> read) {
+        try {
+            return read.call();
+        } catch (Exception e) {
+            unreadable.add(what + ": " + e);
+            return Map.of();
+        }
+    }
+
+    /** The {@code detail} texts of the 503 answers to requests {@code from} (inclusive) to {@code to}, counted. */
+    private static Map<String, Long> unavailableDetails(final SteadyLoad load, final int from, final int to) {
+        final Map<String, Long> counts = new TreeMap<>();
+        load.answers.forEach((n, r) -> {
+            if (n >= from && n < to && r.statusCode() == 503) {
+                String detail;
+                try {
+                    detail = Json.mapper().readTree(r.body()).path("detail").asText("(no detail)");
+                } catch (IOException e) {
+                    detail = "(not JSON) " + r.body();
+                }
+                counts.merge(detail, 1L, Long::sum);
+            }
+        });
+        return counts;
     }
 
     /** Whether the {@code run} codes requested from number {@code from} on have all been mailed. */

@@ -65,7 +65,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <ul>
  *   <li>killed with SIGKILL (no clean shutdown, an open transaction left behind) and replaced by an instance
  *       with an empty state directory, which restores from the changelog;</li>
- *   <li>frozen with SIGSTOP while a second instance runs: after the 6-second session timeout the second instance
+ *   <li>frozen with SIGSTOP while a second instance runs: after the 3-second session timeout the second instance
  *       takes over the frozen one's partitions; the frozen one is then resumed with SIGCONT, a zombie whose
  *       next commit is fenced;</li>
  *   <li>stopped with SIGTERM, first one of two instances and then the other, each replaced by an instance with
@@ -80,9 +80,14 @@ import org.junit.jupiter.api.io.TempDir;
  * are deterministic, so the instance that decides the command again from the committed state commits the same
  * reply the client already has (docs/DESIGN-NOTES.md, "Replies before the commit").
  *
- * <p>Processor settings: commit interval 20 milliseconds, session timeout 6 seconds, heartbeat interval
- * 1 second; each instance's {@code client.id} is the name of its state directory, so the consumer group's
- * assignment tells which instance consumes which command partition. The API waits up to 90 seconds for a reply.
+ * <p>Processor settings: commit interval 20 milliseconds, session timeout 3 seconds, heartbeat interval
+ * 500 milliseconds, the Streams producer's {@code transaction.timeout.ms} 5 seconds (a transaction a killed or
+ * frozen instance left open is aborted by the broker within a second after that, {@link
+ * TestInfrastructure#TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS}; until then an offset commit in it is pending and
+ * the instance taking over its partitions cannot read their committed offsets); each instance's {@code client.id}
+ * is the name of its state directory, so the consumer group's assignment tells which instance consumes which
+ * command partition. The API waits up to 90 seconds for a reply. The test never uses PostgreSQL: only the broker
+ * is started.
  */
 class ProcessorFaultsIT {
 
@@ -106,7 +111,7 @@ class ProcessorFaultsIT {
 
     @BeforeEach
     void start() throws Exception {
-        infra = TestInfrastructure.start();
+        infra = TestInfrastructure.startKafkaOnly();
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers()));
         secrets = new DevSecrets(dir.resolve("secrets")).ensure();
         api = ApiService.start(ApiConfig.from(Settings.of(Map.of(
@@ -361,8 +366,9 @@ class ProcessorFaultsIT {
                 "kafka.bootstrap.servers=" + infra.bootstrapServers(),
                 "processor.state.dir=" + dir.resolve(name),
                 "processor.commit.interval.ms=20",
-                "processor.streams.session.timeout.ms=6000",
-                "processor.streams.heartbeat.interval.ms=1000",
+                "processor.streams.session.timeout.ms=3000",
+                "processor.streams.heartbeat.interval.ms=500",
+                "processor.streams.producer.transaction.timeout.ms=5000",
                 "processor.streams.client.id=" + name,
                 "secrets.command.keyring.file=" + secrets.commandKeyring(),
                 "secrets.delivery.keyring.file=" + secrets.deliveryKeyring(),

@@ -222,8 +222,10 @@ class NotifierRestartIT {
                 "notifier.send.concurrency=" + CONCURRENCY,
                 "notifier.batch.size=20",
                 "notifier.http.port=-1",
-                "notifier.consumer.session.timeout.ms=6000",
-                "notifier.consumer.heartbeat.interval.ms=1000") + "\n");
+                // the second notifier waits for the killed one's session to time out; the test broker allows 2 s
+                // (TestInfrastructure.MIN_SESSION_TIMEOUT_MS)
+                "notifier.consumer.session.timeout.ms=2000",
+                "notifier.consumer.heartbeat.interval.ms=500") + "\n");
         return ChildJvm.start("io.otppipeline.notifier.NotifierMain", props, dir.resolve(name + ".log"));
     }
 

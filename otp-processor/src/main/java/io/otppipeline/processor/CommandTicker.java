@@ -1,10 +1,11 @@
 package io.otppipeline.processor;
 
+import io.otppipeline.processor.domain.Digits;
 import io.otppipeline.runtime.kafka.KafkaConnection;
 import io.otppipeline.schemas.kafka.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,29 +16,42 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a sweep tick (key {@link Topics#TICK_KEY}, empty value, header {@link Topics#TICK_HEADER}) to every
- * partition of {@code otp.commands.v1} once per {@code otp.sweep.interval.ms}, so that the {@link ExpirySweep}
- * runs at times the broker stamps into the log; and to every partition of {@code otp.send-gate.v1} and
- * {@code otp.ip-activity.v1}, where the {@link SendGateProcessor} and the {@link IpGuardProcessor} forget windows that
- * lapsed. Every processor instance ticks; extra ticks cost one record
- * each and change nothing (sweeping twice at nearly the same time finds nothing due the second time). A lost
- * tick only delays events until the next one: no answer depends on the sweep.
+ * Writes a sweep tick (key {@link Topics#TICK_KEY}, empty value, header {@link Topics#TICK_HEADER}) once per
+ * {@code otp.sweep.interval.ms} to each partition of {@code otp.commands.v1}, {@code otp.send-gate.v1} and
+ * {@code otp.ip-activity.v1} whose task in this instance holds work due by now: an entry of its time index (the
+ * {@link ExpiryIndex} for the {@link ExpirySweep}, the {@link LapseIndex} of the {@link SendGateProcessor} and of the
+ * {@link IpGuardProcessor}) at or before the wall clock. The sweep then runs at a time the broker stamps into the
+ * log. A partition with nothing due gets no tick, so an idle pipeline writes no record and commits no transaction
+ * (issue 30: idle costs nearly nothing).
+ *
+ * <p>The wall clock only decides whether a tick is written, never what a sweep does: the sweep reads the tick's
+ * broker timestamp, and a tick that comes early (a broker clock behind this one) finds nothing due and is followed
+ * by another a second later. Each instance looks only at the tasks it runs (Kafka Streams' interactive queries on
+ * the index stores); a task moving to another instance is ticked there. Extra ticks cost one record each and change
+ * nothing (sweeping twice at nearly the same time finds nothing due the second time). A lost tick only delays events
+ * until the next one: no answer depends on the sweep.
  */
 final class CommandTicker implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(CommandTicker.class);
-    /**
-     * The topics ticked: the commands (expiry sweep), the send gate's input (lapsed destination windows) and the IP
-     * guard's input (lapsed address windows).
-     */
-    private static final List<String> TICKED = List.of(Topics.COMMANDS.name(), Topics.SEND_GATE.name(),
-            Topics.IP_ACTIVITY.name());
+    /** The topics ticked, each with the time index its sweep reads: entries {@code <13-digit epoch ms> <key>}. */
+    private static final Map<String, String> TICKED = Map.of(
+            Topics.COMMANDS.name(), OtpTopology.EXPIRY_INDEX_STORE,
+            Topics.SEND_GATE.name(), OtpTopology.GATE_LAPSES_STORE,
+            Topics.IP_ACTIVITY.name(), OtpTopology.IP_LAPSES_STORE);
 
     private final KafkaProducer<String, byte[]> producer;
+    private final KafkaStreams streams;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         final Thread t = new Thread(r, "otp-sweep-ticker");
         t.setDaemon(true);
@@ -48,9 +62,11 @@ final class CommandTicker implements AutoCloseable {
      * Starts ticking.
      *
      * @param kafka the cluster
-     * @param intervalMs time between two ticks of one partition, in milliseconds
+     * @param intervalMs time between two looks at one partition, in milliseconds
+     * @param streams this instance's Kafka Streams, whose index stores say where work is due
      */
-    CommandTicker(final KafkaConnection kafka, final long intervalMs) {
+    CommandTicker(final KafkaConnection kafka, final long intervalMs, final KafkaStreams streams) {
+        this.streams = streams;
         final Properties p = kafka.properties();
         p.put(ProducerConfig.ACKS_CONFIG, "1");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false");
@@ -62,8 +78,13 @@ final class CommandTicker implements AutoCloseable {
 
     private void tick() {
         try {
-            for (String topic : TICKED) {
+            final long nowMs = System.currentTimeMillis();
+            for (Map.Entry<String, String> ticked : TICKED.entrySet()) {
+                final String topic = ticked.getKey();
                 for (PartitionInfo partition : producer.partitionsFor(topic)) {
+                    if (!dueHere(ticked.getValue(), partition.partition(), nowMs)) {
+                        continue;
+                    }
                     final ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partition.partition(),
                             Topics.TICK_KEY, new byte[0]);
                     record.headers().add(Topics.TICK_HEADER, "1".getBytes(StandardCharsets.US_ASCII));
@@ -72,6 +93,34 @@ final class CommandTicker implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("sweep tick not written ({}); the next one will be", e.getClass().getSimpleName());
+        }
+    }
+
+    /**
+     * Whether this instance's active task for {@code partition} holds an entry of {@code indexStore} due at or before
+     * {@code nowMs}. False when the task runs elsewhere, is not running yet, or is restoring.
+     */
+    private boolean dueHere(final String indexStore, final int partition, final long nowMs) {
+        final ReadOnlyKeyValueStore<String, String> index;
+        try {
+            index = streams.store(StoreQueryParameters.fromNameAndType(indexStore,
+                    QueryableStoreTypes.<String, String>keyValueStore()).withPartition(partition));
+        } catch (InvalidStateStoreException notHere) {
+            return false;
+        }
+        return hasDue(index, nowMs);
+    }
+
+    /**
+     * Whether a time index (keys {@code <epoch ms as 13 digits> <key>}) holds an entry due at or before {@code nowMs}
+     * (epoch milliseconds): one seek.
+     */
+    static boolean hasDue(final ReadOnlyKeyValueStore<String, String> index, final long nowMs) {
+        try (KeyValueIterator<String, String> due = index.range(Digits.zeroPadded(0, 13),
+                Digits.zeroPadded(nowMs, 13) + '~')) {
+            return due.hasNext();
+        } catch (InvalidStateStoreException closedMeanwhile) {
+            return false;
         }
     }
 

@@ -64,7 +64,7 @@ public final class ProcessorService implements ServiceLifecycle {
         final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
         streams.start();
-        final CommandTicker ticker = new CommandTicker(config.kafka(), config.rules().sweepIntervalMs());
+        final CommandTicker ticker = new CommandTicker(config.kafka(), config.rules().sweepIntervalMs(), streams);
         final OpsEndpoint ops = config.httpPort() < 0 ? null : OpsEndpoint.start(config.httpHost(), config.httpPort(),
                 () -> alive(streams.state()), () -> streams.state() == KafkaStreams.State.RUNNING, meters::scrape);
         LOG.info("rules configured for purposes {}; send-gate budgets configured for tenants {}",

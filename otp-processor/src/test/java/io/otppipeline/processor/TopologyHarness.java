@@ -342,6 +342,14 @@ final class TopologyHarness implements AutoCloseable {
         return keys;
     }
 
+    /**
+     * Whether the time index {@code indexStore} holds an entry due at or before {@code at}: what the sweep ticker
+     * asks before it ticks a partition.
+     */
+    boolean sweepDueAt(final String indexStore, final Instant at) {
+        return CommandTicker.hasDue(driver.getKeyValueStore(indexStore), at.toEpochMilli());
+    }
+
     UserState userState() {
         final KeyValueStore<String, UserState> store = driver.getKeyValueStore(OtpTopology.USER_STATE_STORE);
         return store.get(KEY);

@@ -6,8 +6,11 @@ import org.testcontainers.kafka.KafkaContainer;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
- * Apache Kafka 4.3.1 (KRaft) and PostgreSQL 18 in containers via Testcontainers. Where no Docker engine
- * answers, {@link #start()} aborts the calling test with an assumption failure: it is reported as skipped.
+ * Apache Kafka 4.3.1 (KRaft) and PostgreSQL 18 in containers via Testcontainers, or Kafka alone
+ * ({@link #startKafkaOnly()}); the broker has the same {@code group.min.session.timeout.ms} and timed-out
+ * transaction clean-up interval as the embedded one ({@link TestInfrastructure#MIN_SESSION_TIMEOUT_MS}). Where no
+ * Docker engine answers, {@link #start()} aborts the calling test with an assumption failure: it is reported as
+ * skipped.
  */
 public final class ContainerInfrastructure implements TestInfrastructure {
 
@@ -20,13 +23,26 @@ public final class ContainerInfrastructure implements TestInfrastructure {
     }
 
     public static ContainerInfrastructure start() {
-        Assumptions.assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
-                "otp.it.infra=testcontainers needs a Docker engine; none is reachable here");
-        final KafkaContainer kafka = new KafkaContainer("apache/kafka:4.3.1");
+        final KafkaContainer kafka = startKafka();
         final PostgreSQLContainer postgres = new PostgreSQLContainer("postgres:18-alpine");
-        kafka.start();
         postgres.start();
         return new ContainerInfrastructure(kafka, postgres);
+    }
+
+    /** Kafka without PostgreSQL: {@link #jdbcUrl()} and the other database methods throw. */
+    public static ContainerInfrastructure startKafkaOnly() {
+        return new ContainerInfrastructure(startKafka(), null);
+    }
+
+    private static KafkaContainer startKafka() {
+        Assumptions.assumeTrue(DockerClientFactory.instance().isDockerAvailable(),
+                "otp.it.infra=testcontainers needs a Docker engine; none is reachable here");
+        final KafkaContainer kafka = new KafkaContainer("apache/kafka:4.3.1")
+                .withEnv("KAFKA_GROUP_MIN_SESSION_TIMEOUT_MS", MIN_SESSION_TIMEOUT_MS)
+                .withEnv("KAFKA_TRANSACTION_ABORT_TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS",
+                        TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS);
+        kafka.start();
+        return kafka;
     }
 
     @Override
@@ -36,22 +52,31 @@ public final class ContainerInfrastructure implements TestInfrastructure {
 
     @Override
     public String jdbcUrl() {
-        return postgres.getJdbcUrl();
+        return postgres().getJdbcUrl();
     }
 
     @Override
     public String jdbcUser() {
-        return postgres.getUsername();
+        return postgres().getUsername();
     }
 
     @Override
     public String jdbcPassword() {
-        return postgres.getPassword();
+        return postgres().getPassword();
+    }
+
+    private PostgreSQLContainer postgres() {
+        if (postgres == null) {
+            throw new IllegalStateException("started without PostgreSQL (TestInfrastructure.startKafkaOnly())");
+        }
+        return postgres;
     }
 
     @Override
     public void close() {
-        postgres.stop();
+        if (postgres != null) {
+            postgres.stop();
+        }
         kafka.stop();
     }
 }

@@ -4,7 +4,13 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
-/** A KRaft broker inside the test JVM ({@code KafkaClusterTestKit}) and a real PostgreSQL server (zonky). */
+/**
+ * A KRaft broker inside the test JVM ({@code KafkaClusterTestKit}) and a real PostgreSQL server (zonky), or the
+ * broker alone ({@link #startKafkaOnly()}). The broker lets a test set a session timeout down to 1 second
+ * ({@code group.min.session.timeout.ms}, default 6 s) and aborts a timed-out transaction within a second of its
+ * timeout ({@code transaction.abort.timed.out.transaction.cleanup.interval.ms}, default 10 s), so that a fault
+ * test's takeover waits for the test's own timeouts rather than the broker's defaults.
+ */
 public final class EmbeddedInfrastructure implements TestInfrastructure {
 
     private final KafkaClusterTestKit kafka;
@@ -16,6 +22,16 @@ public final class EmbeddedInfrastructure implements TestInfrastructure {
     }
 
     public static EmbeddedInfrastructure start() throws Exception {
+        final KafkaClusterTestKit kafka = startKafka();
+        return new EmbeddedInfrastructure(kafka, EmbeddedPostgres.builder().start());
+    }
+
+    /** The broker without PostgreSQL: {@link #jdbcUrl()} and the other database methods throw. */
+    public static EmbeddedInfrastructure startKafkaOnly() throws Exception {
+        return new EmbeddedInfrastructure(startKafka(), null);
+    }
+
+    private static KafkaClusterTestKit startKafka() throws Exception {
         final KafkaClusterTestKit kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
                 .setConfigProp("offsets.topic.replication.factor", "1")
@@ -25,11 +41,14 @@ public final class EmbeddedInfrastructure implements TestInfrastructure {
                 .setConfigProp("default.replication.factor", "1")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
                 .setConfigProp("auto.create.topics.enable", "false")
+                .setConfigProp("group.min.session.timeout.ms", TestInfrastructure.MIN_SESSION_TIMEOUT_MS)
+                .setConfigProp("transaction.abort.timed.out.transaction.cleanup.interval.ms",
+                        TestInfrastructure.TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS)
                 .build();
         kafka.format();
         kafka.startup();
         kafka.waitForReadyBrokers();
-        return new EmbeddedInfrastructure(kafka, EmbeddedPostgres.builder().start());
+        return kafka;
     }
 
     @Override
@@ -39,23 +58,34 @@ public final class EmbeddedInfrastructure implements TestInfrastructure {
 
     @Override
     public String jdbcUrl() {
-        return postgres.getJdbcUrl("postgres", "postgres");
+        return postgres().getJdbcUrl("postgres", "postgres");
     }
 
     @Override
     public String jdbcUser() {
+        postgres();
         return "postgres";
     }
 
     @Override
     public String jdbcPassword() {
+        postgres();
         return null;
+    }
+
+    private EmbeddedPostgres postgres() {
+        if (postgres == null) {
+            throw new IllegalStateException("started without PostgreSQL (TestInfrastructure.startKafkaOnly())");
+        }
+        return postgres;
     }
 
     @Override
     public void close() throws Exception {
         try {
-            postgres.close();
+            if (postgres != null) {
+                postgres.close();
+            }
         } finally {
             kafka.close();
         }

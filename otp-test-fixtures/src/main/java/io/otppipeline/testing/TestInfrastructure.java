@@ -15,6 +15,19 @@ import java.util.Properties;
  */
 public interface TestInfrastructure extends AutoCloseable {
 
+    /**
+     * The broker's {@code group.min.session.timeout.ms} in milliseconds (Kafka's default is 6,000): fault tests set
+     * their consumers' session timeouts below 6 seconds so that a takeover after a kill waits less.
+     */
+    String MIN_SESSION_TIMEOUT_MS = "1000";
+
+    /**
+     * The broker's {@code transaction.abort.timed.out.transaction.cleanup.interval.ms} in milliseconds (Kafka's
+     * default is 10,000): a transaction left open by a killed or frozen producer is aborted at most this long after
+     * its {@code transaction.timeout.ms}.
+     */
+    String TIMED_OUT_TRANSACTION_CLEANUP_INTERVAL_MS = "1000";
+
     /** Kafka bootstrap servers. */
     String bootstrapServers();
 
@@ -43,15 +56,28 @@ public interface TestInfrastructure extends AutoCloseable {
 
     /** Starts the kind the switch names. */
     public static TestInfrastructure start() throws Exception {
+        return embedded() ? EmbeddedInfrastructure.start() : ContainerInfrastructure.start();
+    }
+
+    /**
+     * Starts only the broker, of the kind the switch names, for a test that never uses PostgreSQL: {@link #jdbcUrl()},
+     * {@link #jdbcUser()}, {@link #jdbcPassword()} and {@link #connect} throw {@link IllegalStateException}.
+     */
+    public static TestInfrastructure startKafkaOnly() throws Exception {
+        return embedded() ? EmbeddedInfrastructure.startKafkaOnly() : ContainerInfrastructure.startKafkaOnly();
+    }
+
+    /** Whether the switch names {@code embedded} (else {@code testcontainers}; anything else is refused). */
+    private static boolean embedded() {
         final String property = System.getProperty("otp.it.infra", System.getenv().getOrDefault("OTP_IT_INFRA",
                 "embedded"));
         final String kind = property.toLowerCase(Locale.ROOT);
         if ("testcontainers".equals(kind)) {
-            return ContainerInfrastructure.start();
+            return false;
         }
         if (!"embedded".equals(kind)) {
             throw new IllegalArgumentException("otp.it.infra must be embedded or testcontainers, not " + property);
         }
-        return EmbeddedInfrastructure.start();
+        return true;
     }
 }
