@@ -140,7 +140,7 @@ class ApiFuzzPropertyTest {
 
     @Test
     void shouldAnswerProblemJsonWithoutEchoOrServerErrorWhenInputIsHostile() {
-        qt().withExamples(1500)
+        qt().withExamples(3000)
                 .forAll(requests(), headers())
                 .checkAssert((request, headers) -> {
                     try {

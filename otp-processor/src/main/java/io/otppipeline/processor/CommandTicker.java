@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * {@link ExpiryIndex} for the {@link ExpirySweep}, the {@link LapseIndex} of the {@link SendGateProcessor} and of the
  * {@link IpGuardProcessor}) at or before the wall clock. The sweep then runs at a time the broker stamps into the
  * log. A partition with nothing due gets no tick, so an idle pipeline writes no record and commits no transaction
- * (issue 30: idle costs nearly nothing).
+ * (issue 30: idle costs nearly nothing). The first round after a start ticks every partition once: each task then
+ * runs its first transaction before the first burst of commands rather than inside it, as the ticks every second
+ * used to make it do.
  *
  * <p>The wall clock only decides whether a tick is written, never what a sweep does: the sweep reads the tick's
  * broker timestamp, and a tick that comes early (a broker clock behind this one) finds nothing due and is followed
@@ -52,6 +54,8 @@ final class CommandTicker implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaStreams streams;
+    /** Until a round has been handed to the producer without an error: tick every partition, due or not. */
+    private volatile boolean firstRound = true;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         final Thread t = new Thread(r, "otp-sweep-ticker");
         t.setDaemon(true);
@@ -79,10 +83,11 @@ final class CommandTicker implements AutoCloseable {
     private void tick() {
         try {
             final long nowMs = System.currentTimeMillis();
+            final boolean all = firstRound;
             for (Map.Entry<String, String> ticked : TICKED.entrySet()) {
                 final String topic = ticked.getKey();
                 for (PartitionInfo partition : producer.partitionsFor(topic)) {
-                    if (!dueHere(ticked.getValue(), partition.partition(), nowMs)) {
+                    if (!all && !dueHere(ticked.getValue(), partition.partition(), nowMs)) {
                         continue;
                     }
                     final ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, partition.partition(),
@@ -91,6 +96,7 @@ final class CommandTicker implements AutoCloseable {
                     producer.send(record);
                 }
             }
+            firstRound = false;
         } catch (RuntimeException e) {
             LOG.warn("sweep tick not written ({}); the next one will be", e.getClass().getSimpleName());
         }
@@ -98,7 +104,9 @@ final class CommandTicker implements AutoCloseable {
 
     /**
      * Whether this instance's active task for {@code partition} holds an entry of {@code indexStore} due at or before
-     * {@code nowMs}. False when the task runs elsewhere, is not running yet, or is restoring.
+     * {@code nowMs}. False when the task runs elsewhere, is not running yet, or is restoring. True when the store
+     * cannot be asked or read for another reason (an instance in ERROR, a RocksDB failure): an extra tick costs one
+     * record, a missing one would stop the sweep.
      */
     private boolean dueHere(final String indexStore, final int partition, final long nowMs) {
         final ReadOnlyKeyValueStore<String, String> index;
@@ -107,8 +115,16 @@ final class CommandTicker implements AutoCloseable {
                     QueryableStoreTypes.<String, String>keyValueStore()).withPartition(partition));
         } catch (InvalidStateStoreException notHere) {
             return false;
+        } catch (RuntimeException unexpected) {
+            LOG.debug("could not look into {} partition {}; ticking it anyway", indexStore, partition, unexpected);
+            return true;
         }
-        return hasDue(index, nowMs);
+        try {
+            return hasDue(index, nowMs);
+        } catch (RuntimeException unexpected) {
+            LOG.debug("could not read {} partition {}; ticking it anyway", indexStore, partition, unexpected);
+            return true;
+        }
     }
 
     /**

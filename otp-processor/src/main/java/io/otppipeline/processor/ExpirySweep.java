@@ -8,8 +8,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * The expiry sweep, run by sweep ticks: records that {@link CommandTicker} writes to every partition of
- * {@code otp.commands.v1} and that the broker stamps with its append time like any command. For each tick it
+ * The expiry sweep, run by sweep ticks: records that {@link CommandTicker} writes to each partition of
+ * {@code otp.commands.v1} whose expiry index holds work due, and that the broker stamps with its append time like any command. For each tick it
  * reads the {@link ExpiryIndex} entries due at the tick's timestamp, settles each user named there with
  * {@link OtpDecisions#sweep} (emitting {@code otp.expired} and {@code otp.lockout.ended}), deletes users left
  * with nothing live and idempotency records past their end. Runs inside the task's exactly-once transaction.

@@ -59,7 +59,8 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
             86_400, "seconds", "how long an idempotency key is remembered (Stripe keeps keys 24 hours)")
             .check(Setting.atLeast(1), "at least 1");
     public static final Setting<Long> SWEEP_INTERVAL_MS = Setting.integer("otp.sweep.interval.ms", 1000,
-            "milliseconds", "how often each processor instance writes a sweep tick to every commands partition; only "
+            "milliseconds", "how often each processor instance looks for due work and writes a sweep tick to each partition it runs "
+                    + "that has some; only "
                     + "event freshness depends on it, no answer does (docs/DESIGN-NOTES.md, \"Expiry\")")
             .check(Setting.atLeast(1), "at least 1");
     public static final Setting<String> LOCKOUT_NOTICE_TENANTS = Setting.string("otp.lockout.notice.tenants", "",

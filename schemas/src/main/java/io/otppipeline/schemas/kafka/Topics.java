@@ -31,7 +31,7 @@ public final class Topics {
     private static final int PARTITIONS = 6;
 
     /**
-     * Header on a sweep tick: a record the processor's ticker writes to every partition of {@link #COMMANDS}
+     * Header on a sweep tick: a record the processor's ticker writes to each partition of {@link #COMMANDS} with work due
      * (key {@link #TICK_KEY}, empty value) so that the expiry sweep runs at a position and time recorded in the
      * command log (docs/DESIGN-NOTES.md, "Deterministic decisions").
      */
