@@ -39,7 +39,12 @@ public final class BenchCommand implements Callable<Integer> {
             + "otp-processor, otp-audit); repeatable. For measuring a default before changing it.")
     private List<String> set = List.of();
 
-    @Option(names = "--profile", description = "Record a JFR profile of each service JVM into the data directory.")
+    @Option(names = "--layout", defaultValue = "shipped", description = "How the services run: shipped (./otp local: "
+            + "one JVM with the four services and the mail and SMS sinks; default) or per-service (otp-api, "
+            + "otp-processor and otp-audit each in a JVM of its own, no notifier).")
+    private String layout;
+
+    @Option(names = "--profile", description = "Record a JFR profile of each JVM under test into the data directory.")
     private boolean profile;
 
     @Option(names = "--data-dir", description = "Scratch directory, wiped at start (default .otp-bench).")
@@ -87,6 +92,14 @@ public final class BenchCommand implements Callable<Integer> {
         return byService;
     }
 
+    private Layout layout() {
+        try {
+            return Layout.of(layout);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
     private BenchConfig config() {
         if (!BenchConfig.SKIPPABLE.containsAll(skip)) {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -103,7 +116,7 @@ public final class BenchCommand implements Callable<Integer> {
                 httpSeconds != null ? httpSeconds : base.httpSeconds(), base.commitIntervalsMs(),
                 base.shippedCommitIntervalMs(), base.sweepVerifications(), base.sweepRate(), base.stateUsers(),
                 base.poolSize(), base.baselineThreads(), window != null ? window : base.window(), base.warmup(),
-                base.seed(), profile,
-                java.util.Set.copyOf(skip), settings(), dataDir.toAbsolutePath(), out);
+                base.seed(), profile, java.util.Set.copyOf(skip), settings(), layout(), base.idleSettleSeconds(),
+                base.idleSeconds(), dataDir.toAbsolutePath(), out);
     }
 }

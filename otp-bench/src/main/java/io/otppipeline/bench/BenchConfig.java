@@ -34,7 +34,11 @@ import java.util.List;
  * @param skipped parts of the run left out ({@code http}: the HTTP runs at each rate; {@code sweep},
  *     {@code state-size}), for a shorter measurement; the full run leaves out nothing
  * @param settings extra settings per service ({@code otp-api}, {@code otp-processor}, {@code otp-audit}), on top of
- *     the ones the benchmark writes: how a default is measured before it is changed ({@code --set})
+ *     the ones the benchmark writes: how a default is measured before it is changed ({@code --set}); with
+ *     {@link Layout#SHIPPED} all of them go to the one JVM
+ * @param layout how the services run: as {@code ./otp local} ships them (the default) or one JVM per service
+ * @param idleSettleSeconds seconds without any request before the idle measurement starts
+ * @param idleSeconds length of the idle measurement, in seconds (CPU of every process while nothing is asked)
  * @param dataDir broker, PostgreSQL, processor state and logs of this run; wiped at start
  * @param out directory the JSON results are written to
  */
@@ -43,7 +47,7 @@ public record BenchConfig(int users, int hotUsers, int verifications, int hotVer
                           long shippedCommitIntervalMs, int sweepVerifications, int sweepRate, int stateUsers,
                           int poolSize, int baselineThreads, int window, int warmup, long seed, boolean profile,
                           java.util.Set<String> skipped, java.util.Map<String, java.util.Map<String, String>> settings,
-                          Path dataDir, Path out) {
+                          Layout layout, int idleSettleSeconds, int idleSeconds, Path dataDir, Path out) {
 
     /** Parts of a run that {@code --skip} may leave out. */
     public static final java.util.Set<String> SKIPPABLE = java.util.Set.of("http", "sweep", "state-size");
@@ -53,22 +57,23 @@ public record BenchConfig(int users, int hotUsers, int verifications, int hotVer
         return Runtime.getRuntime().availableProcessors() * 2 + 1;
     }
 
-    /** The full run of issues 6 and 14 (about 17 minutes on 2 cores). */
+    /** The full run of issues 6 and 14 (about 18 minutes on 2 cores), on the shipped layout; idle: 30 s, then 30 s. */
     public static BenchConfig full(final Path dataDir, final Path out) {
         final int pool = recommendedPoolSize();
         return new BenchConfig(100_000, 10, 100_000, 20_000, 0.3, List.of(250, 500, 1000, 2000), 15,
                 List.of(50L, 100L, 200L, 500L), 200, 30_000, 500, 100_000, pool, pool * 4, 1000, 3000, 42, false,
-                java.util.Set.of(), java.util.Map.of(), dataDir, out);
+                java.util.Set.of(), java.util.Map.of(), Layout.SHIPPED, 30, 30, dataDir, out);
     }
 
     /**
      * A run small enough for the test suite: proves every figure is produced, in about 1.5 minutes. Each HTTP run
-     * lasts 1 s (50 operations at 50/s), and so does the HTTP warm-up.
+     * lasts 1 s (50 operations at 50/s), and so does the HTTP warm-up; the idle measurement 2 s after 1 s.
      */
     public static BenchConfig tiny(final Path dataDir, final Path out) {
         final int pool = recommendedPoolSize();
         return new BenchConfig(300, 3, 300, 150, 0.3, List.of(50), 1, List.of(100L, 200L), 200, 200, 50, 200, pool,
-                pool * 2, 200, 20, 42, false, java.util.Set.of(), java.util.Map.of(), dataDir, out);
+                pool * 2, 200, 20, 42, false, java.util.Set.of(), java.util.Map.of(), Layout.SHIPPED, 1, 2, dataDir,
+                out);
     }
 
     /** Length of the unmeasured HTTP warm-up per system, in seconds: 2, or {@link #httpSeconds()} if shorter. */

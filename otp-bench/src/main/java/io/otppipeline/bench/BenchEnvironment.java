@@ -1,5 +1,6 @@
 package io.otppipeline.bench;
 
+import io.otppipeline.runtime.config.Settings;
 import io.otppipeline.runtime.config.SharedSettings;
 import io.otppipeline.processor.domain.PurposeRules;
 import io.otppipeline.processor.ProcessorConfig;
@@ -13,8 +14,14 @@ import io.otppipeline.local.DevSecrets;
 import io.otppipeline.local.LocalKafka;
 import io.otppipeline.local.LocalPostgres;
 import io.otppipeline.processor.ProcessorMain;
+import io.otppipeline.local.OtpCli;
+import io.otppipeline.notifier.NotifierConfig;
+import io.otppipeline.schemas.kafka.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -24,29 +31,35 @@ import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The processes of one benchmark run, each in its own OS process so that its CPU and memory can be read:
- * a KRaft broker, PostgreSQL (embedded binaries, default durability: fsync and synchronous_commit on),
- * otp-processor, otp-api and otp-audit (this project), and the row-lock design's HTTP server. All listen on
- * free loopback ports. The benchmark's own JVM (the load driver) also runs the row-lock design on path (a).
+ * a KRaft broker, PostgreSQL (embedded binaries, default durability: fsync and synchronous_commit on), this
+ * project's services in the run's {@link Layout} ({@code ./otp local}'s launcher, or otp-processor, otp-api and
+ * otp-audit apart), and the row-lock design's HTTP server. All listen on free loopback ports. The benchmark's own
+ * JVM (the load driver) also runs the row-lock design on path (a).
  */
 final class BenchEnvironment implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BenchEnvironment.class);
 
-    /** Consumer group of the benchmark's otp-audit. */
-    static final String AUDIT_GROUP = "otp-audit-bench";
+    /** Consumer group of otp-audit in the per-service layout. */
+    private static final String PER_SERVICE_AUDIT_GROUP = "otp-audit-bench";
+
+    /** The JVM of the shipped layout, by the name the report gives it. */
+    static final String SHIPPED_JVM = "otp-local";
 
     private final BenchConfig config;
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final DevSecrets secrets;
     private LocalKafka kafka;
     private LocalPostgres postgres;
-    private ServiceProcess processor;
+    private ServiceProcess processor;   // in the shipped layout: ./otp local's JVM
     private ServiceProcess api;
     private ServiceProcess audit;
     private ServiceProcess rowLock;
@@ -86,16 +99,11 @@ final class BenchEnvironment implements AutoCloseable {
         pool = RowLockServer.pool(postgres.jdbcUrl(), "postgres", config.poolSize());
         started.push(pool);
         RowLockDesign.createSchema(pool);
-        startProcessor(config.shippedCommitIntervalMs());
-        audit = ServiceProcess.start("otp-audit", AuditMain.class.getName(), withOverrides("otp-audit", Map.of(
-                KafkaConnection.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers(), AuditConfig.JDBC_URL.name(), postgres.jdbcUrl(),
-                AuditConfig.JDBC_USER.name(), "postgres", AuditConfig.GROUP_ID.name(), AUDIT_GROUP)), dir, config.profile());
-        started.push(audit);
-        api = ServiceProcess.start("otp-api", ApiMain.class.getName(), withOverrides("otp-api", Map.of(
-                KafkaConnection.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers(), ApiConfig.PORT.name(), Integer.toString(apiPort),
-                ApiConfig.REPLY_GROUP_ID.name(), "otp-api-bench", ApiConfig.API_KEYS_FILE.name(), secrets.apiKeys().toString(),
-                SharedSettings.COMMAND_KEYRING_FILE.name(), secrets.commandKeyring().toString())), dir, config.profile());
-        started.push(api);
+        if (config.layout() == Layout.SHIPPED) {
+            startShipped(config.shippedCommitIntervalMs());
+        } else {
+            startPerService();
+        }
         rowLock = ServiceProcess.start("row-lock", RowLockServer.class.getName(), Map.of(
                 "rowlock.port", Integer.toString(rowLockPort), "rowlock.jdbc.url", postgres.jdbcUrl(),
                 "rowlock.pool.size", Integer.toString(config.poolSize()),
@@ -107,15 +115,79 @@ final class BenchEnvironment implements AutoCloseable {
     }
 
     /**
-     * Stops otp-processor (SIGTERM: clean close, local state checkpointed) and starts it with another commit
-     * interval; same application id and state directory, so it resumes where it stopped.
+     * {@code ./otp local} as users run it, pointed at this run's broker and PostgreSQL, with the code lifetime of
+     * the run and the {@code --set} settings of every service in its {@code --config} file; its mail and SMS sinks
+     * listen on free ports. Its data directory is the run's, so it finds the development secrets that the load
+     * driver seals commands and opens deliveries with.
+     */
+    private void startShipped(final long commitIntervalMs) throws IOException {
+        final Path dir = config.dataDir();
+        final Map<String, String> ours = Map.of(PurposeRules.LIFETIME_SECONDS.name(),
+                Long.toString(Benchmark.LIFETIME_SECONDS));
+        final Properties settings = new Properties();
+        for (String service : config.settings().keySet()) {
+            settings.putAll(withOverrides(service, ours));
+        }
+        settings.putAll(ours);
+        final Path file = dir.resolve(SHIPPED_JVM + ".properties");
+        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            settings.store(w, "written by ./otp bench: the settings it adds to ./otp local's");
+        }
+        processor = ServiceProcess.startMain(SHIPPED_JVM, OtpCli.class.getName(), List.of(
+                "local", "--data-dir", dir.toString(), "--api-port", Integer.toString(apiPort),
+                "--bootstrap-servers", kafka.bootstrapServers(), "--jdbc-url", postgres.jdbcUrl(),
+                "--smtp-port", Integer.toString(freePort()), "--sms-port", Integer.toString(freePort()),
+                "--commit-interval-ms", Long.toString(commitIntervalMs), "--config", file.toString()), dir,
+                config.profile());
+        started.push(processor);
+        LOG.info("./otp local started with --commit-interval-ms {}", commitIntervalMs);
+    }
+
+    private void startPerService() throws IOException {
+        final Path dir = config.dataDir();
+        startProcessor(config.shippedCommitIntervalMs());
+        audit = ServiceProcess.start("otp-audit", AuditMain.class.getName(), withOverrides("otp-audit", Map.of(
+                KafkaConnection.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers(), AuditConfig.JDBC_URL.name(), postgres.jdbcUrl(),
+                AuditConfig.JDBC_USER.name(), "postgres", AuditConfig.GROUP_ID.name(), PER_SERVICE_AUDIT_GROUP)), dir,
+                config.profile());
+        started.push(audit);
+        api = ServiceProcess.start("otp-api", ApiMain.class.getName(), withOverrides("otp-api", Map.of(
+                KafkaConnection.BOOTSTRAP_SERVERS.name(), kafka.bootstrapServers(), ApiConfig.PORT.name(), Integer.toString(apiPort),
+                ApiConfig.REPLY_GROUP_ID.name(), "otp-api-bench", ApiConfig.API_KEYS_FILE.name(), secrets.apiKeys().toString(),
+                SharedSettings.COMMAND_KEYRING_FILE.name(), secrets.commandKeyring().toString())), dir, config.profile());
+        started.push(api);
+    }
+
+    /**
+     * Stops otp-processor (SIGTERM: clean close, local state checkpointed; in the shipped layout the whole
+     * {@code ./otp local} JVM) and starts it with another commit interval; same application id and state
+     * directory, so it resumes where it stopped.
      */
     void restartProcessor(final long commitIntervalMs) throws IOException, InterruptedException {
         if (processor != null) {
             started.remove(processor);
             processor.close();
         }
-        startProcessor(commitIntervalMs);
+        if (config.layout() == Layout.SHIPPED) {
+            startShipped(commitIntervalMs);
+        } else {
+            startProcessor(commitIntervalMs);
+        }
+    }
+
+    /**
+     * The consumer groups, with the topic each reads, whose work a run of this project waits for before its
+     * measurement ends: otp-audit on the events (every event in PostgreSQL) and, in the shipped layout,
+     * otp-notifier on the deliveries (every code handed to the mail or SMS sink), so that this work counts
+     * against the run that caused it and not against the next one.
+     */
+    Map<String, String> followers() {
+        if (config.layout() == Layout.PER_SERVICE) {
+            return Map.of(PER_SERVICE_AUDIT_GROUP, Topics.EVENTS.name());
+        }
+        final Settings defaults = Settings.of(Map.of());
+        return Map.of(AuditConfig.GROUP_ID.read(defaults), Topics.EVENTS.name(),
+                NotifierConfig.GROUP_ID.read(defaults), Topics.DELIVERY.name());
     }
 
     private void startProcessor(final long commitIntervalMs) throws IOException {
@@ -187,9 +259,13 @@ final class BenchEnvironment implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
         }, true);
-        sampler.track("otp-processor", () -> processor.pid(), false);
-        sampler.track("otp-api", api::pid, false);
-        sampler.track("otp-audit", audit::pid, false);
+        if (config.layout() == Layout.SHIPPED) {
+            sampler.track(SHIPPED_JVM, () -> processor.pid(), false);
+        } else {
+            sampler.track("otp-processor", () -> processor.pid(), false);
+            sampler.track("otp-api", api::pid, false);
+            sampler.track("otp-audit", audit::pid, false);
+        }
         sampler.track("row-lock-server", rowLock::pid, false);
         sampler.track("bench-driver", () -> ProcessHandle.current().pid(), false);
     }
@@ -197,7 +273,9 @@ final class BenchEnvironment implements AutoCloseable {
     /** @throws IllegalStateException if a service has exited */
     void checkAlive() {
         for (ServiceProcess p : new ServiceProcess[] {processor, api, audit, rowLock}) {
-            p.checkAlive();
+            if (p != null) {
+                p.checkAlive();
+            }
         }
     }
 

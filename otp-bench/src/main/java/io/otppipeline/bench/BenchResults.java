@@ -14,10 +14,12 @@ import java.util.Map;
  * @param changelogBytesPerOperation bytes the processor's runs on path (a) added to each topic, per operation, by
  *     workload then topic (state store changelogs end in {@code -changelog})
  * @param stateSize bytes of state store per user at each moment of the state-size measurement
+ * @param idle CPU and peak memory of each process while no request came ({@link BenchConfig#idleSeconds()} after
+ *     {@link BenchConfig#idleSettleSeconds()} without any), by process name
  */
 public record BenchResults(String startedAt, Machine machine, BenchConfig config, List<RunResult> runs,
                            List<SweepPoint> sweep, Map<String, Map<String, Double>> changelogBytesPerOperation,
-                           List<StateSize.Point> stateSize) {
+                           List<StateSize.Point> stateSize, Map<String, ProcessUsage> idle) {
 
     /**
      * One value of the sweep.

@@ -22,11 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One benchmark run: both systems, every workload, both paths, the commit-interval sweep and the state size,
- * in that order, on one machine. Each run of one workload on one system is measured alone (nothing else is
- * sent meanwhile); after each of this project's runs the benchmark waits for otp-audit to have written every
- * event to PostgreSQL, inside the measured window, so that the audit trail's CPU counts against this project
- * as the audit row inside each transaction counts against the row-lock design.
+ * One benchmark run: both systems, every workload, both paths, a time without requests, the commit-interval
+ * sweep and the state size, in that order, on one machine. Each run of one workload on one system is measured
+ * alone (nothing else is sent meanwhile); after each of this project's runs the benchmark waits for otp-audit to
+ * have written every event to PostgreSQL (and, in the shipped layout, for otp-notifier to have handed every code
+ * to its sink), inside the measured window, so that the audit trail's CPU counts against this project as the
+ * audit row inside each transaction counts against the row-lock design.
  */
 final class Benchmark {
 
@@ -93,6 +94,7 @@ final class Benchmark {
             if (!config.skipped().contains("http")) {
                 b.overHttp();
             }
+            final Map<String, ProcessUsage> idle = b.idle();
             final List<BenchResults.SweepPoint> sweep = config.skipped().contains("sweep") ? List.of() : b.sweep();
             final List<StateSize.Point> state;
             if (config.skipped().contains("state-size")) {
@@ -103,7 +105,7 @@ final class Benchmark {
                         Files.createDirectories(config.dataDir().resolve("state-size")));
             }
             return new BenchResults(startedAt, Machine.describe(env.postgresVersion()), config, b.runs, sweep,
-                    b.changelog, state);
+                    b.changelog, state, idle);
         }
     }
 
@@ -161,6 +163,24 @@ final class Benchmark {
         }
     }
 
+    /**
+     * No request for {@link BenchConfig#idleSettleSeconds()} (the audit trail has caught up with every event
+     * before), then the CPU and memory of every process over {@link BenchConfig#idleSeconds()}: what the system
+     * costs while nobody asks anything.
+     *
+     * @throws IllegalStateException if a service has exited meanwhile
+     */
+    private Map<String, ProcessUsage> idle() throws InterruptedException {
+        LOG.info("idle: {} s without requests, then {} s measured", c.idleSettleSeconds(), c.idleSeconds());
+        env.checkAlive();
+        Thread.sleep(Duration.ofSeconds(c.idleSettleSeconds()).toMillis());   // a measured pause, not a wait for a condition
+        sampler.begin();
+        Thread.sleep(Duration.ofSeconds(c.idleSeconds()).toMillis());
+        final Map<String, ProcessUsage> usage = sampler.end();
+        env.checkAlive();
+        return usage;
+    }
+
     /** Path (a): the processor alone (Kafka in, Kafka out) against the transaction alone (JDBC). */
     private void core() throws Exception {
         final List<Ops.Verify> uniform = Ops.verifications(users, c.verifications(), c.rightCodeShare(), c.seed());
@@ -200,8 +220,9 @@ final class Benchmark {
         sampler.begin();
         final Measurement m = run.run();
         if (STREAMS.equals(system)) {
-            probe.awaitCaughtUp(BenchEnvironment.AUDIT_GROUP, io.otppipeline.schemas.kafka.Topics.EVENTS.name(),
-                    Duration.ofMinutes(10));
+            for (Map.Entry<String, String> follower : env.followers().entrySet()) {
+                probe.awaitCaughtUp(follower.getKey(), follower.getValue(), Duration.ofMinutes(10));
+            }
         }
         final RunResult r = m.result(path, workload, system, rate, sampler.end());
         LOG.info("  {} ops, {} ops/s, p50 {} ms, p99 {} ms, {} errors, {}", r.operations(),

@@ -13,8 +13,13 @@ import java.util.Optional;
 /** Renders {@link BenchResults} as Markdown tables (readable in a terminal, pasteable into docs) and as JSON. */
 final class Report {
 
-    private static final List<String> PROCESSES = List.of("otp-processor", "otp-api", "otp-audit", "kafka-broker",
-            "postgresql", "row-lock-server", "bench-driver");
+    /** Every process a run may track, in the order the tables show them; a table shows those its runs had. */
+    private static final List<String> PROCESSES = List.of(BenchEnvironment.SHIPPED_JVM, "otp-processor", "otp-api",
+            "otp-audit", "kafka-broker", "postgresql", "row-lock-server", "bench-driver");
+
+    /** The processes of this project's system: all but the row-lock design's server and the load driver. */
+    private static final List<String> STREAMS_PROCESSES = List.of(BenchEnvironment.SHIPPED_JVM, "otp-processor",
+            "otp-api", "otp-audit", "kafka-broker", "postgresql");
 
     private Report() {
     }
@@ -31,12 +36,17 @@ final class Report {
     static String markdown(final BenchResults r) {
         final StringBuilder out = new StringBuilder();
         final Machine m = r.machine();
-        out.append(String.format(Locale.ROOT, "Machine: %s, %d logical cores, %.1f GiB; %s; %s; Kafka %s; %s%n%n",
+        out.append(String.format(Locale.ROOT, "Machine: %s, %d logical cores, %.1f GiB; %s; %s; Kafka %s; %s%n",
                 m.cpu(), m.logicalCores(), m.memoryGiB(), m.os(), m.jvm(), m.kafka(), m.postgres()));
+        out.append(String.format(Locale.ROOT, "Layout: %s%s%n%n", r.config().layout().flag(),
+                r.config().layout() == Layout.SHIPPED ? " (./otp local: one JVM with the four services and the "
+                        + "mail and SMS sinks)" : " (otp-processor, otp-api and otp-audit apart; no notifier)"));
+        final List<String> shown = shown(r);
         runs(out, r.runs());
         ratios(out, r.runs());
-        processes(out, r.runs());
-        perOperation(out, r.runs());
+        processes(out, r.runs(), shown);
+        perOperation(out, r.runs(), shown);
+        idle(out, r, shown);
         if (!r.sweep().isEmpty()) {
             sweep(out, r.sweep());
         }
@@ -92,8 +102,7 @@ final class Report {
      * as CPU seconds per 1,000 operations).
      */
     static double cpuMsPerOperation(final RunResult x) {
-        final List<String> mine = Benchmark.STREAMS.equals(x.system())
-                ? List.of("otp-processor", "otp-api", "otp-audit", "kafka-broker", "postgresql")
+        final List<String> mine = Benchmark.STREAMS.equals(x.system()) ? STREAMS_PROCESSES
                 : List.of("row-lock-server", "postgresql");
         final double cpu = mine.stream().map(x.processes()::get).filter(Objects::nonNull)
                 .mapToDouble(ProcessUsage::cpuSeconds).sum();
@@ -101,16 +110,22 @@ final class Report {
         return answered == 0 ? 0 : 1000 * cpu / answered;
     }
 
-    private static void processes(final StringBuilder out, final List<RunResult> runs) {
+    /** The processes that any run of {@code r} tracked, in {@link #PROCESSES} order. */
+    private static List<String> shown(final BenchResults r) {
+        return PROCESSES.stream().filter(p -> r.idle().containsKey(p)
+                || r.runs().stream().anyMatch(x -> x.processes().containsKey(p))).toList();
+    }
+
+    private static void processes(final StringBuilder out, final List<RunResult> runs, final List<String> shown) {
         out.append("### CPU (% of one core) / peak resident memory (MiB) per process\n\n| path | workload | system | offered/s |");
-        PROCESSES.forEach(p -> out.append(' ').append(p).append(" |"));
+        shown.forEach(p -> out.append(' ').append(p).append(" |"));
         out.append("\n|---|---|---|---:|");
-        PROCESSES.forEach(p -> out.append("---:|"));
+        shown.forEach(p -> out.append("---:|"));
         out.append('\n');
         for (RunResult x : runs) {
             out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |", x.path(), x.workload(), x.system(),
                     x.rate() == null ? "max" : x.rate()));
-            for (String p : PROCESSES) {
+            for (String p : shown) {
                 final ProcessUsage u = x.processes().get(p);
                 out.append(u == null ? " - |" : String.format(Locale.ROOT, " %.0f / %.0f |", u.cpuPercent(), u.peakRssMiB()));
             }
@@ -120,18 +135,18 @@ final class Report {
     }
 
     /** CPU milliseconds per answered operation of each process, the driver included (issue 14's figure). */
-    private static void perOperation(final StringBuilder out, final List<RunResult> runs) {
+    private static void perOperation(final StringBuilder out, final List<RunResult> runs, final List<String> shown) {
         out.append("### CPU-ms per operation per process (CPU time over answered operations; - = not running)\n\n"
                 + "| path | workload | system | offered/s |");
-        PROCESSES.forEach(p -> out.append(' ').append(p).append(" |"));
+        shown.forEach(p -> out.append(' ').append(p).append(" |"));
         out.append(" all but the driver |\n|---|---|---|---:|");
-        PROCESSES.forEach(p -> out.append("---:|"));
+        shown.forEach(p -> out.append("---:|"));
         out.append("---:|\n");
         for (RunResult x : runs) {
             final double answered = Math.max(1, x.operations() - x.errors());
             out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s |", x.path(), x.workload(), x.system(),
                     x.rate() == null ? "max" : x.rate()));
-            for (String p : PROCESSES) {
+            for (String p : shown) {
                 final ProcessUsage u = x.processes().get(p);
                 out.append(u == null ? " - |" : String.format(Locale.ROOT, " %.3f |", 1000 * u.cpuSeconds() / answered));
             }
@@ -140,12 +155,29 @@ final class Report {
         out.append('\n');
     }
 
+    /** CPU of each process while no request came, and this project's processes together. */
+    private static void idle(final StringBuilder out, final BenchResults r, final List<String> shown) {
+        out.append(String.format(Locale.ROOT, "### Idle: CPU (%% of one core) / peak resident memory (MiB), %d s "
+                + "measured after %d s without a request%n%n|", r.config().idleSeconds(), r.config().idleSettleSeconds()));
+        shown.forEach(p -> out.append(' ').append(p).append(" |"));
+        out.append(" this project, all processes |\n|");
+        shown.forEach(p -> out.append("---:|"));
+        out.append("---:|\n|");
+        for (String p : shown) {
+            final ProcessUsage u = r.idle().get(p);
+            out.append(u == null ? " - |" : String.format(Locale.ROOT, " %.1f / %.0f |", u.cpuPercent(), u.peakRssMiB()));
+        }
+        out.append(String.format(Locale.ROOT, " %.1f |%n%n", STREAMS_PROCESSES.stream().map(r.idle()::get)
+                .filter(Objects::nonNull).mapToDouble(ProcessUsage::cpuPercent).sum()));
+    }
+
     private static void sweep(final StringBuilder out, final List<BenchResults.SweepPoint> sweep) {
         out.append("### commit.interval.ms sweep (uniform verifications; issuance to the committed delivery topic)\n\n");
-        out.append("| commit.interval.ms | path a ops/s | path a p50 | path a p99 | path b offered/s | path b p50 | path b p99 | path b p99.9 | processor CPU % (b) | issuance/s | to delivery p50 | to delivery p99 |\n");
+        out.append("| commit.interval.ms | path a ops/s | path a p50 | path a p99 | path b offered/s | path b p50 | path b p99 | path b p99.9 | processor (or otp-local) CPU % (b) | issuance/s | to delivery p50 | to delivery p99 |\n");
         out.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (BenchResults.SweepPoint p : sweep) {
-            final ProcessUsage u = p.http().processes().get("otp-processor");
+            final ProcessUsage u = p.http().processes().getOrDefault("otp-processor",
+                    p.http().processes().get(BenchEnvironment.SHIPPED_JVM));
             out.append(String.format(Locale.ROOT, "| %d | %.0f | %.1f | %.1f | %d | %.1f | %.1f | %.1f | %.0f | %d | %.1f | %.1f |%n",
                     p.commitIntervalMs(), p.core().throughput(), p.core().p50Ms(), p.core().p99Ms(), p.http().rate(),
                     p.http().p50Ms(), p.http().p99Ms(), p.http().p999Ms(), u == null ? 0 : u.cpuPercent(),

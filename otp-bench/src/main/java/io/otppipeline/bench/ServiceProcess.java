@@ -12,8 +12,9 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One service in its own JVM (so that its CPU and memory are its own), started on the benchmark's class path
- * with a settings file as its only argument; output goes to {@code <name>.log} in the data directory.
+ * One JVM of the system under test (so that its CPU and memory are its own), started on the benchmark's class
+ * path: a service with its settings file, or {@code ./otp local}'s launcher with its flags; output goes to
+ * {@code <name>.log} in the data directory.
  */
 final class ServiceProcess implements AutoCloseable {
 
@@ -28,7 +29,8 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Writes {@code settings} to {@code <dir>/<name>.properties} and starts {@code mainClass}.
+     * Writes {@code settings} to {@code <dir>/<name>.properties} and starts {@code mainClass} with that file as its
+     * only argument (how each service's own main reads its settings).
      *
      * @param profile whether to record a JFR profile to {@code <dir>/<name>-<n>.jfr} (written on exit; {@code n}
      *     counts starts, so a restarted service does not overwrite its earlier profile)
@@ -42,17 +44,40 @@ final class ServiceProcess implements AutoCloseable {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             p.store(w, "written by ./otp bench");
         }
+        return startMain(name, mainClass, List.of(file.toString()), dir, profile);
+    }
+
+    /**
+     * Starts {@code mainClass} with {@code args} in a JVM of its own, on the benchmark's class path, with the JVM
+     * options {@code ./otp} gives every command: the JDK's defaults plus the words of {@code OTP_JAVA_OPTS}, if set.
+     * So a run measures the heap and collector that {@code ./otp local} gets on the same machine.
+     *
+     * @param profile whether to record a JFR profile to {@code <dir>/<name>-<n>.jfr}
+     * @throws IOException if the JVM cannot start
+     */
+    static ServiceProcess startMain(final String name, final String mainClass, final List<String> args,
+                                    final Path dir, final boolean profile) throws IOException {
         final List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms256m", "-Xmx768m",
-                "-XX:+UseG1GC"));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(javaOptions(System.getenv("OTP_JAVA_OPTS")));
         if (profile) {
             command.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
                     + dir.resolve(name + "-" + STARTS.incrementAndGet() + ".jfr"));
         }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass, file.toString()));
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
+        command.addAll(args);
         final Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start();
         return new ServiceProcess(name, process);
+    }
+
+    /**
+     * The words of {@code OTP_JAVA_OPTS} as the {@code ./otp} script splits them (unquoted expansion: on blanks).
+     *
+     * @param value the variable's value, or {@code null} when unset
+     */
+    static List<String> javaOptions(final String value) {
+        return value == null || value.isBlank() ? List.of() : List.of(value.trim().split("\\s+"));
     }
 
     long pid() {

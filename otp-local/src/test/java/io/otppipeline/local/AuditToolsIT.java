@@ -31,11 +31,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * {@code ./otp audit replay | rebuild | verify} against the live pipeline's topic and audit database: traffic of a
  * dozen users goes through the API, then the tools run as the CLI runs them.
  */
+@ResourceLock(IntegrationLanes.SERVICES)
 class AuditToolsIT {
 
     private static final int USERS = 12;

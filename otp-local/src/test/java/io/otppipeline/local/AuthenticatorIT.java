@@ -40,12 +40,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Authenticator apps end to end (docs/ARCHITECTURE.md section 11): enrol over HTTP, decode the QR image back to the
  * {@code otpauth://} URI with ZXing, compute codes with {@code oathtool} (Debian's OATH Toolkit: an implementation
  * nobody here wrote; {@code .ci/run} installs it), and verify them through the API on a real broker.
  */
+@ResourceLock(IntegrationLanes.SERVICES)
 class AuthenticatorIT {
 
     @TempDir

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Hostile requests against the whole pipeline (docs/RELIABILITY.md): valid bodies whose text fields are replaced by
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (none rejected: text PostgreSQL cannot store never gets past the edge) and normal requests still work. The
  * API's own, larger fuzz run is {@code ApiFuzzPropertyTest}; this one proves the rest of the pipeline.
  */
+@ResourceLock(IntegrationLanes.SERVICES)
 class FuzzPipelineIT {
 
     private static final int CASES = 400;

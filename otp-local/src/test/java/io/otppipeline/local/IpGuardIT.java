@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The IP guard (docs/ARCHITECTURE.md section 5b) over HTTP on a real broker: verdicts come from the aggregator over
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * wide margin for this machine). Runs with {@code otp.lockout.scope=user_ip} and a lockout after 3 failures, for the
  * victim-lockout test.
  */
+@ResourceLock(IntegrationLanes.SERVICES)
 class IpGuardIT {
 
     private static final int VICTIMS = 500;

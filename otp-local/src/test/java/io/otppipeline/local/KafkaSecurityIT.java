@@ -45,6 +45,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The pipeline on a secured broker (SASL/PLAIN on every listener, the KRaft authorizer refusing whatever no ACL
@@ -55,6 +56,7 @@ import org.junit.jupiter.api.io.TempDir;
  * verifies. A principal without ACLs, and the notifier's and audit's principals, are refused when they write
  * {@code otp.commands.v1} (which can unlock any user) or read the public events.
  */
+@ResourceLock(IntegrationLanes.SERVICES)
 class KafkaSecurityIT {
 
     private static final List<String> SERVICES = List.of("otp-api", "otp-processor", "otp-notifier", "otp-audit",

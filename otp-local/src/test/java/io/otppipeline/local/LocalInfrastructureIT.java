@@ -15,8 +15,10 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /** What {@code ./otp local} starts by itself: a broker process and PostgreSQL that keep their data across starts. */
+@ResourceLock(IntegrationLanes.SERVICES)
 class LocalInfrastructureIT {
 
     @TempDir

@@ -44,6 +44,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
@@ -62,6 +63,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * a replayed {@code POST} is refused; and neither the link's token nor the exchange code is in any topic, log line
  * or audit row.
  */
+@ResourceLock(IntegrationLanes.SERVICES)
 class MagicLinkIT {
 
     private static final Pattern LINK_IN_MAIL = Pattern.compile("(http://127\\.0\\.0\\.1:[0-9]+/l/[A-Za-z0-9._-]+)");

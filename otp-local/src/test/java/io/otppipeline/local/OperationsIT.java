@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Every service can be operated (docs/OPERATIONS.md): each serves {@code /healthz} and a Prometheus {@code /metrics}
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * series the alert rules in {@code ops/alerts.yml} read are there with values.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ResourceLock(IntegrationLanes.SERVICES)
 class OperationsIT {
 
     @TempDir

@@ -61,6 +61,7 @@ import org.apache.kafka.common.utils.Utils;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * PostgreSQL stopped for a minute under steady load, then started again on the same data directory (docs/RELIABILITY.md):
@@ -68,6 +69,7 @@ import org.junit.jupiter.api.io.TempDir;
  * back every event of the topic is in the audit table exactly once and the chains verify. Prints requests during the
  * fault, failed answers, the time the audit log took to catch up, events lost and duplicated.
  */
+@ResourceLock(IntegrationLanes.FAULTS)
 class OutageIT {
 
     /** Requests per second of the steady load. */

@@ -20,12 +20,14 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The per-user rules over HTTP on a real broker, where requests really race: the processor's single writer per
  * user is what must make these counts exact (the old design needed {@code SELECT ... FOR UPDATE}). Purpose
  * {@code burst} is configured with the resend cooldown at 0 so that the send window alone decides.
  */
+@ResourceLock(IntegrationLanes.SERVICES)
 class PerUserRulesIT {
 
     private static final int RACERS = 200;

@@ -38,11 +38,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The whole pipeline over HTTP on a real broker, a real PostgreSQL and a real SMTP server (GreenMail):
  * request → mail → verify → audit, plus the security invariants that only the whole pipeline can show.
  */
+@ResourceLock(IntegrationLanes.SERVICES)
 class PipelineEndToEndIT {
 
     @TempDir

@@ -57,6 +57,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Exactly-once under processor faults, on a real broker. While 150 clients each run the same 8 verifications
@@ -89,6 +90,7 @@ import org.junit.jupiter.api.io.TempDir;
  * command partition. The API waits up to 90 seconds for a reply. The test never uses PostgreSQL: only the broker
  * is started.
  */
+@ResourceLock(IntegrationLanes.FAULTS)
 class ProcessorFaultsIT {
 
     private static final int USERS = 150;

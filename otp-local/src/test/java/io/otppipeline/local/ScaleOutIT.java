@@ -43,6 +43,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * Two processor instances and two API instances share the partitions of one broker (docs/OPERATIONS.md), under a
@@ -61,6 +62,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       user, for the right code and for a new code request alike.</li>
  * </ul>
  */
+@ResourceLock(IntegrationLanes.FAULTS)
 class ScaleOutIT {
 
     private static final int RATE = 10;

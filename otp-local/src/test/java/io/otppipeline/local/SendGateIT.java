@@ -36,12 +36,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * The send gate (docs/ARCHITECTURE.md section 5b) on a real broker, with the notifier sending SMS to a WireMock
  * Twilio: what reaches the provider is what is counted. The demo tenant's SMS budget per calling code is 100 per
  * hour here; the destination budget is the default (5 per 10 minutes).
  */
+@ResourceLock(IntegrationLanes.SERVICES)
 class SendGateIT {
 
     private static final int COUNTRY_BUDGET = 100;

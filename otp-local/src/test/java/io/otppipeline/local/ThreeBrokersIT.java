@@ -24,6 +24,7 @@ import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -34,6 +35,7 @@ import static org.awaitility.Awaitility.await;
  * exactly one {@code otp.issued} event), no decision is doubled (each code is approved once), every code is
  * approved, and the audit chains verify.
  */
+@ResourceLock(IntegrationLanes.FAULTS)
 class ThreeBrokersIT {
 
     private static final int RATE = 10;

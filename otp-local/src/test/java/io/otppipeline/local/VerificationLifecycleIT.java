@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
  * A verification's lifecycle beyond issue and verify, end to end on a real broker with real mail: status with the
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Twilio's, the codes come from real mail (GreenMail), the decisions from the processor on a real broker. The
  * Service and Account SIDs are the ones {@code ./otp local} generates ({@link DevSecrets#twilioSettings()}).
  */
+@ResourceLock(IntegrationLanes.SERVICES)
 class VerificationLifecycleIT {
 
     @TempDir
