@@ -1,5 +1,7 @@
 package io.otppipeline.api;
 
+import io.otppipeline.api.links.RedirectAllowList;
+import io.otppipeline.api.twilio.TwilioServices;
 import io.otppipeline.schemas.command.IpKeys;
 import io.otppipeline.runtime.config.Setting;
 import io.otppipeline.runtime.config.SettingCatalog;
@@ -67,22 +69,6 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
             + "and port under which browsers reach this API, for the magic links it mails, without a trailing slash; "
             + "default http://<api.host>:<bound port> (right for ./otp local, not behind a load balancer)");
 
-    public static final Setting<String> MAGIC_LINK_REDIRECTS = Setting.string("api.magic.link.redirects.<tenant>", null,
-            "comma-separated URL prefixes a tenant's magic links may redirect to: exact scheme, host and port, path "
-                    + "prefix; none by default, so no tenant can request a link until it has some");
-
-    public static final Setting<String> TWILIO_ACCOUNT_SID = Setting.string("api.twilio.account.sid", null, "the Account "
-            + "SID (AC + 32 hex) clients of the Twilio Verify facade authenticate with, next to an API key of the "
-            + "Service's tenant; required once a Service is configured")
-            .check(v -> TwilioServices.ACCOUNT_SID_PATTERN.matcher(v).matches(), "AC followed by 32 lower-case hex digits");
-    public static final Setting<String> TWILIO_SERVICE_TENANT = Setting.string("api.twilio.service.<serviceSid>.tenant",
-            null, "the tenant a Verify Service SID (VA + 32 hex) maps to; each Service needs it").required();
-    public static final Setting<String> TWILIO_SERVICE_PURPOSE = Setting.string("api.twilio.service.<serviceSid>.purpose",
-            null, "the purpose of that Service's codes").required();
-    public static final Setting<Path> TWILIO_SUBJECT_KEYRING_FILE = Setting.path("secrets.twilio.subject.keyring.file",
-            "HMAC key turning a Verify To into the user id tw_<32 hex>; never rotate it (docs/RUNBOOKS.md)")
-            .required();
-
     /** Every setting otp-api reads; it owns {@code api.*} and warns about an unknown key there. */
     public static final SettingCatalog CATALOG = new SettingCatalog("otp-api", List.of("api.", "kafka."), List.of(),
             catalog(), List.of(KafkaConnection.CLIENT_PREFIX));
@@ -90,8 +76,8 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
     private static List<Setting<?>> catalog() {
         final List<Setting<?>> all = new ArrayList<>(List.of(HOST, PORT, REPLY_TIMEOUT_MS, MAX_BODY_BYTES,
                 REPLY_GROUP_ID, API_KEYS_FILE, REPLY_ISOLATION, TOTP_ISSUER, IDLE_TIMEOUT_MS,
-                REQUEST_BODY_TIMEOUT_MS, PUBLIC_BASE_URL, MAGIC_LINK_REDIRECTS, TWILIO_ACCOUNT_SID,
-                TWILIO_SERVICE_TENANT, TWILIO_SERVICE_PURPOSE, TWILIO_SUBJECT_KEYRING_FILE,
+                REQUEST_BODY_TIMEOUT_MS, PUBLIC_BASE_URL, RedirectAllowList.REDIRECTS, TwilioServices.ACCOUNT_SID,
+                TwilioServices.SERVICE_TENANT, TwilioServices.SERVICE_PURPOSE, TwilioServices.SUBJECT_KEYRING_FILE,
                 SharedSettings.COMMAND_KEYRING_FILE, SharedSettings.IPV6_PREFIX_LENGTH));
         all.addAll(KafkaConnection.SETTINGS);
         return List.copyOf(all);

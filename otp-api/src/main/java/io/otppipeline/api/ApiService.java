@@ -1,5 +1,21 @@
 package io.otppipeline.api;
 
+import io.otppipeline.api.bus.CommandBus;
+import io.otppipeline.api.bus.CommandGateway;
+import io.otppipeline.api.bus.IpVerdicts;
+import io.otppipeline.api.bus.KafkaIpVerdicts;
+import io.otppipeline.api.http.ApiKeys;
+import io.otppipeline.api.http.BodyDeadline;
+import io.otppipeline.api.http.HttpServerMetrics;
+import io.otppipeline.api.http.Problem;
+import io.otppipeline.api.http.ProblemErrorHandler;
+import io.otppipeline.api.http.ProblemException;
+import io.otppipeline.api.http.Responses;
+import io.otppipeline.api.links.MagicLinkRoutes;
+import io.otppipeline.api.twilio.TwilioError;
+import io.otppipeline.api.twilio.TwilioVerifyRoutes;
+import io.otppipeline.api.v1.IdempotencyHeader;
+import io.otppipeline.api.v1.OtpRoutes;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;

@@ -1,5 +1,9 @@
 package io.otppipeline.api;
 
+import io.otppipeline.api.bus.CommandBus;
+import io.otppipeline.api.http.ApiKeys;
+import io.otppipeline.api.http.Problem;
+import io.otppipeline.api.twilio.TwilioServices;
 import io.otppipeline.runtime.kafka.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.quicktheories.QuickTheory.qt;

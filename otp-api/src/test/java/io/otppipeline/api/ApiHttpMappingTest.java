@@ -1,5 +1,12 @@
 package io.otppipeline.api;
 
+import io.otppipeline.api.bus.CommandBus;
+import io.otppipeline.api.bus.IpVerdicts;
+import io.otppipeline.api.http.ApiKeys;
+import io.otppipeline.api.http.Problem;
+import io.otppipeline.api.twilio.TwilioServices;
+import io.otppipeline.api.v1.IdempotencyHeader;
+import io.otppipeline.api.v1.ReplyAnswers;
 import io.otppipeline.runtime.kafka.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

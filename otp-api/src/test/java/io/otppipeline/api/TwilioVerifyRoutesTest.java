@@ -1,5 +1,10 @@
 package io.otppipeline.api;
 
+import io.otppipeline.api.ApiConfig;
+import io.otppipeline.api.ApiService;
+import io.otppipeline.api.bus.CommandBus;
+import io.otppipeline.api.http.ApiKeys;
+import io.otppipeline.api.twilio.TwilioServices;
 import io.otppipeline.runtime.kafka.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 

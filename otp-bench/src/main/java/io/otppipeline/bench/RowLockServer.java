@@ -8,7 +8,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
-import io.otppipeline.api.ApiKeys;
+import io.otppipeline.api.http.ApiKeys;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.runtime.config.ServiceRunner;
 import io.otppipeline.runtime.config.Settings;

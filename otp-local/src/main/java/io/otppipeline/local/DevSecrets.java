@@ -1,7 +1,7 @@
 package io.otppipeline.local;
 
-import io.otppipeline.api.ApiConfig;
-import io.otppipeline.api.ApiKeys;
+import io.otppipeline.api.twilio.TwilioServices;
+import io.otppipeline.api.http.ApiKeys;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.crypto.Secrets;
 import java.io.IOException;
@@ -125,10 +125,10 @@ public record DevSecrets(Path dir) {
      */
     public Map<String, String> twilioSettings() {
         final String service = Secrets.readText(twilioServiceSidFile());
-        return Map.of(ApiConfig.TWILIO_ACCOUNT_SID.name(), Secrets.readText(twilioAccountSidFile()),
-                ApiConfig.TWILIO_SERVICE_TENANT.key(service), DEMO_TENANT,
-                ApiConfig.TWILIO_SERVICE_PURPOSE.key(service), "login",
-                ApiConfig.TWILIO_SUBJECT_KEYRING_FILE.name(), twilioSubjectKeyring().toString());
+        return Map.of(TwilioServices.ACCOUNT_SID.name(), Secrets.readText(twilioAccountSidFile()),
+                TwilioServices.SERVICE_TENANT.key(service), DEMO_TENANT,
+                TwilioServices.SERVICE_PURPOSE.key(service), "login",
+                TwilioServices.SUBJECT_KEYRING_FILE.name(), twilioSubjectKeyring().toString());
     }
 
     /** Plaintext of the demo tenant's admin API key (scope {@code admin}: may unlock users). */

@@ -1,6 +1,6 @@
 package io.otppipeline.local;
 
-import io.otppipeline.api.ApiConfig;
+import io.otppipeline.api.links.RedirectAllowList;
 import io.otppipeline.notifier.NotifierConfig;
 import io.otppipeline.processor.domain.OtpRules;
 import java.io.IOException;
@@ -68,7 +68,7 @@ final class LocalCommand implements Callable<Integer> {
     int smsPort;
 
     @Option(names = "--config", description = "Properties file with further service settings, for example "
-            + "per-purpose rules such as otp.purpose.login.resend.cooldown.seconds=30 (see README).")
+            + "per-purpose rules such as otp.purpose.login.resend.cooldown.seconds=30 (docs/CONFIGURATION.md).")
     Path configFile;
 
     @Option(names = "--commit-interval-ms", defaultValue = "200",
@@ -150,7 +150,7 @@ final class LocalCommand implements Callable<Integer> {
     private Map<String, String> overrides() throws IOException {
         final Map<String, String> overrides = new HashMap<>();
         overrides.put(OtpRules.LOCKOUT_NOTICE_TENANTS.name(), DevSecrets.DEMO_TENANT); // try a lockout notice out of the box
-        overrides.put(ApiConfig.MAGIC_LINK_REDIRECTS.key(DevSecrets.DEMO_TENANT), "http://localhost:3000/"); // and a link
+        overrides.put(RedirectAllowList.REDIRECTS.key(DevSecrets.DEMO_TENANT), "http://localhost:3000/"); // and a link
         if (configFile != null) {
             final Properties props = new Properties();
             try (Reader reader = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
@@ -173,7 +173,7 @@ final class LocalCommand implements Callable<Integer> {
                 "  Admin key   in " + secrets.adminKeyPlaintext() + "   (scope admin: POST /v1/users/{userId}/unlock)",
                 "  Twilio      Verify v2 API on " + api + "/v2: Service SID in " + secrets.twilioServiceSidFile()
                         + ", Account SID (HTTP Basic user) in " + secrets.twilioAccountSidFile()
-                        + ", password = the API key (README: Coming from Twilio Verify)",
+                        + ", password = the API key (docs/TWILIO.md)",
                 "  Kafka       " + kafka + (bootstrapServers == null ? "   (log: " + dir.resolve("kafka/kafka.log") + ")" : ""),
                 "  PostgreSQL  " + jdbc,
                 smtpHost == null

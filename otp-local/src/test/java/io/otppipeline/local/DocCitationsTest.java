@@ -27,7 +27,7 @@ class DocCitationsTest {
 
     private static final Path ROOT = RepositoryFiles.ROOT;
     private static final Pattern CITATION = Pattern.compile(
-            "docs/([A-Z][A-Z0-9-]*\\.md)(?:,? section ([0-9]+[a-z]?))?(?:,? \"([^\"]+)\")?");
+            "docs/((?:benchmarks/)?[A-Za-z0-9][A-Za-z0-9-]*\\.md)(?:,? section ([0-9]+[a-z]?))?(?:,? \"([^\"]+)\")?");
     private static final Set<String> SCANNED = Set.of(".java", ".md", ".yml", ".yaml", ".properties", ".sh");
 
     @Test

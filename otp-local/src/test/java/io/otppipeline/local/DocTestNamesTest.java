@@ -34,7 +34,7 @@ class DocTestNamesTest {
     void shouldFindEveryCitedTestWhenTheDocumentsAreRead() throws IOException {
         final Map<String, List<String>> tests = testClasses();
         final List<Path> documents = new ArrayList<>(List.of(ROOT.resolve("README.md")));
-        try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
+        try (Stream<Path> docs = Files.walk(ROOT.resolve("docs"))) {
             docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(documents::add);
         }
         final List<RepositoryFiles.Found> cited = RepositoryFiles.find(documents, CITED);

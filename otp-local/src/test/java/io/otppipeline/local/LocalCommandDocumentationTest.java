@@ -16,19 +16,22 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
- * The README's table of {@code ./otp local}'s flags (the table headed {@code | flag | default | meaning |}) against
- * {@link LocalCommand}'s options as picocli defines them: every option is in the table, every flag of the table is an
- * option, and where an option has a default the table states that default. {@code SettingsDocumentationTest} does the
- * same for the services' settings; flags are not settings, so it cannot see them.
+ * The table of {@code ./otp local}'s flags in docs/CONFIGURATION.md (the table headed
+ * {@code | flag | default | meaning |}) against {@link LocalCommand}'s options as picocli defines them: every option is
+ * in the table, every flag of the table is an option, and where an option has a default the table states that default.
+ * {@code SettingsDocumentationTest} does the same for the services' settings; flags are not settings, so it cannot see
+ * them.
  */
 class LocalCommandDocumentationTest {
 
     private static final Pattern FLAG = Pattern.compile("`(--[a-z-]+)[^`]*`");
+    /** The document holding the table, relative to the repository's root. */
+    private static final String DOCUMENT = "docs/CONFIGURATION.md";
 
     @Test
-    void shouldStateEveryOptionAndItsDefaultWhenTheReadmeTableIsRead() throws IOException {
+    void shouldStateEveryOptionAndItsDefaultWhenTheFlagsTableIsRead() throws IOException {
         final CommandSpec spec = new CommandLine(new LocalCommand()).getCommandSpec();
-        final Map<String, String> table = readmeTable();
+        final Map<String, String> table = flagsTable();
         final List<String> wrong = new ArrayList<>();
         for (OptionSpec option : spec.options()) {
             if (option.usageHelp() || option.versionHelp()) {
@@ -36,33 +39,33 @@ class LocalCommandDocumentationTest {
             }
             final String name = option.longestName();
             if (!table.containsKey(name)) {
-                wrong.add(name + ": not in the README's table");
+                wrong.add(name + ": not in " + DOCUMENT + "'s table");
             } else if (option.defaultValue() != null && !option.defaultValue().equals(table.get(name))) {
-                wrong.add(name + ": the README says " + table.get(name) + ", the code " + option.defaultValue());
+                wrong.add(name + ": " + DOCUMENT + " says " + table.get(name) + ", the code " + option.defaultValue());
             }
         }
         table.keySet().stream().filter(flag -> spec.findOption(flag) == null)
-                .forEach(flag -> wrong.add(flag + ": in the README's table, but ./otp local does not take it"));
-        assertThat(table).as("the README's ./otp local flags table").isNotEmpty();
-        assertThat(wrong).as("the README's ./otp local flags against LocalCommand").isEmpty();
+                .forEach(flag -> wrong.add(flag + ": in " + DOCUMENT + "'s table, but ./otp local does not take it"));
+        assertThat(table).as(DOCUMENT + "'s ./otp local flags table").isNotEmpty();
+        assertThat(wrong).as(DOCUMENT + "'s ./otp local flags against LocalCommand").isEmpty();
     }
 
     /**
      * Flag to stated default (backticks removed). A row may name several flags, {@code `--a X` / `--b Y`}, with as many
      * defaults, {@code (embedded) / 2525}.
      */
-    private static Map<String, String> readmeTable() throws IOException {
-        final List<String> lines = Files.readAllLines(RepositoryFiles.ROOT.resolve("README.md"));
+    private static Map<String, String> flagsTable() throws IOException {
+        final List<String> lines = Files.readAllLines(RepositoryFiles.ROOT.resolve(DOCUMENT));
         final Map<String, String> table = new LinkedHashMap<>();
         final int header = lines.indexOf("| flag | default | meaning |");
-        assertThat(header).as("the README's ./otp local flags table header").isNotNegative();
+        assertThat(header).as(DOCUMENT + "'s ./otp local flags table header").isNotNegative();
         for (int i = header + 2; i < lines.size() && lines.get(i).startsWith("|"); i++) {
             final String[] cells = lines.get(i).split("\\|");
             final String[] flags = cells[1].split(" / ");
             final String[] defaults = cells[2].split(" / ");
             for (int f = 0; f < flags.length; f++) {
                 final Matcher m = FLAG.matcher(flags[f]);
-                assertThat(m.find()).as("README line " + (i + 1) + " names a flag").isTrue();
+                assertThat(m.find()).as(DOCUMENT + " line " + (i + 1) + " names a flag").isTrue();
                 table.put(m.group(1), (f < defaults.length ? defaults[f] : defaults[defaults.length - 1])
                         .strip().replace("`", ""));
             }

@@ -11,7 +11,6 @@ import io.otppipeline.runtime.config.SettingCatalog;
 import io.otppipeline.runtime.config.Settings;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,11 +22,12 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The README's settings tables (the rules, the guards, the notifier's keys and "Configuration") against the
- * definitions in the code ({@link Setting}, collected by each service's {@link SettingCatalog}): every documented key
- * exists, every defined key is documented, and a default the README states as a plain number is the definition's.
- * A relative key in a cell ({@code `.window.calls`} after {@code `notifier.breaker.failure.rate.percent`}) is read
- * against the cell's previous full key.
+ * The documents' settings tables (the rules and the guards in the README, the notifier's keys in docs/DELIVERY.md, the
+ * services' keys and secret files in docs/CONFIGURATION.md) against the definitions in the code ({@link Setting},
+ * collected by each service's {@link SettingCatalog}): every documented key exists, every defined key is documented,
+ * and a default a document states as a plain number is the definition's. A relative key in a cell
+ * ({@code `.window.calls`} after {@code `notifier.breaker.failure.rate.percent`}) is read against the cell's previous
+ * full key.
  */
 class SettingsDocumentationTest {
 
@@ -35,24 +35,30 @@ class SettingsDocumentationTest {
             NotifierConfig.CATALOG, AuditConfig.CATALOG);
     private static final Pattern KEY = Pattern.compile("`(\\.?[a-z][a-zA-Z0-9_<>.*-]*)`(?:\\s*\\(([^)]*)\\))?");
     private static final Pattern PLACEHOLDER = Pattern.compile("<[a-zA-Z]+>");
+    /** The documents holding settings tables, relative to the repository's root. */
+    private static final List<String> DOCUMENTS = List.of("README.md", "docs/CONFIGURATION.md", "docs/DELIVERY.md");
 
-    /** A key as the README names it, with the default it states next to it (or {@code null}). */
-    private record Documented(String key, String statedDefault, int line) {
+    /** A key as a document names it, with the default it states next to it (or {@code null}), and where. */
+    private record Documented(String key, String statedDefault, String document, int line) {
+
+        String where() {
+            return document + " line " + line;
+        }
     }
 
     @Test
-    void shouldDefineEveryKeyWhenTheReadmeNamesIt() throws IOException {
+    void shouldDefineEveryKeyWhenADocumentNamesIt() throws IOException {
         final List<String> unknown = new ArrayList<>();
         for (Documented d : documented()) {
             if (!d.key().endsWith(".*") && definition(d.key()).isEmpty() && !isPassThrough(d.key())) {
-                unknown.add("README line " + d.line() + ": " + d.key());
+                unknown.add(d.where() + ": " + d.key());
             }
         }
-        assertThat(unknown).as("keys the README names that no service defines").isEmpty();
+        assertThat(unknown).as("keys the documents name that no service defines").isEmpty();
     }
 
     @Test
-    void shouldDocumentEveryDefinedKeyWhenTheReadmeIsRead() throws IOException {
+    void shouldDocumentEveryDefinedKeyWhenTheDocumentsAreRead() throws IOException {
         final List<Documented> documented = documented();
         final TreeSet<String> missing = new TreeSet<>();
         for (SettingCatalog catalog : CATALOGS) {
@@ -64,11 +70,12 @@ class SettingsDocumentationTest {
                 }
             }
         }
-        assertThat(missing).as("keys defined in the code that no README settings table names").isEmpty();
+        assertThat(missing).as("keys defined in the code that no settings table of " + DOCUMENTS + " names")
+                .isEmpty();
     }
 
     @Test
-    void shouldStateTheDefinedDefaultWhenTheReadmeGivesANumber() throws IOException {
+    void shouldStateTheDefinedDefaultWhenADocumentGivesANumber() throws IOException {
         final List<String> wrong = new ArrayList<>();
         for (Documented d : documented()) {
             if (d.statedDefault() == null || !d.statedDefault().matches("-?[0-9]+")) {
@@ -76,7 +83,7 @@ class SettingsDocumentationTest {
             }
             definition(d.key()).ifPresent(setting -> {
                 if (!setting.defaultText().equals(d.statedDefault())) {
-                    wrong.add("README line " + d.line() + ": " + d.key() + " says " + d.statedDefault()
+                    wrong.add(d.where() + ": " + d.key() + " says " + d.statedDefault()
                             + ", the code " + setting.defaultText());
                 }
             });
@@ -94,10 +101,18 @@ class SettingsDocumentationTest {
                 .as("otp-api owns api.*, not the processor's otp.*").containsExactly("api.prot");
     }
 
-    /** The keys of the four settings tables, relative ones resolved, in README order. */
+    /** The keys of the settings tables of {@link #DOCUMENTS}, relative ones resolved, in document order. */
     private static List<Documented> documented() throws IOException {
-        final List<String> lines = Files.readAllLines(Path.of("..", "README.md"));
         final List<Documented> out = new ArrayList<>();
+        for (String document : DOCUMENTS) {
+            documented(document, out);
+        }
+        return out;
+    }
+
+    /** The keys of one document's settings tables, added to {@code out}. */
+    private static void documented(final String document, final List<Documented> out) throws IOException {
+        final List<String> lines = Files.readAllLines(RepositoryFiles.ROOT.resolve(document));
         int column = -1;
         for (int i = 0; i < lines.size(); i++) {
             final String line = lines.get(i);
@@ -123,11 +138,10 @@ class SettingsDocumentationTest {
                 final String inline = key.getValue();
                 final String fromColumn = stated.size() == keys.size() ? stated.get(index).replace("`", "").strip()
                         : null;
-                out.add(new Documented(key.getKey(), inline != null ? inline.strip() : fromColumn, i + 1));
+                out.add(new Documented(key.getKey(), inline != null ? inline.strip() : fromColumn, document, i + 1));
                 index++;
             }
         }
-        return out;
     }
 
     /**

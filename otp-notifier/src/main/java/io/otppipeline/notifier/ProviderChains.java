@@ -25,6 +25,7 @@ final class ProviderChains implements AutoCloseable {
     private final ProviderChain<EmailMessage> email;
     private final ProviderChain<SmsMessage> sms;
     private final ExecutorService callPool;
+    private final List<SmtpEmailProvider> smtp;
 
     /**
      * @throws IllegalStateException if a provider's secret file cannot be read or a setting is invalid
@@ -41,9 +42,9 @@ final class ProviderChains implements AutoCloseable {
         final long timeoutMs = config.resilience().callTimeout().toMillis();
         final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(timeoutMs))
                 .version(HttpClient.Version.HTTP_1_1).executor(callPool).build();
-        this.email = new ProviderChain<>("email", config.emailProviders().stream()
-                .map(name -> wrap("email", new SmtpEmailProvider(config.smtp()), config, registries, metrics, clock))
-                .toList());
+        this.smtp = config.emailProviders().stream().map(name -> new SmtpEmailProvider(config.smtp())).toList();
+        this.email = new ProviderChain<>("email", smtp.stream()
+                .map(provider -> wrap("email", provider, config, registries, metrics, clock)).toList());
         this.sms = new ProviderChain<>("sms", config.smsProviders().stream()
                 .map(name -> wrap("sms", "twilio".equals(name)
                         ? new TwilioSmsProvider(config.twilio(), http, timeoutMs, clock)
@@ -75,5 +76,6 @@ final class ProviderChains implements AutoCloseable {
     @Override
     public void close() {
         callPool.shutdownNow();
+        smtp.forEach(SmtpEmailProvider::close);
     }
 }

@@ -24,7 +24,7 @@ import java.util.stream.Collectors;
  *
  * <p>Twilio answers 400 with error code 21211 (invalid To), 21614 (not a mobile number) or 21610
  * (unsubscribed recipient) for a number no provider will reach: those become {@code invalid_destination}.
- * Twilio's Messages API takes no idempotency key, so a retry after a timeout may send twice (see README).
+ * Twilio's Messages API takes no idempotency key, so a retry after a timeout may send twice (docs/DELIVERY.md).
  */
 public final class TwilioSmsProvider implements SmsProvider {
 

@@ -11,7 +11,7 @@ import java.time.Clock;
 
 /**
  * SMS through a generic HTTP JSON webhook: the second SMS provider, for failover, and the adapter for any
- * gateway fronted by a small relay. The contract (also in the README):
+ * gateway fronted by a small relay. The contract (also in docs/DELIVERY.md):
  *
  * <pre>
  * POST {url}

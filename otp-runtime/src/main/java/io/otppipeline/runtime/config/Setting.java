@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
 /**
  * One configuration key, defined once (name, default, unit, documentation, validator) in the class that reads it,
  * and reused by the launcher, the benchmark, the unknown-key check ({@link SettingCatalog}) and the test that keeps
- * the README's settings tables equal to the definitions.
+ * the settings tables of README.md, docs/CONFIGURATION.md and docs/DELIVERY.md equal to the definitions.
  *
  * <p>A name may hold one placeholder segment in angle brackets, for settings that exist once per purpose, tenant or
  * Service: {@code otp.purpose.<purpose>.send.limit}; {@link #read(Settings, String, Object)} fills it in.

@@ -1,0 +1,23 @@
+package io.otppipeline.api.v1;
+
+import io.otppipeline.schemas.command.ClientInfo;
+
+/**
+ * Body of {@code POST /v1/otp}.
+ *
+ * @param userId the tenant's user id (1 to 128 printable characters)
+ * @param channel {@code email} or {@code sms}
+ * @param destination e-mail address (at most 254 characters) or international phone number; otp-api
+ *     normalises it (E.164, lower-case ASCII domain) before anything counts or seals it
+ * @param purpose lower snake case, for example {@code login}, {@code step_up}, {@code password_reset}
+ * @param locale optional BCP 47 language tag for the message
+ * @param client optional end-user client {@code {ip, userAgent}}
+ */
+public record CreateOtpRequest(String userId, String channel, String destination, String purpose, String locale,
+                               ClientInfo client) {
+
+    @Override
+    public String toString() {
+        return "CreateOtpRequest[userId=" + userId + ", channel=" + channel + ", purpose=" + purpose + "]";
+    }
+}

@@ -1,0 +1,20 @@
+package io.otppipeline.api.v1;
+
+import io.otppipeline.schemas.command.ClientInfo;
+
+/**
+ * Body of {@code POST /v1/otp/verify}.
+ *
+ * @param userId the tenant's user id
+ * @param purpose purpose the code was requested for
+ * @param code the digits the user typed (6 to 9 digits)
+ * @param otpId optional id of the code from the request's answer
+ * @param client optional end-user client {@code {ip, userAgent}}
+ */
+public record VerifyOtpRequest(String userId, String purpose, String code, String otpId, ClientInfo client) {
+
+    @Override
+    public String toString() {
+        return "VerifyOtpRequest[userId=" + userId + ", purpose=" + purpose + "]";
+    }
+}
