@@ -1,5 +1,6 @@
 package io.otppipeline.bench;
 
+import io.otppipeline.processor.streams.Nodes;
 import io.otppipeline.processor.domain.DecisionKeys;
 import io.otppipeline.processor.domain.OtpDecisions;
 import io.otppipeline.processor.domain.OtpRules;
@@ -7,8 +8,8 @@ import io.otppipeline.processor.gate.SendGate;
 import io.otppipeline.processor.gate.SendGatePolicy;
 import io.otppipeline.processor.guard.IpGuard;
 import io.otppipeline.processor.guard.IpGuardRules;
-import io.otppipeline.processor.OtpTopology;
-import io.otppipeline.processor.Stages;
+import io.otppipeline.processor.streams.OtpTopology;
+import io.otppipeline.processor.streams.Stages;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.OtpCommand;
@@ -32,7 +33,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.common.serialization.Serdes;
-import io.otppipeline.processor.UserStateSerde;
+import io.otppipeline.processor.streams.UserStateSerde;
 import io.otppipeline.processor.domain.UserState;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
@@ -68,8 +69,8 @@ final class StateSize {
                  double bytesPerUser, double mibPerMillionUsers) {
     }
 
-    private static final List<String> STORES = List.of(OtpTopology.USER_STATE_STORE, OtpTopology.IDEMPOTENCY_STORE,
-            OtpTopology.EXPIRY_INDEX_STORE);
+    private static final List<String> STORES = List.of(Nodes.USER_STATE_STORE, Nodes.IDEMPOTENCY_STORE,
+            Nodes.EXPIRY_INDEX_STORE);
     private static final String TENANT = "bench";
 
     private StateSize() {

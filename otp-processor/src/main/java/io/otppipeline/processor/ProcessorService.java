@@ -1,5 +1,8 @@
 package io.otppipeline.processor;
 
+import io.otppipeline.processor.streams.CommandTicker;
+import io.otppipeline.processor.streams.OtpTopology;
+import io.otppipeline.processor.streams.Stages;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -445,7 +445,7 @@ class DecisionDeterminismPropertyTest {
 
     /** The state as the store's changelog gives it back: written and read in the store's own format. */
     private static UserState roundTrip(final UserState state) {
-        final io.otppipeline.processor.UserStateSerde store = new io.otppipeline.processor.UserStateSerde();
+        final io.otppipeline.processor.streams.UserStateSerde store = new io.otppipeline.processor.streams.UserStateSerde();
         return store.deserialize("changelog", store.serialize("changelog", state));
     }
 
