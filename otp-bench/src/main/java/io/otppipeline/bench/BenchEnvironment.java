@@ -19,9 +19,6 @@ import io.otppipeline.notifier.NotifierConfig;
 import io.otppipeline.schemas.kafka.Topics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -33,7 +30,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,15 +120,12 @@ final class BenchEnvironment implements AutoCloseable {
         final Path dir = config.dataDir();
         final Map<String, String> ours = Map.of(PurposeRules.LIFETIME_SECONDS.name(),
                 Long.toString(Benchmark.LIFETIME_SECONDS));
-        final Properties settings = new Properties();
+        final Map<String, String> settings = new HashMap<>();
         for (String service : config.settings().keySet()) {
             settings.putAll(withOverrides(service, ours));
         }
         settings.putAll(ours);
-        final Path file = dir.resolve(SHIPPED_JVM + ".properties");
-        try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            settings.store(w, "written by ./otp bench: the settings it adds to ./otp local's");
-        }
+        final Path file = ServiceProcess.writeSettings(dir, SHIPPED_JVM, settings);
         processor = ServiceProcess.startMain(SHIPPED_JVM, OtpCli.class.getName(), List.of(
                 "local", "--data-dir", dir.toString(), "--api-port", Integer.toString(apiPort),
                 "--bootstrap-servers", kafka.bootstrapServers(), "--jdbc-url", postgres.jdbcUrl(),

@@ -38,13 +38,25 @@ final class ServiceProcess implements AutoCloseable {
      */
     static ServiceProcess start(final String name, final String mainClass, final Map<String, String> settings,
                                 final Path dir, final boolean profile) throws IOException {
+        return startMain(name, mainClass, List.of(writeSettings(dir, name, settings).toString()), dir, profile);
+    }
+
+    /**
+     * Writes {@code settings} as a properties file, {@code <dir>/<name>.properties}, the form every service's main
+     * and {@code ./otp local --config} read.
+     *
+     * @return the file
+     * @throws IOException if it cannot be written
+     */
+    static Path writeSettings(final Path dir, final String name, final Map<String, String> settings)
+            throws IOException {
         final Path file = dir.resolve(name + ".properties");
         final Properties p = new Properties();
         p.putAll(settings);
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             p.store(w, "written by ./otp bench");
         }
-        return startMain(name, mainClass, List.of(file.toString()), dir, profile);
+        return file;
     }
 
     /**

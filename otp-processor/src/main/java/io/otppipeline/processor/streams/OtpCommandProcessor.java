@@ -66,6 +66,9 @@ final class OtpCommandProcessor implements Processor<String, OtpCommand, String,
             reject(record, replyPartition, e.getMessage(), nowMs);
             return;
         }
+        // the reply first: otp-api answers from it before the commit, so it should not queue behind the state's
+        // changelog records, the events and the send gate's record in the producer (all in the same transaction)
+        forwardReply(decision.reply(), replyPartition, nowMs);
         users.put(record.key(), before, decision.state());
         if (idempotency != null && decision.replayUntilMs() > nowMs) { // a key for a lapsed code replays nothing
             users.remember(record.key(), idempotency.key(), new IdempotencyRecord(idempotency.requestHash(),
@@ -75,7 +78,6 @@ final class OtpCommandProcessor implements Processor<String, OtpCommand, String,
         if (decision.gate() != null) {
             context.forward(new Record<>(decision.gate().gateKey(), decision.gate(), nowMs), Nodes.GATE_SINK);
         }
-        forwardReply(decision.reply(), replyPartition, nowMs);
     }
 
     private void reject(final Record<String, OtpCommand> record, final int replyPartition, final String reason,
