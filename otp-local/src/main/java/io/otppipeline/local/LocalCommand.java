@@ -1,8 +1,7 @@
 package io.otppipeline.local;
 
-import io.otppipeline.api.links.RedirectAllowList;
 import io.otppipeline.notifier.NotifierConfig;
-import io.otppipeline.processor.domain.OtpRules;
+import io.otppipeline.runtime.config.Settings;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -74,6 +73,9 @@ final class LocalCommand implements Callable<Integer> {
     @Option(names = "--commit-interval-ms", defaultValue = "200",
             description = "Processor transaction commit interval in milliseconds (default: ${DEFAULT-VALUE}).")
     long commitIntervalMs;
+
+    /** The file of settings {@code ./otp local} and docker-compose.yml add to the defaults (class path root). */
+    static final String DEMO_ENV = "demo.env";
 
     private final Deque<AutoCloseable> running = new ConcurrentLinkedDeque<>();
 
@@ -148,9 +150,7 @@ final class LocalCommand implements Callable<Integer> {
     }
 
     private Map<String, String> overrides() throws IOException {
-        final Map<String, String> overrides = new HashMap<>();
-        overrides.put(OtpRules.LOCKOUT_NOTICE_TENANTS.name(), DevSecrets.DEMO_TENANT); // try a lockout notice out of the box
-        overrides.put(RedirectAllowList.REDIRECTS.key(DevSecrets.DEMO_TENANT), "http://localhost:3000/"); // and a link
+        final Map<String, String> overrides = new HashMap<>(demoSettings());
         if (configFile != null) {
             final Properties props = new Properties();
             try (Reader reader = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
@@ -159,6 +159,36 @@ final class LocalCommand implements Callable<Integer> {
             props.stringPropertyNames().forEach(k -> overrides.put(k, props.getProperty(k)));
         }
         return overrides;
+    }
+
+    /**
+     * The settings that {@code ./otp local} adds to the services' defaults, from the class path's {@code demo.env}:
+     * the same file docker-compose.yml gives every service as {@code env_file}, so both run with one definition.
+     * Its lines are {@code VARIABLE=value} in the services' environment form ({@link Settings#fromEnvironment});
+     * blank lines and lines starting with {@code #} are skipped, as docker-compose skips them.
+     *
+     * @return setting keys to values
+     * @throws IllegalStateException if the file is missing from the class path or a line has no {@code =}
+     */
+    static Map<String, String> demoSettings() throws IOException {
+        final Map<String, String> variables = new HashMap<>();
+        try (var in = LocalCommand.class.getResourceAsStream("/" + DEMO_ENV)) {
+            if (in == null) {
+                throw new IllegalStateException(DEMO_ENV + " is missing from the class path");
+            }
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\\R")) {
+                final String l = line.strip();
+                if (l.isEmpty() || l.startsWith("#")) {
+                    continue;
+                }
+                final int equals = l.indexOf('=');
+                if (equals < 1) {
+                    throw new IllegalStateException(DEMO_ENV + ": not VARIABLE=value: " + l);
+                }
+                variables.put(l.substring(0, equals), l.substring(equals + 1));
+            }
+        }
+        return Settings.fromEnvironment(variables);
     }
 
     private void printBanner(final Path dir, final DevSecrets secrets, final String kafka, final String jdbc,

@@ -54,12 +54,25 @@ public final class Settings {
         }
         final Map<String, String> values = new HashMap<>();
         props.stringPropertyNames().forEach(k -> values.put(k, props.getProperty(k)));
+        values.putAll(fromEnvironment(environment));
+        return new Settings(values);
+    }
+
+    /**
+     * The settings that environment variables name: {@code OTP_API_PORT=8081} is {@code api.port=8081} (the
+     * {@code OTP_} prefix dropped, lower case, underscores as dots); variables without the prefix are ignored.
+     *
+     * @param environment variables by name
+     * @return setting keys to values
+     */
+    public static Map<String, String> fromEnvironment(final Map<String, String> environment) {
+        final Map<String, String> values = new HashMap<>();
         environment.forEach((name, value) -> {
             if (name.startsWith("OTP_")) {
                 values.put(name.substring(4).toLowerCase(Locale.ROOT).replace('_', '.'), value);
             }
         });
-        return new Settings(values);
+        return values;
     }
 
     /**
