@@ -105,7 +105,6 @@ public final class SmtpEmailProvider implements EmailProvider, AutoCloseable {
         }
         final GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(-1);                 // as many as calls run at once (the notifier's call pool bounds them)
-        pool.setMaxIdle(GenericObjectPoolConfig.DEFAULT_MAX_IDLE);
         pool.setMinEvictableIdleDuration(IDLE_CLOSE);
         pool.setTimeBetweenEvictionRuns(IDLE_CLOSE.dividedBy(3));
         pool.setJmxEnabled(false);
