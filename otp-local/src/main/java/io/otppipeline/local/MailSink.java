@@ -4,6 +4,7 @@ import com.icegreen.greenmail.mail.MovingMessage;
 import com.icegreen.greenmail.user.GreenMailUser;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
+import io.otppipeline.notifier.provider.MailStreams;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
@@ -31,6 +32,7 @@ final class MailSink implements AutoCloseable {
     private final AtomicInteger files = new AtomicInteger();
 
     MailSink(final int port, final Path mailDir) {
+        MailStreams.pinProvider(); // GreenMail parses every message with Jakarta Mail
         this.greenMail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
         this.mailDir = mailDir;
     }

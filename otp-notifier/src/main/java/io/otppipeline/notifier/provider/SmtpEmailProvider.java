@@ -97,6 +97,7 @@ public final class SmtpEmailProvider implements EmailProvider, AutoCloseable {
                 }
             };
         }
+        MailStreams.pinProvider();
         this.session = Session.getInstance(p, authenticator);
         try {
             this.from = new InternetAddress(smtp.from(), true);
