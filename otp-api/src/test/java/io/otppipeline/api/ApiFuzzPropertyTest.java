@@ -171,7 +171,7 @@ class ApiFuzzPropertyTest {
             // Jetty answers 413 to a body over api.max.body.bytes and closes the connection while the client is
             // still writing it: the client sees a broken pipe, not the answer. Only for oversized bodies.
             assertThat(body.length()).as("only an oversized body may lose its answer").isGreaterThan(MAX_BODY);
-            assertNormalRequestWorks();
+            assertNormalRequestWorksAfterErrorAnswer();
             return;
         }
 
@@ -183,7 +183,25 @@ class ApiFuzzPropertyTest {
             final JsonNode problem = Json.mapper().readTree(r.body());
             assertThat(problem.path("status").asInt()).isEqualTo(r.statusCode());
         }
-        assertNormalRequestWorks();
+        if (r.statusCode() >= 400) {
+            assertNormalRequestWorksAfterErrorAnswer();
+        } else {
+            assertNormalRequestWorks();
+        }
+    }
+
+    /**
+     * After an error answer Jetty may close the connection (RFC 9112 section 9.6: a server may close after any
+     * response). When the JDK client has already put that connection back in its pool, the next POST on it fails
+     * with an IOException before any byte is read, and the client does not retry a POST by itself. A second
+     * attempt opens a new connection: the service must answer that one.
+     */
+    private static void assertNormalRequestWorksAfterErrorAnswer() throws IOException, InterruptedException {
+        try {
+            assertNormalRequestWorks();
+        } catch (IOException closedPooledConnection) {
+            assertNormalRequestWorks();
+        }
     }
 
     private static void assertNormalRequestWorks() throws IOException, InterruptedException {

@@ -42,7 +42,7 @@ class OpsRulesTest {
             assertThat(runbooks.lines().filter(l -> l.startsWith("## ")).map(OpsRulesTest::anchor))
                     .as("a heading for #" + anchor).contains(anchor);
         }
-        assertThat(alerts).isEqualTo(10);
+        assertThat(alerts).isEqualTo(11);
     }
 
     @Test

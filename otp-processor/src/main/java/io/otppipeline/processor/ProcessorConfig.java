@@ -36,13 +36,16 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param streamsOverrides {@link #STREAMS_PREFIX} settings, passed through
  * @param httpHost {@link #HTTP_HOST}
  * @param httpPort {@link #HTTP_PORT}
+ * @param threadReplacements how often a failed stream thread is replaced before the client shuts down
+ *     ({@link ThreadReplacements})
  */
 public record ProcessorConfig(KafkaConnection kafka, String applicationId, Path stateDir, long commitIntervalMs,
                               Path commandKeyring, Path deliveryKeyring, Path pepperKeyring,
                               Path factorKeyring,
                               boolean inMemoryStores, OtpRules rules, SendGatePolicy gate,
                               IpGuardRules ipGuard,
-                              Map<String, String> streamsOverrides, String httpHost, int httpPort) {
+                              Map<String, String> streamsOverrides, String httpHost, int httpPort,
+                              ThreadReplacements.Bound threadReplacements) {
 
     /**
      * {@code processor.streams.<name>}: any further Kafka Streams or client setting, passed through as {@code <name>}
@@ -85,6 +88,7 @@ public record ProcessorConfig(KafkaConnection kafka, String applicationId, Path 
         final List<Setting<?>> all = new ArrayList<>(List.of(APPLICATION_ID, STATE_DIR, COMMIT_INTERVAL_MS,
                 STATE_STORE, PEPPER_KEYRING_FILE, FACTOR_KEYRING_FILE, HTTP_HOST, HTTP_PORT,
                 SharedSettings.COMMAND_KEYRING_FILE, SharedSettings.DELIVERY_KEYRING_FILE));
+        all.addAll(ThreadReplacements.SETTINGS);
         all.addAll(KafkaConnection.SETTINGS);
         all.addAll(OtpRules.SETTINGS);
         all.addAll(SendGateRules.SETTINGS);
@@ -124,7 +128,8 @@ public record ProcessorConfig(KafkaConnection kafka, String applicationId, Path 
                 IpGuardRules.from(s),
                 streamsOverrides,
                 HTTP_HOST.read(s),
-                HTTP_PORT.read(s).intValue());
+                HTTP_PORT.read(s).intValue(),
+                ThreadReplacements.Bound.from(s));
     }
 
     /**

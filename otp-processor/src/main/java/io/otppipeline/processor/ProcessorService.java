@@ -17,7 +17,6 @@ import io.otppipeline.runtime.ops.ServiceLifecycle;
 import java.time.Duration;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,10 +59,8 @@ public final class ProcessorService implements ServiceLifecycle {
                 new SendGate(config.gate(), keys.pepper()), new IpGuard(config.ipGuard()), meters);
         final KafkaStreams streams = new KafkaStreams(OtpTopology.build(stages, config.inMemoryStores()),
                 config.streamsProperties());
-        streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("stream thread failed; replacing it", e);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+        streams.setUncaughtExceptionHandler(new ThreadReplacements(config.threadReplacements(),
+                System::currentTimeMillis, meters));
         final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(meters);
         streams.start();

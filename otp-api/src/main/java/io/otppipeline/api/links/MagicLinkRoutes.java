@@ -169,9 +169,11 @@ public final class MagicLinkRoutes {
         final String exchangeCode = MagicLinkTokens.format(commandAead.seal(new MagicLinkTokens.Route(
                 r.ids().tenantId(), r.ids().userId(), r.ids().linkId()).bytes(),
                 MagicLinkTokens.EXCHANGE_ROUTE.getBytes(StandardCharsets.UTF_8)), exchange);
+        final ClientInfo client = client(ctx);
         otp.decide(ctx, "link-confirm", new MagicLinkConfirmRequested(commandId, r.ids().tenantId(),
                 r.ids().userId(), r.ids().linkId(), seal(r.secret(), commandId),
-                seal(MagicLinkTokens.secretText(exchange), commandId), client(ctx), Instant.now()), reply -> {
+                seal(MagicLinkTokens.secretText(exchange), commandId), client, Instant.now(),
+                otp.failureVerdict(r.ids().tenantId(), client)), reply -> {
             if (reply instanceof LinkConfirmedReply confirmed && confirmed.redirectUrl() != null
                     && redirects.allows(r.ids().tenantId(), confirmed.redirectUrl())) {
                 pages.headers(ctx, null);

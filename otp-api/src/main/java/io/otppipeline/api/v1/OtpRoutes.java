@@ -14,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.ClientInfo;
+import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.command.FactorConfirmRequested;
 import io.otppipeline.schemas.command.FactorDeleteRequested;
 import io.otppipeline.schemas.command.FactorEnrolRequested;
@@ -109,7 +110,7 @@ public final class OtpRoutes {
         final String commandId = UUID.randomUUID().toString();
         return new OtpVerifyAttempted(commandId, tenant, body.userId(), body.purpose(), body.otpId(), body.client(),
                 Instant.now(), seal(body.code().getBytes(StandardCharsets.UTF_8), commandId), key,
-                verdicts.find(tenant, IpActivity.FAILURE, clientIp(body.client())));
+                failureVerdict(tenant, body.client()));
     }
 
     /** {@code POST /v1/otp/{otpId}/consume}: the second phase of a two-phase purpose. */
@@ -194,7 +195,7 @@ public final class OtpRoutes {
         final String commandId = UUID.randomUUID().toString();
         answer(ctx, "confirm", new FactorConfirmRequested(commandId, tenant, userId, factorId, body.client(),
                 Instant.now(), seal(body.code().getBytes(StandardCharsets.UTF_8), commandId), key,
-                verdicts.find(tenant, IpActivity.FAILURE, clientIp(body.client()))));
+                failureVerdict(tenant, body.client())));
     }
 
     /** {@code POST /v1/factors/verify}: a code from the user's authenticator app. */
@@ -208,7 +209,7 @@ public final class OtpRoutes {
         final String commandId = UUID.randomUUID().toString();
         answer(ctx, "verify-factor", new FactorVerifyAttempted(commandId, tenant, body.userId(), body.factorId(),
                 body.client(), Instant.now(), seal(body.code().getBytes(StandardCharsets.UTF_8), commandId), key,
-                verdicts.find(tenant, IpActivity.FAILURE, clientIp(body.client()))));
+                failureVerdict(tenant, body.client())));
     }
 
     /** {@code DELETE /v1/users/{userId}/factors/{factorId}}. */
@@ -235,6 +236,14 @@ public final class OtpRoutes {
                 final Function<OtpReply, HttpAnswer> toHttp) {
         decide(ctx, operation, command, r -> Responses.write(ctx, toHttp.apply(r)),
                 error -> Responses.problem(ctx, unavailable(error)));
+    }
+
+    /**
+     * The IP guard's verdict on {@code client}'s address for commands that check a code (a failure may follow), or
+     * {@code null}: stamped into the command for the processor's admission step.
+     */
+    public IpVerdict failureVerdict(final String tenant, final ClientInfo client) {
+        return verdicts.find(tenant, IpActivity.FAILURE, clientIp(client));
     }
 
     private static String clientIp(final ClientInfo client) {

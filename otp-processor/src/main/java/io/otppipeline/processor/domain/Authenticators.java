@@ -91,15 +91,11 @@ final class Authenticators {
     /** Confirms an enrolled factor with its first code. */
     Decision confirm(final UserState state, final FactorConfirmRequested command, final String typed,
                      final DecisionContext ctx) {
-        final IpVerdict ip = command.ipVerdict();
         final Check check = new Check("confirm", command.commandId(), ctx, rules.lockout().addressKey(command.client()),
-                ip);
-        if (ip != null && ip.blockedAt(ctx.nowMs())) {
-            return check.answer(state, ReplyStatus.RATE_LIMITED, null,
-                    SendLimits.seconds(ip.blockedUntilMs() - ctx.nowMs()));
-        }
-        if (state.lockedAt(check.address, ctx.nowMs())) {
-            return check.locked(state);
+                command.ipVerdict());
+        final Admission admission = check.admit(state);
+        if (!admission.admitted()) {
+            return check.answer(state, admission.status(), null, admission.waitSeconds());
         }
         final Factor factor = state.factors().get(command.factorId());
         if (factor == null || factor.active()) {
@@ -120,14 +116,11 @@ final class Authenticators {
     Decision verify(final UserState state, final FactorVerifyAttempted command, final String typed,
                     final DecisionContext ctx) {
         final long nowMs = ctx.nowMs();
-        final IpVerdict ip = command.ipVerdict();
         final Check check = new Check("verify", command.commandId(), ctx, rules.lockout().addressKey(command.client()),
-                ip);
-        if (ip != null && ip.blockedAt(nowMs)) {
-            return check.answer(state, ReplyStatus.RATE_LIMITED, null, SendLimits.seconds(ip.blockedUntilMs() - nowMs));
-        }
-        if (state.lockedAt(check.address, nowMs)) {
-            return check.locked(state);
+                command.ipVerdict());
+        final Admission admission = check.admit(state);
+        if (!admission.admitted()) {
+            return check.answer(state, admission.status(), null, admission.waitSeconds());
         }
         final List<Map.Entry<String, Factor>> candidates = state.factors().entrySet().stream()
                 .filter(e -> e.getValue().active())
@@ -239,9 +232,9 @@ final class Authenticators {
             this.ip = ip;
         }
 
-        Decision locked(final UserState state) {
-            return answer(state, ReplyStatus.LOCKED, null,
-                    SendLimits.seconds(state.lockRemainingMs(address, ctx.nowMs())));
+        /** The admission step ({@link Admission}) for this code's address and verdict. */
+        Admission admit(final UserState state) {
+            return Admission.check(state, ip, address, ctx.nowMs());
         }
 
         /** A wrong code: counted against the user (and the address under scope {@code user_ip}). */

@@ -5,7 +5,6 @@ import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.Destinations;
 import io.otppipeline.schemas.command.Destinations.PhoneRoute;
-import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.command.MagicLink;
 import io.otppipeline.schemas.command.MagicLinkTokens;
 import io.otppipeline.schemas.command.OtpRequested;
@@ -59,15 +58,11 @@ final class Issuance {
     Decision request(final UserState state, final OtpRequested command, final DecisionContext ctx) {
         final long nowMs = ctx.nowMs();
         final PurposeRules purpose = rules.forPurpose(command.purpose());
-        final IpVerdict ip = command.ipVerdict();
-        if (ip != null && ip.blockedAt(nowMs)) { // first: a blocked address learns nothing about the user
-            return refuse(state, command, ctx, new Refusal(ReplyStatus.RATE_LIMITED, "ip_limit",
-                    ip.blockedUntilMs() - nowMs));
-        }
-        final String address = rules.lockout().addressKey(command.client());
-        if (state.lockedAt(address, nowMs)) {
-            return refuse(state, command, ctx, new Refusal(ReplyStatus.LOCKED, "locked",
-                    state.lockRemainingMs(address, nowMs)));
+        final Admission admission = Admission.check(state, command.ipVerdict(),
+                rules.lockout().addressKey(command.client()), nowMs);
+        if (!admission.admitted()) {
+            return refuse(state, command, ctx, new Refusal(admission.status(), admission.reason(),
+                    admission.waitMs()));
         }
         final long windowWait = SendLimits.windowWaitMs(state.sends(), purpose, nowMs);
         final long cooldownWait = SendLimits.cooldownWaitMs(state.sends(), command.purpose(), purpose, nowMs);

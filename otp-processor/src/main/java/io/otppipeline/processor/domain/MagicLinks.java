@@ -21,10 +21,11 @@ import java.util.Map;
  *   <li>Open ({@code GET /l/{token}}): {@code live} when the token is right and the link neither confirmed nor
  *       expired; counted in the link and in {@code otp.magic_link.opened}; nothing else changes, so mail scanners
  *       that fetch every URL use nothing up.</li>
- *   <li>Confirm ({@code POST /l/{token}}): the right token of a live link, while the user is not locked, consumes
- *       it: the exchange code's HMAC is stored and the entry now expires {@code otp.magic.link.exchange.seconds}
+ *   <li>Confirm ({@code POST /l/{token}}): first the admission step ({@link Admission}: the IP verdict, then the
+ *       lockout; a refusal is {@code rate_limited} or {@code locked} and counts nothing); then the right token of a
+ *       live link consumes it: the exchange code's HMAC is stored and the entry now expires {@code otp.magic.link.exchange.seconds}
  *       later. A wrong token counts as a failed verification against the user's lockout (it can only be a guess:
- *       the route part was sealed by this service). A locked user's confirmation is refused and not counted.</li>
+ *       the route part was sealed by this service).</li>
  *   <li>Exchange: the right exchange code of a confirmed, unexpired link answers {@code approved} once and removes
  *       the link; anything else is a conflict. A guessed exchange code counts nothing (it needs the tenant's API
  *       key, and its route names the link).</li>
@@ -90,10 +91,11 @@ final class MagicLinks {
         final String outcome;
         UserState next = state;
         String redirect = null;
-        if (found == null || found.link().expired() || found.link().link().confirmed()) {
+        final Admission admission = Admission.check(state, command.ipVerdict(), address, nowMs);
+        if (!admission.admitted()) {
+            outcome = admission.status().wireName();
+        } else if (found == null || found.link().expired() || found.link().link().confirmed()) {
             outcome = "not_found";
-        } else if (state.lockedAt(address, nowMs)) {
-            outcome = "locked";
         } else if (rightToken(found.link(), command.secret(), command.commandId())) {
             final PendingOtp link = found.link();
             final String exchangeMac = keys.pepper().sign(link.macKid(), link.otpId(), "exchange",

@@ -1,7 +1,6 @@
 package io.otppipeline.processor.domain;
 
 import io.otppipeline.schemas.command.DeliveryReported;
-import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.command.OtpCancelRequested;
 import io.otppipeline.schemas.command.OtpConsumeRequested;
 import io.otppipeline.schemas.command.OtpStatusRequested;
@@ -60,14 +59,10 @@ final class Verification {
         final PendingOtp otp = entry == null || entry.isLink() ? null : entry; // a link is not verified by a code
         final Attempt attempt = new Attempt(command, ctx, Math.min(nowMs + rules.idempotencyTtlMs(),
                 otp == null ? nowMs + purposeRules.lifetimeMs() : otp.expiresAtMs()));
-        final IpVerdict ip = command.ipVerdict();
-        if (ip != null && ip.blockedAt(nowMs)) { // first, and counted nowhere: nothing was checked
-            return attempt.answer(state, null, ReplyStatus.RATE_LIMITED, SendLimits.seconds(ip.blockedUntilMs() - nowMs));
-        }
         final String address = rules.lockout().addressKey(command.client());
-        if (state.lockedAt(address, nowMs)) {
-            return attempt.answer(state, otp, ReplyStatus.LOCKED,
-                    SendLimits.seconds(state.lockRemainingMs(address, nowMs)));
+        final Admission admission = Admission.check(state, command.ipVerdict(), address, nowMs);
+        if (!admission.admitted()) { // counted nowhere; an address refusal names no code: nothing was checked
+            return attempt.answer(state, admission.byUser() ? otp : null, admission.status(), admission.waitSeconds());
         }
         if (otp == null || otp.approved() || (command.otpId() != null && !command.otpId().equals(otp.otpId()))) {
             return attempt.answer(state, null, ReplyStatus.NOT_FOUND, null);

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.otppipeline.processor.domain.OtpRules;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
+import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.command.MagicLink;
 import io.otppipeline.schemas.command.MagicLinkConfirmRequested;
 import io.otppipeline.schemas.command.MagicLinkExchangeRequested;
@@ -136,6 +137,27 @@ class MagicLinkTopologyTest {
                 .isEqualTo(ReplyStatus.NOT_FOUND);
     }
 
+    @Test
+    void shouldRefuseConfirmWithoutConsumingOrCountingWhenIpGuardBlocksTheAddress() {
+        t.send(linkRequest("login"));
+        final MagicLinkTokens.Parts token = token(t.delivery.readValue());
+        final String linkId = t.userState().pending().get("login").otpId();
+        t.events();
+        final IpVerdict blocked = new IpVerdict(CLIENT.ip(), t.now().toEpochMilli() + 60_000, 0);
+
+        final LinkConfirmedReply refused = confirm(linkId, token.secret(), secret(), blocked);
+        final LinkConfirmedReply guessed = confirm(linkId, MagicLinkTokens.secretText(secret()), secret(), blocked);
+        final List<CloudEvent> refusals = t.events();
+        final LinkConfirmedReply confirmed = confirm(linkId, token.secret(), secret());
+
+        assertThat(refused.redirectUrl()).as("the right token from a blocked address").isNull();
+        assertThat(guessed.redirectUrl()).isNull();
+        assertThat(refusals).extracting(e -> e.data().path("outcome").asText())
+                .containsExactly("rate_limited", "rate_limited");
+        assertThat(t.userState().lockout().failuresMs()).as("a refused guess counts nothing").isEmpty();
+        assertThat(confirmed.redirectUrl()).as("the link stayed live").isEqualTo(REDIRECT);
+    }
+
     private OtpRequested linkRequest(final String purpose) {
         final String commandId = TopologyHarness.id();
         final byte[] entropy = secret();
@@ -156,10 +178,16 @@ class MagicLinkTopologyTest {
     }
 
     private LinkConfirmedReply confirm(final String linkId, final String secret, final byte[] exchange) {
+        return confirm(linkId, secret, exchange, null);
+    }
+
+    private LinkConfirmedReply confirm(final String linkId, final String secret, final byte[] exchange,
+                                       final IpVerdict verdict) {
         final String id = TopologyHarness.id();
         return TopologyHarness.as(LinkConfirmedReply.class, t.send(new MagicLinkConfirmRequested(id, TENANT, USER,
                 linkId, seal(secret.getBytes(StandardCharsets.UTF_8), id),
-                seal(MagicLinkTokens.secretText(exchange).getBytes(StandardCharsets.UTF_8), id), CLIENT, START)));
+                seal(MagicLinkTokens.secretText(exchange).getBytes(StandardCharsets.UTF_8), id), CLIENT, START,
+                verdict)));
     }
 
     private LinkExchangedReply exchange(final String linkId, final byte[] exchange) {

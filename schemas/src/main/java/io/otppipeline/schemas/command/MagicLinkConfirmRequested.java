@@ -16,9 +16,13 @@ import java.time.Instant;
  * @param exchangeSecret the exchange code's 32 random bytes, drawn by otp-api, sealed likewise
  * @param client the browser (address and user agent), or {@code null}
  * @param sentAt when the API accepted the request
+ * @param ipVerdict the IP guard's verdict on {@code client.ip} (failures) when the API accepted the command, or
+ *     {@code null}: the confirmation passes the same admission step as a code's verification (a blocked address is
+ *     refused first)
  */
 public record MagicLinkConfirmRequested(String commandId, String tenantId, String userId, String linkId,
-                                        SealedBox secret, SealedBox exchangeSecret, ClientInfo client, Instant sentAt)
+                                        SealedBox secret, SealedBox exchangeSecret, ClientInfo client, Instant sentAt,
+                                        IpVerdict ipVerdict)
         implements OtpCommand {
 
     /** The page's form is posted once; a second post finds the link used. */
