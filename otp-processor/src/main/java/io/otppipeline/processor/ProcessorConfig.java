@@ -9,11 +9,13 @@ import io.otppipeline.runtime.config.SettingCatalog;
 import io.otppipeline.runtime.config.Settings;
 import io.otppipeline.runtime.config.SharedSettings;
 import io.otppipeline.runtime.kafka.KafkaConnection;
+import io.otppipeline.runtime.kafka.PollingLoop;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -135,7 +137,7 @@ public record ProcessorConfig(KafkaConnection kafka, String applicationId, Path 
     /**
      * Kafka Streams properties: exactly_once_v2, the commit interval, the state directory, and for the reply
      * path the Streams producer's {@code linger.ms=0} (Streams would use 100) and {@code poll.ms} no longer than
-     * the commit interval; every {@code processor.streams.*} setting overrides these.
+     * the commit interval, {@code max.task.idle.ms=-1} (no task has two input partitions to order); every {@code processor.streams.*} setting overrides these.
      */
     public Properties streamsProperties() {
         final Properties p = kafka.properties();
@@ -148,6 +150,13 @@ public record ProcessorConfig(KafkaConnection kafka, String applicationId, Path 
         p.put("processing.exception.handler.global.enabled", "true");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "0");
         p.put(StreamsConfig.POLL_MS_CONFIG, Long.toString(Math.min(commitIntervalMs, 100)));
+        // every task reads one partition (the dead-letter metrics aside), so there is no cross-partition order for
+        // Streams to wait for; with the default (0) Kafka Streams 4.3 formats a log line per idle partition with
+        // String.format on every processed record, whether or not it is logged: 10 % of the stream thread's JFR
+        // samples of ./otp local at 250 requests/s (docs/BENCHMARKS.md)
+        p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
+        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG),
+                Integer.toString(PollingLoop.FETCH_MAX_WAIT_MS)); // an idle stream thread's fetches, as every reader's
         p.putAll(streamsOverrides);
         return p;
     }

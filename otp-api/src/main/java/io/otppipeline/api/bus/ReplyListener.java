@@ -58,9 +58,6 @@ final class ReplyListener implements AutoCloseable {
     /** @param isolation {@code read_uncommitted} or {@code read_committed} */
     ReplyListener(final KafkaConnection kafka, final String groupId, final String isolation) {
         final Properties p = PollingLoop.readCommittedConsumer(kafka, groupId, "latest");
-        // the broker answers a waiting fetch as soon as a reply is appended, so a long wait costs no latency;
-        // a short one made this thread poll a hundred times a second for nothing
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "500");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         // values are read as bytes and parsed per record: one unreadable record must not stop the listener
         consumer = new KafkaConsumer<>(p, Topics.REPLIES.keySerde().deserializer(), new ByteArrayDeserializer());
