@@ -27,7 +27,8 @@ import java.util.Map;
  *       later. A wrong token counts as a failed verification against the user's lockout (it can only be a guess:
  *       the route part was sealed by this service).</li>
  *   <li>Exchange: the right exchange code of a confirmed, unexpired link answers {@code approved} once and removes
- *       the link; anything else is a conflict. A guessed exchange code counts nothing (it needs the tenant's API
+ *       the link; anything else is a conflict. A retry with the same {@code Idempotency-Key} is answered the same
+ *       only while the exchange code lives. A guessed exchange code counts nothing (it needs the tenant's API
  *       key, and its route names the link).</li>
  * </ul>
  * Every comparison is an HMAC under the pepper keyring, compared in constant time ({@code Mac.verify}).
@@ -126,8 +127,12 @@ final class MagicLinks {
                 found == null ? null : found.purpose(), approved ? "exchanged" : "conflict", null,
                 command.client()));
         final UserState next = approved ? state.without(found.purpose()) : state;
+        // a repeated Idempotency-Key gets this answer again only while the exchange code lives: "once, within 60 s"
+        // must not become once within the idempotency TTL (24 h)
+        final long codeEndsMs = found != null && found.link().link().confirmed() ? found.link().expiresAtMs()
+                : nowMs + rules.links().exchangeSeconds() * 1000L;
         return new Decision(next, new LinkExchangedReply(command.commandId(), command.linkId(),
                 approved ? found.purpose() : null, approved, false), ctx.events(), null,
-                nowMs + rules.idempotencyTtlMs());
+                Math.min(nowMs + rules.idempotencyTtlMs(), codeEndsMs));
     }
 }

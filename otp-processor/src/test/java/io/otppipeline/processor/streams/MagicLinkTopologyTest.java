@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.otppipeline.processor.domain.OtpRules;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
+import io.otppipeline.schemas.command.IdempotencyKey;
 import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.command.MagicLink;
 import io.otppipeline.schemas.command.MagicLinkConfirmRequested;
@@ -138,6 +139,26 @@ class MagicLinkTopologyTest {
     }
 
     @Test
+    void shouldStopReplayingAnExchangeWhenItsCodeHasExpired() {
+        t.send(linkRequest("login"));
+        final MagicLinkTokens.Parts token = token(t.delivery.readValue());
+        final String linkId = t.userState().pending().get("login").otpId();
+        final byte[] exchange = secret();
+        confirm(linkId, token.secret(), exchange);
+        final IdempotencyKey key = new IdempotencyKey("exchange-1", "hash-e");
+
+        final LinkExchangedReply first = exchange(linkId, exchange, key);
+        final LinkExchangedReply replayed = exchange(linkId, exchange, key);
+        t.advance(Duration.ofSeconds(61));
+        final LinkExchangedReply late = exchange(linkId, exchange, key);
+
+        assertThat(first.approved()).isTrue();
+        assertThat(replayed.approved()).as("a retry inside the code's minute gets the same answer").isTrue();
+        assertThat(late.approved()).as("not once the exchange code has expired (docs: once, within 60 s)")
+                .isFalse();
+    }
+
+    @Test
     void shouldRefuseConfirmWithoutConsumingOrCountingWhenIpGuardBlocksTheAddress() {
         t.send(linkRequest("login"));
         final MagicLinkTokens.Parts token = token(t.delivery.readValue());
@@ -191,10 +212,14 @@ class MagicLinkTopologyTest {
     }
 
     private LinkExchangedReply exchange(final String linkId, final byte[] exchange) {
+        return exchange(linkId, exchange, null);
+    }
+
+    private LinkExchangedReply exchange(final String linkId, final byte[] exchange, final IdempotencyKey key) {
         final String id = TopologyHarness.id();
         return TopologyHarness.as(LinkExchangedReply.class, t.send(new MagicLinkExchangeRequested(id, TENANT, USER,
                 linkId, seal(MagicLinkTokens.secretText(exchange).getBytes(StandardCharsets.UTF_8), id), null, START,
-                null)));
+                key)));
     }
 
     private SealedBox seal(final byte[] plaintext, final String commandId) {
