@@ -56,7 +56,7 @@ public final class ProcessorService implements ServiceLifecycle {
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         JvmMeters.bindTo(meters);
         final Stages stages = new Stages(new OtpDecisions(config.rules(), keys),
-                new SendGate(config.gate(), keys.pepper()), new IpGuard(config.ipGuard()), meters);
+                new SendGate(config.gate(), keys.pepper(), config.rules().mailboxes()), new IpGuard(config.ipGuard()), meters);
         final KafkaStreams streams = new KafkaStreams(OtpTopology.build(stages, config.inMemoryStores()),
                 config.streamsProperties());
         streams.setUncaughtExceptionHandler(new ThreadReplacements(config.threadReplacements(),

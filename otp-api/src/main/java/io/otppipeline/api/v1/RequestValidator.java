@@ -22,7 +22,16 @@ public final class RequestValidator {
 
     private static final Pattern USER_ID = Pattern.compile("^[\\p{Graph}]{1,128}$");
     private static final Pattern PURPOSE = Pattern.compile("^[a-z][a-z0-9_]{0,31}$");
-    private static final Pattern EMAIL = Pattern.compile("^(?=.{3,254}$)[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$");
+    /** RFC 5322 {@code atext} (one or more), widened to every character beyond ASCII (RFC 6531). */
+    private static final String ATOM = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\x{80}-\\x{10FFFF}-]+";
+    /**
+     * A plain address {@code local@domain} of at most 254 characters (RFC 5321 section 4.5.3.1): the local part a
+     * dot-atom of at most 64 (RFC 5322 section 3.2.3 {@code atext}, and UTF-8 beyond ASCII as RFC 6531 allows), so no
+     * comment, quoted string or display name, which a mailer folds into one inbox while budgets would count each
+     * spelling apart; the domain checked further as an IDN ({@link Destinations#normalizeEmail}).
+     */
+    private static final Pattern EMAIL = Pattern.compile("^(?=.{3,254}$)(?=[^@]{1,64}@)" + ATOM + "(?:\\."
+            + ATOM + ")*@[^@\\s\\[\\]()<>]+\\.[^@\\s\\[\\]()<>]+$");
     /** An international number as people write it; libphonenumber then decides whether it is valid. */
     private static final Pattern PHONE = Pattern.compile("^\\+[0-9 ()./-]{6,30}$");
     private static final Pattern LOCALE = Pattern.compile("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$");
@@ -53,7 +62,8 @@ public final class RequestValidator {
         if (r.channel() == null) {
             errors.add(new FieldError("channel", "is required"));
         } else if ("email".equals(r.channel())) {
-            final String message = "must be an e-mail address of at most 254 characters";
+            final String message = "must be a plain e-mail address (local@domain) of at most 254 characters, without "
+                    + "display name, comment or quoted local part";
             if (require(errors, "destination", r.destination(), EMAIL, message)) {
                 destination = isText(r.destination())
                         ? normalized(errors, Destinations.normalizeEmail(r.destination()), message)

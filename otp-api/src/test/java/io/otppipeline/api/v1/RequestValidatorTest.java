@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import io.otppipeline.api.http.Problem;
 import io.otppipeline.api.http.ProblemException;
 import io.otppipeline.schemas.command.ClientInfo;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RequestValidatorTest {
@@ -43,6 +44,26 @@ class RequestValidatorTest {
 
         assertThat(problem.errors()).extracting(Problem.FieldError::field)
                 .containsExactlyInAnyOrder("userId", "channel", "purpose", "client.ip", "client.userAgent");
+    }
+
+    @Test
+    void shouldRejectWhenEmailCarriesCommentQuotedLocalPartOrDisplayName() {
+        // RFC 5322 lets all of these reach v@x.com, each counted apart if taken as typed (issue 32, e-mail bombing)
+        for (String address : List.of("(1)v@x.com", "v(1)@x.com", "v@x.com(1)", "\"v\"@x.com", "\"v w\"@x.com",
+                "Vic <v@x.com>", "Vic<v@x.com>", "<v@x.com>", "v@[192.0.2.1]", ".v@x.com", "v.@x.com", "v..w@x.com",
+                "v\\w@x.com", "v,w@x.com")) {
+            assertThat(problemOf(new CreateOtpRequest("u", "email", address, "login", null, null)).errors())
+                    .as(address).extracting(Problem.FieldError::field).containsExactly("destination");
+        }
+    }
+
+    @Test
+    void shouldAcceptPlainAddressesWhenLocalPartIsADotAtom() {
+        for (String address : List.of("v@x.com", "v.w+tag@x.com", "o'brien@x.ie", "a!#$%&*=?^_`{|}~-@x.com",
+                "j\u00F6rg@b\u00FCcher.example")) {
+            assertThatCode(() -> RequestValidator.checked(new CreateOtpRequest("u", "email", address, "login", null,
+                    null))).as(address).doesNotThrowAnyException();
+        }
     }
 
     @Test

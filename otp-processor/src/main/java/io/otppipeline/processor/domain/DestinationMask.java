@@ -2,7 +2,6 @@ package io.otppipeline.processor.domain;
 
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.crypto.Mac;
-import java.util.Locale;
 
 /**
  * Masks a destination for replies and public events, keeping just enough for a person to recognise it:
@@ -17,14 +16,15 @@ public final class DestinationMask {
 
     /**
      * The keyed hash of {@code destination}: {@code <kid>:<base64 HMAC-SHA-256>} under the pepper keyring's active key,
-     * over ({@code "destination"}, tenant, channel, destination), the address lower-cased for e-mail. The tenant
-     * is part of the input, so the same address has unrelated hashes in two tenants (tenant isolation); without
-     * the key nobody can test a guessed address against it (a plain SHA-256 of a phone number is reversed by
-     * enumerating the number space).
+     * over ({@code "destination"}, tenant, channel, destination), an e-mail address as its canonical mailbox
+     * ({@link Mailboxes#canonical}: lower case, no plus tag, no dots where the provider ignores them), so every
+     * spelling that reaches one inbox shares one hash and one send budget. The tenant is part of the input, so the
+     * same address has unrelated hashes in two tenants (tenant isolation); without the key nobody can test a guessed
+     * address against it (a plain SHA-256 of a phone number is reversed by enumerating the number space).
      */
-    public static String keyedHash(final Mac pepper, final String tenantId, final Channel channel,
-                                   final String destination) {
-        final String normalized = channel == Channel.EMAIL ? destination.strip().toLowerCase(Locale.ROOT)
+    public static String keyedHash(final Mac pepper, final Mailboxes mailboxes, final String tenantId,
+                                   final Channel channel, final String destination) {
+        final String normalized = channel == Channel.EMAIL ? mailboxes.canonical(tenantId, destination)
                 : destination.strip();
         final String kid = pepper.activeKid();
         return kid + ":" + pepper.sign(kid, "destination", tenantId, channel.wireName(), normalized);

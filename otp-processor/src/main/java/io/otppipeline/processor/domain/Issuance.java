@@ -109,7 +109,8 @@ final class Issuance {
         final String otpId = CodeDerivation.otpId(entropy);
         final MagicLink link = command.link();
         final String masked = DestinationMask.mask(command.channel(), destination);
-        final String hash = DestinationMask.keyedHash(keys.pepper(), command.tenantId(), command.channel(),
+        final String hash = DestinationMask.keyedHash(keys.pepper(), rules.mailboxes(), command.tenantId(),
+                command.channel(),
                 destination);
         final String kid = keys.pepper().activeKid();
         final PhoneRoute route = command.channel() == Channel.SMS ? Destinations.route(destination) : null;

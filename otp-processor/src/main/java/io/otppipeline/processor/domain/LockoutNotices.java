@@ -75,7 +75,8 @@ final class LockoutNotices {
         final String noticeId = CodeDerivation.otpId(seed);
         final Instant lockedUntil = Instant.parse(started.data().path("lockedUntil").asText());
         final String masked = DestinationMask.mask(contact.channel(), destination);
-        final String hash = DestinationMask.keyedHash(keys.pepper(), ctx.tenantId(), contact.channel(), destination);
+        final String hash = DestinationMask.keyedHash(keys.pepper(), rules.mailboxes(), ctx.tenantId(),
+                contact.channel(), destination);
         final OtpIssued notice = new OtpIssued(noticeId, ctx.tenantId(), ctx.userId(), PURPOSE, contact.channel(),
                 contact.locale(), Instant.ofEpochMilli(ctx.nowMs()), lockedUntil, masked, hash,
                 seal(noticeId, destination, seed));

@@ -20,7 +20,9 @@ import java.util.Map;
  * <ul>
  *   <li>Open ({@code GET /l/{token}}): {@code live} when the token is right and the link neither confirmed nor
  *       expired; counted in the link and in {@code otp.magic_link.opened}; nothing else changes, so mail scanners
- *       that fetch every URL use nothing up.</li>
+ *       that fetch every URL use nothing up. A fetch that finds the link not live is recorded once per link
+ *       ({@code not_found}), and a link no longer held (exchanged, superseded, unknown) records nothing: fetching a
+ *       used link a thousand times adds at most one event to the log (issue 32).</li>
  *   <li>Confirm ({@code POST /l/{token}}): first the admission step ({@link Admission}: the IP verdict, then the
  *       lockout; a refusal is {@code rate_limited} or {@code locked} and counts nothing); then the right token of a
  *       live link consumes it: the exchange code's HMAC is stored and the entry now expires {@code otp.magic.link.exchange.seconds}
@@ -71,15 +73,19 @@ final class MagicLinks {
         final boolean live = found != null && !found.link().expired() && !found.link().link().confirmed()
                 && rightToken(found.link(), command.secret(), command.commandId());
         UserState next = state;
-        Integer opens = null;
         if (live) {
             final LinkState counted = new LinkState(found.link().link().redirectUrl(), found.link().link().opens() + 1,
                     null);
             next = state.withPending(found.purpose(), found.link().withLink(counted, found.link().expiresAtMs()));
-            opens = counted.opens();
+            ctx.emit(EventTypes.MAGIC_LINK_OPENED, new MagicLinkData(command.linkId(), command.commandId(),
+                    found.purpose(), "live", counted.opens(), command.client()));
+        } else if (found != null && !found.link().link().deadOpenSeen()) { // one event per dead link, then none
+            final LinkState link = found.link().link();
+            next = state.withPending(found.purpose(), found.link().withLink(new LinkState(link.redirectUrl(),
+                    link.opens(), link.exchangeMac(), true), found.link().expiresAtMs()));
+            ctx.emit(EventTypes.MAGIC_LINK_OPENED, new MagicLinkData(command.linkId(), command.commandId(),
+                    found.purpose(), "not_found", null, command.client()));
         }
-        ctx.emit(EventTypes.MAGIC_LINK_OPENED, new MagicLinkData(command.linkId(), command.commandId(),
-                found == null ? null : found.purpose(), live ? "live" : "not_found", opens, command.client()));
         return new Decision(next, new LinkOpenedReply(command.commandId(), live,
                 live ? found.link().link().redirectUrl() : null, false), ctx.events(), null, 0);
     }

@@ -26,10 +26,12 @@ import java.util.TreeSet;
  *     {@code otp.factor.*})
  * @param lockoutNoticeTenants {@link #LOCKOUT_NOTICE_TENANTS} ({@link LockoutNotices})
  * @param links magic-link lifetimes ({@link MagicLinkRules}, keys {@code otp.magic.link.*})
+ * @param mailboxes which e-mail spellings are one mailbox for budgets and destination hashes ({@link Mailboxes},
+ *     keys {@code otp.email.*})
  */
 public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes, LockoutRules lockout,
                        long idempotencyTtlSeconds, long sweepIntervalMs, FactorRules factors,
-                       SortedSet<String> lockoutNoticeTenants, MagicLinkRules links) {
+                       SortedSet<String> lockoutNoticeTenants, MagicLinkRules links, Mailboxes mailboxes) {
 
     /** The purpose that is two-phase by default (R1 in docs/ARCHITECTURE.md section 13). */
     public static final String PASSWORD_RESET = "password_reset";
@@ -37,7 +39,7 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
     /** The documented defaults. */
     public static final OtpRules DEFAULTS = new OtpRules(PurposeRules.DEFAULTS,
             Map.of(PASSWORD_RESET, PurposeRules.DEFAULTS.withTwoPhase(true)), LockoutRules.DEFAULTS, 86_400, 1000,
-            FactorRules.DEFAULTS, null, MagicLinkRules.DEFAULTS);
+            FactorRules.DEFAULTS, null, MagicLinkRules.DEFAULTS, Mailboxes.DEFAULTS);
 
     /**
      * Defensive, sorted copy and bounds.
@@ -48,6 +50,7 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
         purposes = Collections.unmodifiableSortedMap(new TreeMap<>(purposes)); // sorted: no hash order anywhere
         factors = factors == null ? FactorRules.DEFAULTS : factors;
         links = links == null ? MagicLinkRules.DEFAULTS : links;
+        mailboxes = mailboxes == null ? Mailboxes.DEFAULTS : mailboxes;
         lockoutNoticeTenants = Collections.unmodifiableSortedSet(lockoutNoticeTenants == null ? new TreeSet<>()
                 : new TreeSet<>(lockoutNoticeTenants));
         if (idempotencyTtlSeconds < 1 || sweepIntervalMs < 1) {
@@ -81,8 +84,17 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
         all.addAll(LockoutRules.SETTINGS);
         all.addAll(FactorRules.SETTINGS);
         all.addAll(MagicLinkRules.SETTINGS);
+        all.addAll(Mailboxes.SETTINGS);
         all.addAll(List.of(IDEMPOTENCY_TTL_SECONDS, SWEEP_INTERVAL_MS, LOCKOUT_NOTICE_TENANTS));
         return List.copyOf(all);
+    }
+
+    /** Rules with the default {@link Mailboxes}. */
+    public OtpRules(final PurposeRules defaults, final Map<String, PurposeRules> purposes, final LockoutRules lockout,
+                    final long idempotencyTtlSeconds, final long sweepIntervalMs, final FactorRules factors,
+                    final SortedSet<String> lockoutNoticeTenants, final MagicLinkRules links) {
+        this(defaults, purposes, lockout, idempotencyTtlSeconds, sweepIntervalMs, factors, lockoutNoticeTenants, links,
+                null);
     }
 
     /** Rules with the default {@link FactorRules}. */
@@ -116,7 +128,8 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
         }
         return new OtpRules(defaults, purposes, LockoutRules.from(s),
                 IDEMPOTENCY_TTL_SECONDS.read(s), SWEEP_INTERVAL_MS.read(s),
-                FactorRules.from(s), tenants(LOCKOUT_NOTICE_TENANTS.read(s)), MagicLinkRules.from(s));
+                FactorRules.from(s), tenants(LOCKOUT_NOTICE_TENANTS.read(s)), MagicLinkRules.from(s),
+                Mailboxes.from(s));
     }
 
     private static SortedSet<String> tenants(final String list) {
@@ -139,19 +152,19 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
         final Map<String, PurposeRules> next = new HashMap<>(purposes);
         next.put(purpose, rules);
         return new OtpRules(defaults, next, lockout, idempotencyTtlSeconds, sweepIntervalMs, factors,
-                lockoutNoticeTenants, links);
+                lockoutNoticeTenants, links, mailboxes);
     }
 
     /** The same rules with lockout notices for {@code tenants} ({@code *}: every tenant). */
     public OtpRules withLockoutNotices(final Set<String> tenants) {
         return new OtpRules(defaults, purposes, lockout, idempotencyTtlSeconds, sweepIntervalMs, factors,
-                new TreeSet<>(tenants), links);
+                new TreeSet<>(tenants), links, mailboxes);
     }
 
     /** The same rules with other magic-link lifetimes. */
     public OtpRules withLinks(final MagicLinkRules next) {
         return new OtpRules(defaults, purposes, lockout, idempotencyTtlSeconds, sweepIntervalMs, factors,
-                lockoutNoticeTenants, next);
+                lockoutNoticeTenants, next, mailboxes);
     }
 
     /** Whether users of {@code tenantId} get lockout notices. */

@@ -2,6 +2,7 @@ package io.otppipeline.processor.gate;
 
 import io.otppipeline.processor.domain.DecisionContext;
 import io.otppipeline.processor.domain.DestinationMask;
+import io.otppipeline.processor.domain.Mailboxes;
 import io.otppipeline.processor.gate.GateWindows.CountryWindow;
 import io.otppipeline.processor.gate.GateWindows.DestinationWindow;
 import io.otppipeline.processor.gate.GateWindows.TenantWindow;
@@ -58,6 +59,7 @@ public final class SendGate {
 
     private final SendGatePolicy policy;
     private final Mac pepper;
+    private final Mailboxes mailboxes;
     /** Keyed hashes of the safe list per tenant: derived from the settings only, so caching keeps it pure. */
     private final Map<String, Set<String>> safeHashes = new ConcurrentHashMap<>();
 
@@ -67,8 +69,19 @@ public final class SendGate {
      *     to recognise safe-listed destinations by hash
      */
     public SendGate(final SendGatePolicy policy, final Mac pepper) {
+        this(policy, pepper, Mailboxes.DEFAULTS);
+    }
+
+    /**
+     * @param policy budgets and safe list
+     * @param pepper as above
+     * @param mailboxes which e-mail spellings are one mailbox, as the user stage hashes them
+     *     ({@code OtpRules#mailboxes})
+     */
+    public SendGate(final SendGatePolicy policy, final Mac pepper, final Mailboxes mailboxes) {
         this.policy = policy;
         this.pepper = pepper;
+        this.mailboxes = mailboxes;
     }
 
     /** The rules of {@code tenantId}. */
@@ -198,7 +211,8 @@ public final class SendGate {
             return false;
         }
         return safeHashes.computeIfAbsent(tenantId, tenant -> policy.safeList().stream()
-                .map(d -> DestinationMask.keyedHash(pepper, tenant, d.startsWith("+") ? Channel.SMS : Channel.EMAIL, d))
+                .map(d -> DestinationMask.keyedHash(pepper, mailboxes, tenant,
+                        d.startsWith("+") ? Channel.SMS : Channel.EMAIL, d))
                 .collect(Collectors.toUnmodifiableSet())).contains(destinationHash);
     }
 

@@ -133,7 +133,8 @@ public final class UserStateSerde implements Serde<UserState>, Serializer<UserSt
         out.writeLong(otp.issuedAtMs());
         out.writeLong(otp.expiresAtMs() - otp.issuedAtMs());
         out.writeLong(otp.failedAttempts());
-        out.writeByte((otp.approved() ? 1 : 0) | (otp.expired() ? 2 : 0) | (otp.link() != null ? 4 : 0));
+        out.writeByte((otp.approved() ? 1 : 0) | (otp.expired() ? 2 : 0) | (otp.link() != null ? 4 : 0)
+                | (otp.link() != null && otp.link().deadOpenSeen() ? 8 : 0));
         out.writeLong(otp.callingCode());
         out.writeToken(otp.destinationHash());
         out.writeText(otp.delivery());
@@ -159,7 +160,8 @@ public final class UserStateSerde implements Serde<UserState>, Serializer<UserSt
         final String destinationHash = in.readToken();
         final String delivery = in.readText();
         final String deliveryReason = in.readText();
-        final LinkState link = (flags & 4) == 0 ? null : new LinkState(in.readText(), in.readInt(), in.readToken());
+        final LinkState link = (flags & 4) == 0 ? null : new LinkState(in.readText(), in.readInt(), in.readToken(),
+                (flags & 8) != 0);
         return new PendingOtp(otpId, codeMac, macKid, channel, masked, issuedAtMs, expiresAtMs, failedAttempts,
                 (flags & 1) != 0, (flags & 2) != 0, callingCode, destinationHash, delivery, deliveryReason, link);
     }

@@ -139,6 +139,31 @@ class MagicLinkTopologyTest {
     }
 
     @Test
+    void shouldAddAtMostOneEventWhenUsedLinkIsFetchedAThousandTimes() {
+        t.send(linkRequest("login"));
+        final MagicLinkTokens.Parts token = token(t.delivery.readValue());
+        final String linkId = t.userState().pending().get("login").otpId();
+        final byte[] exchange = secret();
+        confirm(linkId, token.secret(), exchange);
+        t.events();
+
+        for (int i = 0; i < 1000; i++) {
+            assertThat(open(linkId, token.secret()).live()).isFalse();
+        }
+        final List<CloudEvent> whileConfirmed = t.events();
+        exchange(linkId, exchange);
+        t.events();
+        for (int i = 0; i < 1000; i++) {
+            open(linkId, token.secret());
+        }
+        final List<CloudEvent> afterExchange = t.events();
+
+        assertThat(whileConfirmed).as("1,000 fetches of a used link").hasSize(1)
+                .extracting(e -> e.data().path("outcome").asText()).containsExactly("not_found");
+        assertThat(afterExchange).as("1,000 fetches of a link no longer held").isEmpty();
+    }
+
+    @Test
     void shouldStopReplayingAnExchangeWhenItsCodeHasExpired() {
         t.send(linkRequest("login"));
         final MagicLinkTokens.Parts token = token(t.delivery.readValue());

@@ -22,6 +22,7 @@ import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.kafka.Topics;
 import io.otppipeline.processor.domain.DestinationMask;
 import io.otppipeline.processor.domain.LockoutRules;
+import io.otppipeline.processor.domain.Mailboxes;
 import io.otppipeline.processor.domain.OtpRules;
 import io.otppipeline.processor.domain.PurposeRules;
 import io.otppipeline.schemas.reply.CancelReply;
@@ -159,11 +160,11 @@ class OtpTopologyTest {
     void shouldGiveUnrelatedHashesWhenSameAddressBelongsToTwoTenants() {
         final Mac pepper = new Mac(Keyring.generate("p1"));
 
-        final String acme = DestinationMask.keyedHash(pepper, "acme", Channel.EMAIL, "Bob@Example.com");
+        final String acme = DestinationMask.keyedHash(pepper, Mailboxes.DEFAULTS, "acme", Channel.EMAIL, "Bob@Example.com");
 
-        assertThat(DestinationMask.keyedHash(pepper, "acme", Channel.EMAIL, "bob@example.com")).isEqualTo(acme);
-        assertThat(DestinationMask.keyedHash(pepper, "globex", Channel.EMAIL, "bob@example.com")).isNotEqualTo(acme);
-        assertThat(DestinationMask.keyedHash(new Mac(Keyring.generate("p1")), "acme", Channel.EMAIL,
+        assertThat(DestinationMask.keyedHash(pepper, Mailboxes.DEFAULTS, "acme", Channel.EMAIL, "bob@example.com")).isEqualTo(acme);
+        assertThat(DestinationMask.keyedHash(pepper, Mailboxes.DEFAULTS, "globex", Channel.EMAIL, "bob@example.com")).isNotEqualTo(acme);
+        assertThat(DestinationMask.keyedHash(new Mac(Keyring.generate("p1")), Mailboxes.DEFAULTS, "acme", Channel.EMAIL,
                 "bob@example.com")).isNotEqualTo(acme);
     }
 

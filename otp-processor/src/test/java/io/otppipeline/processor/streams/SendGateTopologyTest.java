@@ -70,6 +70,23 @@ class SendGateTopologyTest {
     }
 
     @Test
+    void shouldCountOneBudgetWhenAddressesDifferOnlyByCasePlusTagOrGmailDots() {
+        final SendGateRules rules = new SendGateRules(2, 600, 0, 0, 0, new TreeSet<>(), OFF.breaker());
+        try (TopologyHarness t = harness(SendGatePolicy.DEFAULTS.withTenant(TENANT, rules))) {
+            // issue 32: every spelling reaches one inbox, so together they get one per-destination budget
+            for (String address : List.of("victim+1@example.com", "Victim+2@example.com", "victim@example.com")) {
+                t.requestFor(TENANT, user(), Channel.EMAIL, address);
+            }
+            for (String address : List.of("v.ic.tim@gmail.com", "victim+x@gmail.com", "VICTIM@gmail.com")) {
+                t.requestFor(TENANT, user(), Channel.EMAIL, address);
+            }
+
+            assertThat(t.delivery.readValuesToList()).as("two per mailbox").hasSize(4);
+            assertThat(suppressions(t)).containsExactly(SendGate.DESTINATION_LIMIT, SendGate.DESTINATION_LIMIT);
+        }
+    }
+
+    @Test
     void shouldStopPumpingAtCountryBudgetWhenInventedUsersTargetOnePrefix() {
         final SendGateRules rules = new SendGateRules(5, 600, 10, 0, 0, new TreeSet<>(), OFF.breaker());
         try (TopologyHarness t = harness(SendGatePolicy.DEFAULTS.withTenant(TENANT, rules))) {

@@ -149,7 +149,8 @@ class UserStateSerdeTest {
     }
 
     private static Gen<PendingOtp> pendingOtps() {
-        final Gen<LinkState> link = texts().zip(integers().between(0, 50), orNull(tokens(), 50), LinkState::new);
+        final Gen<LinkState> link = texts().zip(integers().between(0, 50), orNull(tokens(), 50), booleans().all(),
+                LinkState::new);
         final Gen<LinkState> links = orNull(link, 70);
         return fields(List.of(tokens(), tokens(), orNull(texts(), 10),
                 orNull(Generate.enumValues(Channel.class), 10), orNull(texts(), 10), times(), times(),
