@@ -5,7 +5,7 @@ import io.otppipeline.api.bus.CommandGateway;
 import io.otppipeline.api.bus.IpVerdicts;
 import io.otppipeline.api.bus.KafkaIpVerdicts;
 import io.otppipeline.api.http.ApiKeys;
-import io.otppipeline.api.http.BodyDeadline;
+import io.otppipeline.api.http.RequestDeadlines;
 import io.otppipeline.api.http.HttpServerMetrics;
 import io.otppipeline.api.http.Problem;
 import io.otppipeline.api.http.ProblemErrorHandler;
@@ -33,7 +33,10 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.http.BadMessageException;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
 import org.eclipse.jetty.server.handler.EagerContentHandler;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,14 +61,14 @@ public final class ApiService implements ServiceLifecycle {
     private final Javalin app;
     private final CommandBus gateway;
     private final IpVerdicts verdicts;
-    private final BodyDeadline bodyDeadline;
+    private final RequestDeadlines deadlines;
 
     private ApiService(final Javalin app, final CommandBus gateway, final IpVerdicts verdicts,
-                       final BodyDeadline bodyDeadline) {
+                       final RequestDeadlines deadlines) {
         this.app = app;
         this.gateway = gateway;
         this.verdicts = verdicts;
-        this.bodyDeadline = bodyDeadline;
+        this.deadlines = deadlines;
     }
 
     /**
@@ -101,12 +104,13 @@ public final class ApiService implements ServiceLifecycle {
         JvmMeters.bindTo(meters);
         final OtpRoutes routes = new OtpRoutes(keys, commandAead, new IdempotencyHeader(commandKeyring), gateway,
                 verdicts, meters, config.totpIssuer());
-        final TwilioVerifyRoutes twilio = new TwilioVerifyRoutes(config.twilio(), keys, routes);
         final AtomicReference<String> baseUrl = new AtomicReference<>(config.publicBaseUrl());
+        final TwilioVerifyRoutes twilio = new TwilioVerifyRoutes(config.twilio(), keys, routes, baseUrl::get);
         final MagicLinkRoutes links = new MagicLinkRoutes(routes, commandKeyring, config.redirects(), baseUrl::get);
         final byte[] openApi = openApi();
         final HttpServerMetrics httpMeters = new HttpServerMetrics(meters);
-        final BodyDeadline bodyDeadline = new BodyDeadline(config.requestBodyTimeoutMs());
+        final RequestDeadlines deadlines = new RequestDeadlines(config.connections().headerTimeoutMs(),
+                config.requestBodyTimeoutMs());
         gateway.start();
         final Javalin app = Javalin.create(cfg -> {
             cfg.http.maxRequestSize = config.maxBodyBytes();
@@ -120,22 +124,33 @@ public final class ApiService implements ServiceLifecycle {
             cfg.jetty.modifyServer(server -> {
                 server.setErrorHandler(new ProblemErrorHandler());
                 httpMeters.bindTo(server);
+                // slowloris: at most api.max.connections connections, each sending a request's headers within
+                // api.request.header.timeout.ms (RequestDeadlines, ConnectionLimits)
+                server.addBean(new NetworkConnectionLimit(config.connections().maxConnections(), server));
+                server.addEventListener(new LifeCycle.Listener() {
+                    @Override
+                    public void lifeCycleStarting(final LifeCycle event) {
+                        for (Connector connector : server.getConnectors()) {
+                            connector.addEventListener(deadlines.connections());
+                        }
+                    }
+                });
             });
             cfg.requestLogger.http(httpMeters);
             // read a request's body without a thread (asynchronously) before the routes see it: a client that
             // trickles its body (slowloris) then holds a connection, not one of the threads /healthz needs too
             // ... and with a deadline for the whole body: context -> watch -> EagerContentHandler -> arrived -> servlet
             cfg.jetty.modifyServletContextHandler(context -> {
-                context.insertHandler(bodyDeadline.arrived());
+                context.insertHandler(deadlines.arrived());
                 context.insertHandler(new EagerContentHandler(
                         new EagerContentHandler.RetainedContentLoaderFactory(config.maxBodyBytes(), 64, true)));
-                context.insertHandler(bodyDeadline.watch());
+                context.insertHandler(deadlines.watch());
             });
             // No minimum request data rate: Jetty checks it only on the servlet's reads, which read a body already
             // in memory, timed from the first of them, so it never refused a trickling client, while any pause of
             // this JVM of 60 ms between the two reads of a 60-byte body would answer a legitimate client 408
             // (docs/RELIABILITY.md). A client that stops sending in the middle of a body, or trickles it, is cut
-            // at the body deadline (BodyDeadline): Jetty's idle timeout only fails the pending read of the body.
+            // at the body deadline (RequestDeadlines): Jetty's idle timeout only fails the pending read of the body.
             cfg.jetty.modifyHttpConfiguration(http -> http.setIdleTimeout(config.idleTimeoutMs()));
             cfg.startup.showJavalinBanner = false;
             cfg.routes.post("/v1/otp", routes::createOtp);
@@ -193,7 +208,7 @@ public final class ApiService implements ServiceLifecycle {
         }).start();
         baseUrl.compareAndSet(null, "http://" + config.host() + ":" + app.port());
         LOG.info("otp-api listening on http://{}:{}", config.host(), app.port());
-        return new ApiService(app, gateway, verdicts, bodyDeadline);
+        return new ApiService(app, gateway, verdicts, deadlines);
     }
 
     private static byte[] openApi() {
@@ -256,7 +271,7 @@ public final class ApiService implements ServiceLifecycle {
     @Override
     public void close() {
         app.stop();
-        bodyDeadline.close();
+        deadlines.close();
         gateway.close();
         verdicts.close();
     }

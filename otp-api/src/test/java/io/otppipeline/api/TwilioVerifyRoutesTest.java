@@ -161,6 +161,31 @@ class TwilioVerifyRoutesTest {
     }
 
     @Test
+    void shouldNotReflectHostOrPathAndTreatAddressCaseAsOneUserWhenVerificationIsCreated() throws Exception {
+        answer.set(c -> new IssuedReply(c.commandId(), OTP_ID, Instant.EPOCH, Instant.EPOCH, "b***@example.com", false,
+                false));
+        final String form = "To=Bob%40Example.com&Channel=email";
+        final String raw;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", api.port())) {
+            socket.setSoTimeout(10_000);
+            socket.getOutputStream().write(("POST /v2/Services/" + SERVICE + "/Verifications HTTP/1.1\r\n"
+                    + "Host: evil.example\r\nAuthorization: " + basic(key.plaintext()) + "\r\n"
+                    + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length()
+                    + "\r\nConnection: close\r\n\r\n" + form).getBytes(StandardCharsets.ISO_8859_1));
+            raw = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+        final String upper = ((OtpRequested) sent.get()).userId();
+        post("/Verifications", "To=bob%40example.com&Channel=email", key.plaintext());
+        final HttpResponse<String> missing = get("/Verifications/VEmarker" + "0".repeat(10), key.plaintext());
+
+        assertThat(raw).startsWith("HTTP/1.1 201").doesNotContain("evil.example")
+                .contains("\"url\":\"http://127.0.0.1:" + api.port() + "/v2/Services/");
+        assertThat(((OtpRequested) sent.get()).userId()).as("Bob@ and bob@ are one user").isEqualTo(upper);
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.body()).doesNotContain("marker");
+    }
+
+    @Test
     void shouldMapStatusesWhenVerificationIsFetched() throws Exception {
         final String sid = TwilioServices.verificationSid(OTP_ID, services.userId("acme", "alice@example.com"));
         answer.set(c -> new OtpStatusReply(c.commandId(), OTP_ID, new OtpStatusReply.CodeView(ReplyStatus.MAX_ATTEMPTS,

@@ -269,8 +269,26 @@ public final class MagicLinkRoutes {
     }
 
     /** The browser as otp-api sees it (the link pages are fetched by the end user directly, not by a backend). */
-    private static ClientInfo client(final Context ctx) {
-        final String agent = ctx.userAgent();
-        return new ClientInfo(ctx.ip(), agent == null ? null : agent.length() > 512 ? agent.substring(0, 512) : agent);
+    /**
+     * The browser as events record it: its address and its user agent, at most 512 characters, without control
+     * characters (C0, DEL, C1) and format characters (bidi overrides and isolates, zero-width characters), which a
+     * page's visitor chooses freely and which would reorder or hide text where an analyst reads the event (issue 32;
+     * the API's own {@code client.userAgent} is refused with such characters, {@code RequestValidator}).
+     */
+    static ClientInfo client(final Context ctx) {
+        return new ClientInfo(ctx.ip(), printable(ctx.userAgent()));
+    }
+
+    static String printable(final String agent) {
+        if (agent == null) {
+            return null;
+        }
+        final StringBuilder kept = new StringBuilder(Math.min(agent.length(), 512));
+        agent.codePoints().filter(c -> {
+            final int type = Character.getType(c);
+            return type != Character.CONTROL && type != Character.FORMAT && type != Character.SURROGATE
+                    && type != Character.UNASSIGNED && type != Character.PRIVATE_USE;
+        }).limit(512).forEach(kept::appendCodePoint);
+        return kept.toString();
     }
 }

@@ -84,7 +84,8 @@ public record RedirectAllowList(Map<String, List<URI>> prefixes) {
             return Optional.empty();
         }
         final String lower = text.toLowerCase(Locale.ROOT);
-        if (lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c")) {
+        // encoded dots, slashes and backslashes, and an encoded percent (%252e is %2e once a proxy decoded it)
+        if (lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c") || lower.contains("%25")) {
             return Optional.empty();
         }
         try {
@@ -95,6 +96,11 @@ public record RedirectAllowList(Map<String, List<URI>> prefixes) {
             }
             final String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
             if (!scheme.equals("https") && !scheme.equals("http")) {
+                return Optional.empty();
+            }
+            // no dot segment, and no path parameter: servlet containers drop ";..." from a segment, so "..;" or
+            // ".;x" would climb out of the prefix on the tenant's server
+            if (uri.getRawPath().indexOf(';') >= 0) {
                 return Optional.empty();
             }
             for (String segment : uri.getRawPath().split("/")) {

@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The Twilio Verify v2–compatible routes (docs/TWILIO.md, "Coming from Twilio Verify" has the field-by-field compatibility table): the same
@@ -51,11 +52,18 @@ public final class TwilioVerifyRoutes {
     private final TwilioServices services;
     private final ApiKeys apiKeys;
     private final OtpRoutes otp;
+    private final Supplier<String> baseUrl;
 
-    public TwilioVerifyRoutes(final TwilioServices services, final ApiKeys apiKeys, final OtpRoutes otp) {
+    /**
+     * @param baseUrl {@code api.public.base.url} (or the bound address), the start of every resource's {@code url};
+     *     never the request's {@code Host} header, which the caller chooses (issue 32)
+     */
+    public TwilioVerifyRoutes(final TwilioServices services, final ApiKeys apiKeys, final OtpRoutes otp,
+                              final Supplier<String> baseUrl) {
         this.services = services;
         this.apiKeys = apiKeys;
         this.otp = otp;
+        this.baseUrl = baseUrl;
     }
 
     /** A request's Service, after authentication. */
@@ -74,7 +82,7 @@ public final class TwilioVerifyRoutes {
                 "sms".equals(channel) ? "a phone number in E.164 form, such as +14155550123" : "an e-mail address"));
         final String tenant = caller.service().tenant();
         final CreateOtpRequest body = checked(() -> RequestValidator.checked(new CreateOtpRequest(
-                services.userId(tenant, normalized), channel, normalized, caller.service().purpose(),
+                services.userId(tenant, subject(channel, normalized)), channel, normalized, caller.service().purpose(),
                 ctx.formParam("Locale"), null)));
         otp.answer(ctx, "twilio-create", otp.request(tenant, body, null), reply -> {
             if (reply instanceof IssuedReply issued) {
@@ -104,7 +112,7 @@ public final class TwilioVerifyRoutes {
         } else if (to != null) {
             final String normalized = normalize(to.startsWith("+") ? "sms" : "email", to)
                     .orElseThrow(() -> invalid("To", "a phone number in E.164 form or an e-mail address"));
-            userId = services.userId(caller.service().tenant(), normalized);
+            userId = services.userId(caller.service().tenant(), subject(to.startsWith("+") ? "sms" : "email", normalized));
             otpId = null;
         } else {
             throw invalid("To", "To or VerificationSid is required");
@@ -199,6 +207,14 @@ public final class TwilioVerifyRoutes {
         }
     }
 
+    /**
+     * What a {@code To} is one user by: the E.164 number, or the e-mail address in lower case ({@code Bob@x.com} and
+     * {@code bob@x.com} reach one mailbox, so they are one user, as Twilio Verify treats them; issue 32).
+     */
+    private static String subject(final String channel, final String normalized) {
+        return "sms".equals(channel) ? normalized : normalized.toLowerCase(java.util.Locale.ROOT);
+    }
+
     private static Optional<String> normalize(final String channel, final String to) {
         if (to == null || to.isBlank() || !RequestValidator.isText(to)) {
             return Optional.empty();
@@ -221,8 +237,9 @@ public final class TwilioVerifyRoutes {
         return TwilioError.of(400, 60200, "Invalid parameter `" + parameter + "`: " + expected).thrown();
     }
 
+    /** Twilio's 20404, without the path: an error message never echoes what the caller sent (issue 32). */
     private static TwilioError.Thrown notFound(final Context ctx) {
-        return TwilioError.of(404, 20404, "The requested resource " + ctx.path() + " was not found").thrown();
+        return TwilioError.of(404, 20404, "The requested resource was not found").thrown();
     }
 
     private static HttpAnswer unexpected(final OtpReply reply) {
@@ -273,7 +290,8 @@ public final class TwilioVerifyRoutes {
         return instant.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    private static String base(final Context ctx) {
-        return ctx.scheme() + "://" + ctx.host();
+    private String base(final Context ctx) {
+        final String configured = baseUrl.get();
+        return configured != null ? configured : "http://" + ctx.req().getLocalAddr() + ":" + ctx.req().getLocalPort();
     }
 }

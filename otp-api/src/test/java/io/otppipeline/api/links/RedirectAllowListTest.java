@@ -31,7 +31,11 @@ class RedirectAllowListTest {
         "https://app.example.com/admin", "https://app.example.com/auth/../admin", "https://app.example.com/auth/%2e%2e/admin",
         "https://app.example.com/auth/..%2Fadmin", "https://app.example.com\\@evil.example/auth/",
         "javascript:alert(1)", "data:text/html,x", "https://app.example.com:8443/auth/x", "https://app.example.com/auth/x#frag",
-        "https://app.example.com/auth/\r\nLocation: https://evil.example/", "http://localhost:3001/", ""})
+        "https://app.example.com/auth/\r\nLocation: https://evil.example/", "http://localhost:3001/", "",
+        // issue 32: a path parameter that servlet containers strip (Tomcat and Jetty read "..;" as "..") and a
+        // double-encoded dot that a proxy decodes once and the application once more
+        "https://app.example.com/auth/..;/admin", "https://app.example.com/auth/.;x/../admin",
+        "https://app.example.com/auth/%252e%252e/admin", "https://app.example.com/auth;x=1/cb"})
     void shouldRefuseWhenUrlLeavesTheAllowList(final String url) {
         assertThat(list.allows("acme", url)).as(url).isFalse();
     }

@@ -136,7 +136,9 @@ final class Authenticators {
                 return check.answer(next, ReplyStatus.APPROVED, candidate.getKey(), null);
             }
         }
-        return check.failed(state, command.factorId());
+        // without a factorId one request tried every active factor: each is a guess the lockout counts (issue 32),
+        // or a user with n factors would give a guesser n tries per counted failure
+        return check.failed(state, command.factorId(), candidates.size());
     }
 
     /** Removes a factor. */
@@ -239,11 +241,21 @@ final class Authenticators {
 
         /** A wrong code: counted against the user (and the address under scope {@code user_ip}). */
         Decision failed(final UserState state, final String factorId) {
-            final UserState next = state.withFailure(ctx, rules.lockout(), address);
+            return failed(state, factorId, 1);
+        }
+
+        /** A wrong code tried against {@code guesses} factors: that many failures. */
+        Decision failed(final UserState state, final String factorId, final int guesses) {
+            UserState next = state;
+            int counted = 0;
+            for (; counted < guesses && !next.lockedAt(address, ctx.nowMs()); counted++) {
+                next = next.withFailure(ctx, rules.lockout(), address);
+            }
             final Long lockedFor = next.lockedAt(address, ctx.nowMs())
                     ? SendLimits.seconds(next.lockRemainingMs(address, ctx.nowMs())) : null;
             // a failure that starts a lockout empties the window: the event reports the count that tipped it
-            return answer(next, ReplyStatus.DENIED, factorId, lockedFor, state.lockout().failuresMs().size() + 1);
+            return answer(next, ReplyStatus.DENIED, factorId, lockedFor,
+                    state.lockout().failuresMs().size() + counted);
         }
 
         Decision answer(final UserState next, final ReplyStatus status, final String factorId,

@@ -120,17 +120,18 @@ public final class SendGate {
         if (over(destination.sentAtMs().size(), rules.destinationMaxSends())) {
             return suppress(delivery, DESTINATION_LIMIT, judged, events, nowMs);
         }
+        final TenantWindow tenant = windows.tenant(); // this channel's window of the tenant
         if (!sms) {
+            final String refusal = tenantRefusal(tenant, rules.email().maxPerHour(), rules.email().maxPerDay(), nowMs);
+            if (refusal != null) {
+                return suppress(delivery, refusal, judged, events, nowMs);
+            }
             return new GateOutcome.Admitted(delivery, new GateWindows(destination.plus(nowMs), country,
-                    windows.tenant()));
+                    counted(tenant, nowMs)));
         }
-        final TenantWindow tenant = windows.tenant();
         final String refusal = over(country.sends().within(nowMs, HOUR_MS, SlidingCount.MINUTE_MS),
                 rules.countryMaxPerHour()) ? COUNTRY_LIMIT
-                : over(tenant.lastHour().within(nowMs, HOUR_MS, SlidingCount.MINUTE_MS), rules.tenantMaxPerHour())
-                ? TENANT_HOURLY_LIMIT
-                : over(tenant.lastDay().within(nowMs, DAY_MS, HOUR_MS), rules.tenantMaxPerDay())
-                ? TENANT_DAILY_LIMIT : null;
+                : tenantRefusal(tenant, rules.tenantMaxPerHour(), rules.tenantMaxPerDay(), nowMs);
         if (refusal != null) {
             return suppress(delivery, refusal, judged, events, nowMs);
         }
@@ -139,8 +140,21 @@ public final class SendGate {
                 new CountryWindow(country.sends().plusOne(countedAtMs(delivery, nowMs), SlidingCount.MINUTE_MS,
                         keepCountryFrom),
                         country.verified(), country.blockedUntilMs()),
-                new TenantWindow(tenant.lastHour().plusOne(nowMs, SlidingCount.MINUTE_MS, nowMs - HOUR_MS),
-                        tenant.lastDay().plusOne(nowMs, HOUR_MS, nowMs - DAY_MS))));
+                counted(tenant, nowMs)));
+    }
+
+    /** {@link #TENANT_HOURLY_LIMIT} or {@link #TENANT_DAILY_LIMIT} if a budget of the tenant's window is spent. */
+    private static String tenantRefusal(final TenantWindow tenant, final int maxPerHour, final int maxPerDay,
+                                        final long nowMs) {
+        return over(tenant.lastHour().within(nowMs, HOUR_MS, SlidingCount.MINUTE_MS), maxPerHour)
+                ? TENANT_HOURLY_LIMIT
+                : over(tenant.lastDay().within(nowMs, DAY_MS, HOUR_MS), maxPerDay) ? TENANT_DAILY_LIMIT : null;
+    }
+
+    /** The tenant's window with one more send at {@code nowMs}. */
+    private static TenantWindow counted(final TenantWindow tenant, final long nowMs) {
+        return new TenantWindow(tenant.lastHour().plusOne(nowMs, SlidingCount.MINUTE_MS, nowMs - HOUR_MS),
+                tenant.lastDay().plusOne(nowMs, HOUR_MS, nowMs - DAY_MS));
     }
 
     /**

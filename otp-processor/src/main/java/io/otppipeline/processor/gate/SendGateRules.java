@@ -22,14 +22,23 @@ import java.util.stream.Collectors;
  * @param tenantMaxPerDay {@link #TENANT_MAX_PER_DAY}
  * @param allowedRegions {@link #COUNTRIES}
  * @param breaker the conversion breaker
+ * @param email the tenant's e-mail budgets ({@link EmailBudget})
  */
 public record SendGateRules(int destinationMaxSends, long destinationWindowSeconds, int countryMaxPerHour,
                             int tenantMaxPerHour, int tenantMaxPerDay, SortedSet<String> allowedRegions,
-                            BreakerRules breaker) {
+                            BreakerRules breaker, EmailBudget email) {
 
     /** The defaults named above. */
     public static final SendGateRules DEFAULTS = new SendGateRules(5, 600, 1000, 10_000, 100_000,
-            Collections.emptySortedSet(), BreakerRules.DEFAULTS);
+            Collections.emptySortedSet(), BreakerRules.DEFAULTS, EmailBudget.DEFAULTS);
+
+    /** Budgets with the default {@link EmailBudget}. */
+    public SendGateRules(final int destinationMaxSends, final long destinationWindowSeconds,
+                         final int countryMaxPerHour, final int tenantMaxPerHour, final int tenantMaxPerDay,
+                         final SortedSet<String> allowedRegions, final BreakerRules breaker) {
+        this(destinationMaxSends, destinationWindowSeconds, countryMaxPerHour, tenantMaxPerHour, tenantMaxPerDay,
+                allowedRegions, breaker, EmailBudget.DEFAULTS);
+    }
 
     public static final Setting<Long> DESTINATION_MAX_SENDS = Setting.integer("otp.gate.destination.max.sends",
             DEFAULTS.destinationMaxSends(), "count", "codes sent to one address or number inside the destination "
@@ -54,7 +63,8 @@ public record SendGateRules(int destinationMaxSends, long destinationWindowSecon
 
     /** Every budget under its name for every tenant, the breaker's included. */
     public static final List<Setting<?>> SETTINGS = List.of(DESTINATION_MAX_SENDS, DESTINATION_WINDOW_SECONDS,
-            COUNTRY_MAX_PER_HOUR, TENANT_MAX_PER_HOUR, TENANT_MAX_PER_DAY, COUNTRIES, BreakerRules.MIN_SENDS,
+            COUNTRY_MAX_PER_HOUR, TENANT_MAX_PER_HOUR, TENANT_MAX_PER_DAY, COUNTRIES, EmailBudget.MAX_PER_HOUR,
+            EmailBudget.MAX_PER_DAY, BreakerRules.MIN_SENDS,
             BreakerRules.MIN_CONVERSION_PERCENT, BreakerRules.WINDOW_SECONDS, BreakerRules.SETTLE_SECONDS,
             BreakerRules.BLOCK_SECONDS);
 
@@ -78,6 +88,7 @@ public record SendGateRules(int destinationMaxSends, long destinationWindowSecon
             throw new IllegalArgumentException("otp.gate budgets must be >= 0 and the destination window positive");
         }
         allowedRegions = Collections.unmodifiableSortedSet(new TreeSet<>(allowedRegions));
+        email = email == null ? EmailBudget.DEFAULTS : email;
     }
 
     /**
@@ -96,7 +107,41 @@ public record SendGateRules(int destinationMaxSends, long destinationWindowSecon
                 regions == null ? fallback.allowedRegions() : Arrays.stream(regions.split(","))
                         .map(String::strip).filter(r -> !r.isEmpty()).map(r -> r.toUpperCase(Locale.ROOT))
                         .collect(Collectors.toCollection(TreeSet::new)),
-                BreakerRules.from(s, tenant, fallback.breaker()));
+                BreakerRules.from(s, tenant, fallback.breaker()),
+                new EmailBudget(read(s, EmailBudget.MAX_PER_HOUR, tenant, (long) fallback.email().maxPerHour()).intValue(),
+                        read(s, EmailBudget.MAX_PER_DAY, tenant, (long) fallback.email().maxPerDay()).intValue()));
+    }
+
+    /**
+     * A tenant's e-mail budgets, beside its SMS ones: a ceiling on a flood of codes by mail (a bombing run spread
+     * over many addresses, a runaway client), which costs the tenant its sender reputation rather than money. Over
+     * budget, a code is suppressed ({@code tenant_hourly_limit} or {@code tenant_daily_limit}, channel
+     * {@code email}). The defaults sit well above what the benchmark's busiest tenant sends (about 60,000 codes in
+     * an hour); {@code 0} turns a budget off.
+     *
+     * @param maxPerHour {@link #MAX_PER_HOUR}
+     * @param maxPerDay {@link #MAX_PER_DAY}
+     */
+    public record EmailBudget(int maxPerHour, int maxPerDay) {
+
+        /** The defaults named above. */
+        public static final EmailBudget DEFAULTS = new EmailBudget(100_000, 1_000_000);
+
+        public static final Setting<Long> MAX_PER_HOUR = Setting.integer("otp.gate.email.max.per.hour",
+                DEFAULTS.maxPerHour(), "count", "e-mail codes of the tenant per rolling hour; 0 turns it off")
+                .check(Setting.atLeast(0), "at least 0");
+        public static final Setting<Long> MAX_PER_DAY = Setting.integer("otp.gate.email.max.per.day",
+                DEFAULTS.maxPerDay(), "count", "e-mail codes of the tenant per rolling 24 hours; 0 turns it off")
+                .check(Setting.atLeast(0), "at least 0");
+
+        /**
+         * @throws IllegalArgumentException if a budget is negative
+         */
+        public EmailBudget {
+            if (maxPerHour < 0 || maxPerDay < 0) {
+                throw new IllegalArgumentException("otp.gate.email budgets must be >= 0");
+            }
+        }
     }
 
     /** Whether SMS may go to {@code region} (ISO 3166-1 alpha-2). */

@@ -24,7 +24,7 @@ public final class Nodes {
     public static final String GATE_DESTINATIONS_STORE = "otp-gate-destinations";
     /** Send gate: SMS per calling code and the breaker, key {@code tenantId|+cc}, value {@code CountryWindow}. */
     public static final String GATE_COUNTRIES_STORE = "otp-gate-countries";
-    /** Send gate: SMS per tenant, key {@code tenantId}, value {@code TenantWindow}. */
+    /** Send gate: sends per tenant, key {@code tenantId} (SMS) or {@code tenantId|email}, value {@code TenantWindow}. */
     public static final String GATE_TENANTS_STORE = "otp-gate-tenants";
     /** Send gate: when each destination window lapses, key {@code <13-digit epoch ms> <destination key>}. */
     public static final String GATE_LAPSES_STORE = "otp-gate-lapses";

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * sent only if its admission committed, and a budget counts each admitted code once.
  *
  * <p>Stores: per destination ({@code tenantId|destinationHash}), per calling code ({@code tenantId|+cc}), per
- * tenant ({@code tenantId}), and an index of when each destination's window lapses, read by sweep ticks (key
- * {@link Topics#TICK_KEY}) so that one-off destinations do not stay forever. Country and tenant records are
+ * tenant and channel ({@code tenantId} for SMS, {@code tenantId|email}), and an index of when each destination's
+ * window lapses, read by sweep ticks (key {@link Topics#TICK_KEY}) so that one-off destinations do not stay
+ * forever. Country and tenant records are
  * bounded by tenants × calling codes and are kept.
  */
 final class SendGateProcessor implements Processor<String, byte[], String, Object> {
@@ -94,9 +95,11 @@ final class SendGateProcessor implements Processor<String, byte[], String, Objec
         final PhoneRoute route = send.route() == null ? PhoneRoute.UNKNOWN : send.route();
         final String destinationKey = delivery.tenantId() + "|" + delivery.destinationHash();
         final String countryKey = countryKey(delivery.tenantId(), route.callingCode());
+        // a tenant's SMS window under its id (as before e-mail had budgets), its e-mail window under id|email
+        final String tenantKey = sms ? delivery.tenantId() : delivery.tenantId() + "|email";
         final GateWindows before = new GateWindows(orElse(destinations.get(destinationKey), DestinationWindow.EMPTY),
                 sms ? orElse(countries.get(countryKey), CountryWindow.EMPTY) : CountryWindow.EMPTY,
-                sms ? orElse(tenants.get(delivery.tenantId()), TenantWindow.EMPTY) : TenantWindow.EMPTY);
+                orElse(tenants.get(tenantKey), TenantWindow.EMPTY));
         final GateOutcome outcome = gate.decide(send, before, nowMs);
         final GateWindows after = outcome.next();
         if (!after.destination().equals(before.destination())) {
@@ -107,8 +110,8 @@ final class SendGateProcessor implements Processor<String, byte[], String, Objec
         if (sms && !after.country().equals(before.country())) {
             countries.put(countryKey, after.country());
         }
-        if (sms && !after.tenant().equals(before.tenant())) {
-            tenants.put(delivery.tenantId(), after.tenant());
+        if (!after.tenant().equals(before.tenant())) {
+            tenants.put(tenantKey, after.tenant());
         }
         final String userKey = Topics.userKey(delivery.tenantId(), delivery.userId());
         for (var event : outcome.events()) {

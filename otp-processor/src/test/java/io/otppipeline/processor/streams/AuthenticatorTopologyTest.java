@@ -110,6 +110,24 @@ class AuthenticatorTopologyTest {
     }
 
     @Test
+    void shouldCountOneFailurePerFactorTriedWhenNoFactorIsNamed() {
+        try (TopologyHarness t = new TopologyHarness(OtpRules.DEFAULTS)) {
+            final String first = enrolTotp(t).factorId();
+            t.confirmFactor(first, totp(t, 0));
+            final String second = enrolTotp(t).factorId();
+            t.advance(Duration.ofSeconds(30));
+            t.confirmFactor(second, totp(t, 0));
+            t.advance(Duration.ofSeconds(30));
+            final int before = t.userState().lockout().failuresMs().size();
+
+            assertThat(t.verifyFactor(wrong(totp(t, 0))).status()).isEqualTo(ReplyStatus.DENIED);
+
+            assertThat(t.userState().lockout().failuresMs().size() - before)
+                    .as("one wrong code tried against two factors: two guesses (issue 32)").isEqualTo(2);
+        }
+    }
+
+    @Test
     void shouldAcceptCodeWithinLookAheadAndMovePastItWhenHotpButtonWasPressedWithoutSigningIn() {
         try (TopologyHarness t = new TopologyHarness(OtpRules.DEFAULTS)) {
             final FactorEnrolledReply enrolled = TopologyHarness.as(FactorEnrolledReply.class,

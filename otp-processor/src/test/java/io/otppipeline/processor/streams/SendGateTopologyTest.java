@@ -123,6 +123,26 @@ class SendGateTopologyTest {
     }
 
     @Test
+    void shouldSuppressEmailWhenTenantEmailBudgetIsSpentButNotCountItTowardSms() {
+        final SendGateRules rules = new SendGateRules(5, 600, 0, 2, 2, new TreeSet<>(), OFF.breaker(),
+                new SendGateRules.EmailBudget(3, 4));
+        try (TopologyHarness t = harness(SendGatePolicy.DEFAULTS.withTenant(TENANT, rules))) {
+            for (int i = 0; i < 4; i++) {
+                t.requestFor(TENANT, user(), Channel.EMAIL, "user" + i + "@example.com");
+            }
+            t.requestFor(TENANT, user(), Channel.SMS, london(1));
+            assertThat(suppressions(t)).as("the 4th mail of the hour").containsExactly(SendGate.TENANT_HOURLY_LIMIT);
+
+            t.advance(Duration.ofMinutes(61));
+            t.requestFor(TENANT, user(), Channel.EMAIL, "user10@example.com");
+            t.requestFor(TENANT, user(), Channel.EMAIL, "user11@example.com");
+            assertThat(suppressions(t)).as("3 + 1 mailed today").containsExactly(SendGate.TENANT_DAILY_LIMIT);
+            assertThat(t.delivery.readValuesToList()).extracting(OtpIssued::channel).containsExactly(Channel.EMAIL,
+                    Channel.EMAIL, Channel.EMAIL, Channel.SMS, Channel.EMAIL);
+        }
+    }
+
+    @Test
     void shouldKeepOtherTenantsBudgetsApartWhenOneTenantSpentItsBudget() {
         final SendGateRules rules = new SendGateRules(1, 600, 0, 0, 0, new TreeSet<>(), OFF.breaker());
         try (TopologyHarness t = harness(SendGatePolicy.DEFAULTS.withTenant(TENANT, rules))) {
