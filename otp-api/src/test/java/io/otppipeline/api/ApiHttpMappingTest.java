@@ -234,6 +234,20 @@ class ApiHttpMappingTest {
     }
 
     @Test
+    void shouldAnswer400NamingCodeWhenProcessorFindsItsLengthWrongForThePurpose() throws Exception {
+        decide(id -> new VerifyReply(id, ReplyStatus.MALFORMED, null, null, null, false, false));
+
+        final HttpResponse<String> r = post("/v1/otp/verify", "{\"userId\":\"alice\",\"purpose\":\"login\","
+                + "\"code\":\"1234567\"}", key.plaintext(), null);
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t)
+                .startsWith(Problem.MEDIA_TYPE));
+        assertThat(json(r).path("errors").get(0).path("field").asText()).isEqualTo("code");
+        assertThat(r.body()).doesNotContain("1234567");
+    }
+
+    @Test
     void shouldMapFactorAnswersWhenCodesAreCheckedAndFactorsRemoved() throws Exception {
         decide(id -> new FactorCheckReply(id, ReplyStatus.RATE_LIMITED, null, 600L, true, false));
         final HttpResponse<String> limited = post("/v1/factors/verify", "{\"userId\":\"alice\",\"code\":\"123456\"}",

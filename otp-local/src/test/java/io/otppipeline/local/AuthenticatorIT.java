@@ -59,7 +59,7 @@ class AuthenticatorIT {
     @BeforeAll
     static void startPipeline() throws Exception {
         logs = LogCapture.start();
-        fixture = PipelineFixture.start(dir, Map.of());
+        fixture = PipelineFixture.start(dir, Map.of("otp.lockout.max.failures", "5")); // the fifth failure locks
     }
 
     @AfterAll

@@ -39,7 +39,9 @@ class PerUserRulesIT {
 
     @BeforeAll
     static void startPipeline() throws Exception {
-        fixture = PipelineFixture.start(dir, Map.of("otp.purpose.burst.resend.cooldown.seconds", "0"));
+        // the lockout at the per-code cap (default 10): these tests are about the lockout itself
+        fixture = PipelineFixture.start(dir, Map.of("otp.purpose.burst.resend.cooldown.seconds", "0",
+                "otp.lockout.max.failures", "5"));
     }
 
     @AfterAll

@@ -230,7 +230,8 @@ class ScaleOutIT {
             }
             base = Pipeline.settingsMap(new PipelineSettings(infra.bootstrapServers(), infra.jdbcUrl(),
                     infra.jdbcUser(), passwordFile, "127.0.0.1", smtp.getSmtp().getPort(), 0, secrets,
-                    dir.resolve("state"), 100, Map.of("api.reply.timeout.ms", "10000")));
+                    dir.resolve("state"), 100, Map.of("api.reply.timeout.ms", "10000",
+                    "otp.lockout.max.failures", "5"))); // one code's five wrong guesses lock (default 10)
             audit = AuditService.start(AuditConfig.from(Settings.of(base)));
             notifier = NotifierService.start(NotifierConfig.from(Settings.of(base)));
             for (int i = 0; i < 2; i++) {

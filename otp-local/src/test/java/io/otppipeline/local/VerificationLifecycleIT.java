@@ -57,7 +57,10 @@ class VerificationLifecycleIT {
         final Path smsToken = dir.resolve("sms-webhook-token");
         Files.writeString(smsToken, "local-sms-token");
         sms = new SmsSink(0, dir.resolve("sms"), smsToken).start();
+        // the lockout at the per-code cap (default 10), so that one code's five wrong guesses start the lockout
+        // whose notice a test reads
         fixture = PipelineFixture.start(dir, Map.of("otp.lockout.notice.tenants", DevSecrets.DEMO_TENANT,
+                "otp.lockout.max.failures", "5",
                 "notifier.sms.providers", "webhook", "sms.webhook.url", sms.url(),
                 "secrets.sms.webhook.token.file", smsToken.toString()));
         service = Secrets.readText(fixture.secrets.twilioServiceSidFile());

@@ -9,13 +9,11 @@ import io.otppipeline.runtime.config.SettingCatalog;
 import io.otppipeline.runtime.config.Settings;
 import io.otppipeline.runtime.config.SharedSettings;
 import io.otppipeline.runtime.kafka.KafkaConnection;
-import io.otppipeline.runtime.kafka.PollingLoop;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -155,8 +153,6 @@ public record ProcessorConfig(KafkaConnection kafka, String applicationId, Path 
         // String.format on every processed record, whether or not it is logged: 10 % of the stream thread's JFR
         // samples of ./otp local at 250 requests/s (docs/BENCHMARKS.md)
         p.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
-        p.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG),
-                Integer.toString(PollingLoop.FETCH_MAX_WAIT_MS)); // an idle stream thread's fetches, as every reader's
         p.putAll(streamsOverrides);
         return p;
     }

@@ -27,8 +27,6 @@ class ProcessorConfigTest {
         assertThat(p.getProperty(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo(StreamsConfig.EXACTLY_ONCE_V2);
         assertThat(p.getProperty(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG)).isEqualTo("-1");
         assertThat(p.getProperty(StreamsConfig.POLL_MS_CONFIG)).isEqualTo("100");
-        assertThat(p.getProperty("main.consumer.fetch.max.wait.ms")).as("an idle stream thread's fetches wait long")
-                .isEqualTo("5000");
     }
 
     @Test

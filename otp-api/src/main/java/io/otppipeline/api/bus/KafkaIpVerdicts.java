@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.SerializationException;
@@ -43,6 +44,7 @@ public final class KafkaIpVerdicts implements IpVerdicts {
     public KafkaIpVerdicts(final KafkaConnection kafka, final int ipv6PrefixLength) {
         this.ipv6PrefixLength = ipv6PrefixLength;
         final Properties p = PollingLoop.readCommittedConsumer(kafka, "otp-api-ip-verdicts", "earliest");
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(PollingLoop.ASSIGNED_READER_FETCH_MAX_WAIT_MS));
         final KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
                 new ByteArrayDeserializer());
         loop = new PollingLoop<>("otp-api-ip-verdicts", consumer, KafkaIpVerdicts::assignAll,

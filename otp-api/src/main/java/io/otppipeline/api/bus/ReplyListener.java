@@ -58,6 +58,8 @@ final class ReplyListener implements AutoCloseable {
     /** @param isolation {@code read_uncommitted} or {@code read_committed} */
     ReplyListener(final KafkaConnection kafka, final String groupId, final String isolation) {
         final Properties p = PollingLoop.readCommittedConsumer(kafka, groupId, "latest");
+        // assigned, not a group member: a long wait at the broker costs no latency (PollingLoop)
+        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(PollingLoop.ASSIGNED_READER_FETCH_MAX_WAIT_MS));
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         // values are read as bytes and parsed per record: one unreadable record must not stop the listener
         consumer = new KafkaConsumer<>(p, Topics.REPLIES.keySerde().deserializer(), new ByteArrayDeserializer());

@@ -18,8 +18,9 @@ import java.util.List;
 public record ConnectionLimits(long headerTimeoutMs, int maxConnections) {
 
     public static final Setting<Long> HEADER_TIMEOUT_MS = Setting.integer("api.request.header.timeout.ms", 10_000,
-            "milliseconds", "the longest a connection may take to send a request's complete headers, counted from "
-                    + "when it opened or answered its previous request; a slower one is closed (slowloris)")
+            "milliseconds", "the longest a connection may take to send a request's complete headers once it sent "
+                    + "a byte of them (after opening, or after its previous answer); a slower one is closed "
+                    + "(slowloris). An idle kept-alive connection is left to Jetty's idle timeout")
             .check(Setting.atLeast(1), "at least 1");
     public static final Setting<Long> MAX_CONNECTIONS = Setting.integer("api.max.connections", 10_000, "count",
             "connections held at once (Jetty's NetworkConnectionLimit); beyond it new ones wait in the listen "

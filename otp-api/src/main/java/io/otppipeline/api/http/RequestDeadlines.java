@@ -16,9 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deadlines for a request's headers and its whole body (slowloris). A connection that has not sent a request's
- * complete headers within {@code api.request.header.timeout.ms} of opening, or of answering its previous request,
- * is closed; so is the connection of a request whose body has not arrived in full within
+ * Deadlines for a request's headers and its whole body (slowloris). A connection that started sending a request's
+ * headers (after opening, or after answering its previous request) and has not completed them within about
+ * {@code api.request.header.timeout.ms} (at most twice it) is closed; an idle kept-alive connection, which sent
+ * nothing, is left to Jetty's idle timeout; so is the connection of a request whose body has not arrived in full within
  * {@code api.request.body.timeout.ms} of its headers, without an answer, and the request goes no further. Jetty's
  * idle timeout restarts on every byte and does not cut a client in the middle of a body (it only fails the pending
  * read, and the body is answered 400 if it ever completes), so without these a client that sends a byte every few
@@ -41,10 +42,12 @@ public final class RequestDeadlines implements AutoCloseable {
     private static final String HEADERS_PAST_DEADLINE = "request headers not complete within the deadline";
 
     /**
-     * A wait: for a request's headers (key: the connection's end point) or for its body (key: a token of the
-     * request), on a connection, until a deadline ({@link System#nanoTime()}).
+     * A wait: for a request's headers (key: the connection's end point; {@code connection} and the bytes it had
+     * read when the wait began are kept) or for its body (key: a token of the request; {@code connection} null), on
+     * a connection, until a deadline ({@link System#nanoTime()}).
      */
-    private record Waiting(EndPoint endPoint, long deadlineNanos, String reason) {
+    private record Waiting(EndPoint endPoint, Connection connection, long bytesIn, long deadlineNanos,
+                           String reason) {
     }
 
     private final long headerTimeoutNanos;
@@ -73,7 +76,7 @@ public final class RequestDeadlines implements AutoCloseable {
         return new Connection.Listener() {
             @Override
             public void onOpened(final Connection connection) {
-                awaitHeaders(connection.getEndPoint());
+                awaitHeaders(connection);
             }
 
             @Override
@@ -83,10 +86,11 @@ public final class RequestDeadlines implements AutoCloseable {
         };
     }
 
-    private void awaitHeaders(final EndPoint endPoint) {
+    private void awaitHeaders(final Connection connection) {
+        final EndPoint endPoint = connection.getEndPoint();
         if (endPoint.isOpen()) {
-            waiting.put(endPoint, new Waiting(endPoint, System.nanoTime() + headerTimeoutNanos,
-                    HEADERS_PAST_DEADLINE));
+            waiting.put(endPoint, new Waiting(endPoint, connection, connection.getBytesIn(),
+                    System.nanoTime() + headerTimeoutNanos, HEADERS_PAST_DEADLINE));
         }
     }
 
@@ -99,16 +103,18 @@ public final class RequestDeadlines implements AutoCloseable {
             @Override
             public boolean handle(final Request request, final Response response, final Callback callback)
                     throws Exception {
-                final EndPoint endPoint = request.getConnectionMetaData().getConnection().getEndPoint();
+                final Connection connection = request.getConnectionMetaData().getConnection();
+                final EndPoint endPoint = connection.getEndPoint();
                 waiting.remove(endPoint);
                 final Object token = new Object();
-                waiting.put(token, new Waiting(endPoint, System.nanoTime() + bodyTimeoutNanos, BODY_PAST_DEADLINE));
+                waiting.put(token, new Waiting(endPoint, null, 0, System.nanoTime() + bodyTimeoutNanos,
+                        BODY_PAST_DEADLINE));
                 request.setAttribute(ATTRIBUTE, token);
                 // forgotten when the request ends, whether or not its body ever arrived; then the connection
                 // waits for the next request's headers
                 final Callback forget = Callback.from(callback, () -> {
                     waiting.remove(token);
-                    awaitHeaders(endPoint);
+                    awaitHeaders(connection);
                 });
                 try {
                     final boolean handled = super.handle(request, response, forget);
@@ -145,13 +151,24 @@ public final class RequestDeadlines implements AutoCloseable {
     }
 
     /**
-     * Closes every connection whose wait (for headers, or for a request's body) is past its deadline. An exception
-     * closing one is logged and the others still closed: one escaping would cancel every later sweep.
+     * Closes every connection whose wait (for headers, or for a request's body) is past its deadline. A connection
+     * that read no byte since its header wait began is idle, not slow: a kept-alive connection between requests,
+     * which Jetty's idle timeout closes; its wait starts again, so that a client trickling the next request's headers
+     * is closed within two header deadlines of its first byte. An exception closing one is logged and the others
+     * still closed: one escaping would cancel every later sweep.
      */
     private void closeOverdue() {
         final long now = System.nanoTime();
         waiting.forEach((key, w) -> {
-            if (now - w.deadlineNanos() > 0 && waiting.remove(key, w)) {
+            if (now - w.deadlineNanos() <= 0) {
+                return;
+            }
+            if (w.connection() != null && w.connection().getBytesIn() == w.bytesIn()) {
+                waiting.replace(key, w, new Waiting(w.endPoint(), w.connection(), w.bytesIn(),
+                        now + headerTimeoutNanos, w.reason()));
+                return;
+            }
+            if (waiting.remove(key, w)) {
                 try {
                     LOG.debug("closing a connection: {}", w.reason());
                     w.endPoint().close(new TimeoutException(w.reason()));

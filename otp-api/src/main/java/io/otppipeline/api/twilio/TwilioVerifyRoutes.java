@@ -133,6 +133,7 @@ public final class TwilioVerifyRoutes {
                         v.status() == io.otppipeline.schemas.reply.ReplyStatus.APPROVED));
                 case MAX_ATTEMPTS, LOCKED -> TwilioError.of(429, 60202, "Max check attempts reached").answer();
                 case RATE_LIMITED -> TwilioError.of(429, 20429, "Too many requests from this address").answer();
+                case MALFORMED -> invalid("Code", "the number of digits of the Service's codes").error().answer();
                 default -> notFound(ctx).error().answer(); // expired, not_found: Twilio forgets such verifications
             };
         });

@@ -23,6 +23,7 @@ import io.otppipeline.schemas.reply.UnlockReply;
 import io.otppipeline.schemas.reply.VerifyReply;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -130,6 +131,11 @@ public final class ReplyAnswers implements OtpReply.Visitor<HttpAnswer> {
     public HttpAnswer verified(final VerifyReply r) {
         if (r.status() == ReplyStatus.RATE_LIMITED) {
             return ipLimited(r, r.retryAfterSeconds(), r.challengeRequired());
+        }
+        if (r.status() == ReplyStatus.MALFORMED) { // counted nowhere: the caller fixes its input (seed 001)
+            return answer(400, r, Problem.validation(List.of(new Problem.FieldError("code",
+                    "must have the number of digits of this purpose's codes (otp.code.digits, 6 by default)"))),
+                    Map.of());
         }
         final Map<String, String> headers = retryAfter(r.retryAfterSeconds());
         return answer(200, r, new Verified(r.status().wireName(), r.otpId(), r.attemptsRemaining(),

@@ -25,11 +25,12 @@ public record LockoutRules(int maxFailures, long windowSeconds, long baseLockSec
                            AddressScope byAddress) {
 
     /** The defaults named above. */
-    public static final LockoutRules DEFAULTS = new LockoutRules(5, 900, 900, 86_400, 86_400, 3, null);
+    public static final LockoutRules DEFAULTS = new LockoutRules(10, 900, 900, 86_400, 86_400, 3, null);
 
     public static final Setting<Long> MAX_FAILURES = Setting.integer("otp.lockout.max.failures",
             DEFAULTS.maxFailures(), "count", "failed verifications inside the window that lock the user (OWASP "
-                    + "account lockout; NIST SP 800-63B 5.2.2 limits guesses)").check(Setting.atLeast(1), "at least 1");
+                    + "account lockout; NIST SP 800-63B 5.2.2 limits guesses); above otp.max.failed.attempts (5), so "
+                    + "that a code killed by wrong guesses asks for a new code before the user is locked (seed 001)").check(Setting.atLeast(1), "at least 1");
     public static final Setting<Long> WINDOW_SECONDS = Setting.integer("otp.lockout.window.seconds",
             DEFAULTS.windowSeconds(), "seconds", "the sliding window failures are counted in")
             .check(Setting.atLeast(1), "at least 1");

@@ -21,7 +21,7 @@ public record PurposeRules(int codeDigits, long lifetimeSeconds, int maxFailedAt
                            long sendWindowSeconds, long resendCooldownSeconds, boolean twoPhase) {
 
     /** The defaults named above, for a one-phase purpose. */
-    public static final PurposeRules DEFAULTS = new PurposeRules(6, 600, 5, 3, 900, 60, false);
+    public static final PurposeRules DEFAULTS = new PurposeRules(6, 300, 5, 3, 900, 60, false);
 
     /**
      * Checks the bounds.
@@ -44,7 +44,8 @@ public record PurposeRules(int codeDigits, long lifetimeSeconds, int maxFailedAt
             Setting.integer("otp.code.digits", DEFAULTS.codeDigits(), "digits", "digits of a code (NIST SP 800-63B "
                     + "5.1.3 asks for at least 6; OWASP MFA cheat sheet)").check(Setting.between(6, 9), "between 6 and 9"),
             Setting.integer("otp.lifetime.seconds", DEFAULTS.lifetimeSeconds(), "seconds", "how long a code is "
-                    + "accepted (Twilio Verify's default; NIST SP 800-63B 5.1.3.1: at most 10 minutes)")
+                    + "accepted (seeds 001, 002 and 004: 5 minutes; NIST SP 800-63B 5.1.3.1: at most 10; Twilio "
+                    + "Verify's default is 10)")
                     .check(Setting.between(1, 3600), "between 1 and 3600"),
             Setting.integer("otp.max.failed.attempts", DEFAULTS.maxFailedAttempts(), "count", "wrong guesses after "
                     + "which a code is dead (Twilio Verify; R1/R2 in docs/ARCHITECTURE.md section 13)")

@@ -59,6 +59,9 @@ final class Verification {
         final PendingOtp otp = entry == null || entry.isLink() ? null : entry; // a link is not verified by a code
         final Attempt attempt = new Attempt(command, ctx, Math.min(nowMs + rules.idempotencyTtlMs(),
                 otp == null ? nowMs + purposeRules.lifetimeMs() : otp.expiresAtMs()));
+        if (typed.length() != purposeRules.codeDigits()) { // seed 001: strict length; nothing compared or counted
+            return attempt.answer(state, null, ReplyStatus.MALFORMED, null);
+        }
         final String address = rules.lockout().addressKey(command.client());
         final Admission admission = Admission.check(state, command.ipVerdict(), address, nowMs);
         if (!admission.admitted()) { // counted nowhere; an address refusal names no code: nothing was checked

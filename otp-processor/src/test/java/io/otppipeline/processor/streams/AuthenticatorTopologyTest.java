@@ -91,7 +91,7 @@ class AuthenticatorTopologyTest {
 
     @Test
     void shouldLockUserWhenFiveWrongAuthenticatorCodesAreTyped() {
-        try (TopologyHarness t = new TopologyHarness(OtpRules.DEFAULTS)) {
+        try (TopologyHarness t = new TopologyHarness(PerUserRulesTopologyTest.LOCK_AT_FIVE)) {
             final String factorId = enrolTotp(t).factorId();
             t.confirmFactor(factorId, totp(t, 0));
             t.advance(Duration.ofSeconds(30));

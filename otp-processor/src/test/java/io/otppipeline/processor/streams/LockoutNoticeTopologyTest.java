@@ -5,7 +5,6 @@ import static io.otppipeline.processor.streams.TopologyHarness.TENANT;
 import static io.otppipeline.processor.streams.TopologyHarness.wrong;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.otppipeline.processor.domain.OtpRules;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.FactorType;
 import io.otppipeline.schemas.command.OtpRequested;
@@ -30,7 +29,7 @@ class LockoutNoticeTopologyTest {
 
     @Test
     void shouldSendOneNoticeToLastDestinationWhenLockoutStarts() throws Exception {
-        try (TopologyHarness t = new TopologyHarness(OtpRules.DEFAULTS.withLockoutNotices(Set.of(TENANT)))) {
+        try (TopologyHarness t = new TopologyHarness(PerUserRulesTopologyTest.LOCK_AT_FIVE.withLockoutNotices(Set.of(TENANT)))) {
             final String code = t.requestAndReadCode("login");
             t.events();
             for (int i = 0; i < 5; i++) {
@@ -62,7 +61,7 @@ class LockoutNoticeTopologyTest {
 
     @Test
     void shouldSendNoNoticeWhenTenantHasNoticesOff() {
-        try (TopologyHarness t = new TopologyHarness(OtpRules.DEFAULTS.withLockoutNotices(Set.of("globex")))) {
+        try (TopologyHarness t = new TopologyHarness(PerUserRulesTopologyTest.LOCK_AT_FIVE.withLockoutNotices(Set.of("globex")))) {
             final String code = t.requestAndReadCode("login");
             for (int i = 0; i < 5; i++) {
                 t.verify("login", wrong(code));
@@ -83,7 +82,7 @@ class LockoutNoticeTopologyTest {
     @ParameterizedTest(name = "a sweep tick came before the next command: {0}")
     @ValueSource(booleans = {true, false})
     void shouldSendNoNoticeWhenEverythingButTheLastDestinationWasForgotten(final boolean tickCame) {
-        try (TopologyHarness t = new TopologyHarness(OtpRules.DEFAULTS.withLockoutNotices(Set.of(TENANT)))) {
+        try (TopologyHarness t = new TopologyHarness(PerUserRulesTopologyTest.LOCK_AT_FIVE.withLockoutNotices(Set.of(TENANT)))) {
             t.requestAndReadCode("login");
             // the code expired after 10 minutes and is forgotten since; its send left the 15-minute window
             t.advanceWithoutTick(Duration.ofMinutes(30));

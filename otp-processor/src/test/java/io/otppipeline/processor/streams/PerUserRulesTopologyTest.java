@@ -30,7 +30,59 @@ import org.junit.jupiter.api.Test;
 /** Each per-user rule of docs/ARCHITECTURE.md section 5 on the topology, with the wall clock moved by the driver. */
 class PerUserRulesTopologyTest {
 
-    private TopologyHarness t = new TopologyHarness(OtpRules.DEFAULTS);
+    /**
+     * The defaults with the user lockout at the per-code cap (5 instead of 10), so that one code's five wrong guesses
+     * lock the user: most tests here are about the lockout itself. The default threshold and seed 001's path (a code
+     * killed by wrong guesses asks for a new one before the user is locked) are
+     * {@link #shouldAskForNewCodeBeforeLockingWhenWrongGuessesKillTheCode}.
+     */
+    static final OtpRules LOCK_AT_FIVE = new OtpRules(OtpRules.DEFAULTS.defaults(), OtpRules.DEFAULTS.purposes(),
+            new LockoutRules(5, 900, 900, 86_400, 86_400, 3, null), OtpRules.DEFAULTS.idempotencyTtlSeconds(),
+            OtpRules.DEFAULTS.sweepIntervalMs(), OtpRules.DEFAULTS.factors(), OtpRules.DEFAULTS.lockoutNoticeTenants(),
+            OtpRules.DEFAULTS.links());
+
+    private TopologyHarness t = new TopologyHarness(LOCK_AT_FIVE);
+
+    @Test
+    void shouldRefuseWithoutComparingOrCountingWhenCodeLengthIsNotThePurposes() {
+        final String code = t.requestAndReadCode("login");
+        t.events();
+
+        final VerifyReply seven = t.verify("login", code + "1");
+        final List<CloudEvent> events = t.events();
+        final int failures = t.userState().lockout().failuresMs().size();
+        final int attempts = t.userState().pending().get("login").failedAttempts();
+        final VerifyReply right = t.verify("login", code);
+
+        // seed 001: "strict 6-digit numeric validation"; a wrong length is bad input, not a guess
+        assertThat(seven.status()).isEqualTo(ReplyStatus.MALFORMED);
+        assertThat(events).extracting(e -> e.data().path("outcome").asText()).containsExactly("malformed");
+        assertThat(failures).isZero();
+        assertThat(attempts).isZero();
+        assertThat(right.status()).isEqualTo(ReplyStatus.APPROVED);
+    }
+
+    @Test
+    void shouldAskForNewCodeBeforeLockingWhenWrongGuessesKillTheCode() {
+        try (TopologyHarness seed = new TopologyHarness(OtpRules.DEFAULTS)) {
+            final String first = seed.requestAndReadCode("login");
+            final List<ReplyStatus> guesses = new java.util.ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                guesses.add(seed.verify("login", wrong(first)).status());
+            }
+            final ReplyStatus rightButDead = seed.verify("login", first).status();
+            seed.advance(Duration.ofSeconds(61)); // the resend cooldown
+            final String second = seed.requestAndReadCode("login");
+
+            // seed 001: "max 5 attempts per OTP, then request a new one"; the user is not locked by them
+            assertThat(guesses).containsExactly(ReplyStatus.DENIED, ReplyStatus.DENIED, ReplyStatus.DENIED,
+                    ReplyStatus.DENIED, ReplyStatus.MAX_ATTEMPTS);
+            assertThat(rightButDead).isEqualTo(ReplyStatus.MAX_ATTEMPTS);
+            assertThat(seed.verify("login", second).status()).isEqualTo(ReplyStatus.APPROVED);
+            assertThat(LockoutRules.DEFAULTS.maxFailures()).as("above the per-code cap")
+                    .isGreaterThan(PurposeRules.DEFAULTS.maxFailedAttempts());
+        }
+    }
 
     @AfterEach
     void close() {
@@ -373,16 +425,20 @@ class PerUserRulesTopologyTest {
     @Nested
     class ExpirySweep {
 
+        /** A code's default lifetime (5 minutes: seeds 001, 002, 004). */
+        private static final Duration LIFETIME = Duration.ofSeconds(PurposeRules.DEFAULTS.lifetimeSeconds());
+
         @Test
         void shouldEmitExpiredAndDeleteEverythingWhenUserGoesQuiet() {
             t.send(t.requestCommand("login", new IdempotencyKey("k1", "h")));
             t.events();
 
-            t.advance(Duration.ofMinutes(10));
+            t.advance(LIFETIME);
             assertThat(eventsOfType(EventTypes.OTP_EXPIRED)).hasSize(1);
             assertThat(t.userState().pending().get("login").expired()).isTrue();
-            t.advance(Duration.ofMinutes(10));
-            assertThat(t.userState()).as("code forgotten one lifetime after it expired, nothing else left").isNull();
+            // the code is forgotten one lifetime after it expired, the send once it left its 15-minute window
+            t.advance(Duration.ofSeconds(PurposeRules.DEFAULTS.sendWindowSeconds()).minus(LIFETIME).plusMinutes(1));
+            assertThat(t.userState()).as("nothing left").isNull();
             assertThat(t.events()).isEmpty();
 
             t.advance(Duration.ofHours(24));
@@ -417,7 +473,7 @@ class PerUserRulesTopologyTest {
             t = new TopologyHarness(new OtpRules(PurposeRules.DEFAULTS, java.util.Map.of(), LockoutRules.DEFAULTS,
                     86_400, Duration.ofHours(1).toMillis()));
             final String code = t.requestAndReadCode("login");
-            t.advance(Duration.ofMinutes(10));
+            t.advance(LIFETIME);
 
             assertThat(t.verify("login", code).status()).isEqualTo(ReplyStatus.EXPIRED);
         }
@@ -429,7 +485,7 @@ class PerUserRulesTopologyTest {
             final OtpVerifyAttempted verify = t.verifyCommand("login", null, code, null);
 
             t.commands.pipeInput(new TestRecord<>(KEY, TopologyHarness.serialize(verify), null,
-                    START.plus(Duration.ofMinutes(10))));
+                    START.plus(LIFETIME)));
 
             assertThat(t.replies.readValue().status()).isEqualTo(ReplyStatus.EXPIRED);
             assertThat(eventsOfType(EventTypes.OTP_EXPIRED)).hasSize(1);
@@ -439,13 +495,13 @@ class PerUserRulesTopologyTest {
         void shouldEmitExpiredOnceWithSameIdWhetherSweepOrCommandNoticedIt() {
             final String code = t.requestAndReadCode("login");
             t.events();
-            t.advance(Duration.ofMinutes(10));
+            t.advance(LIFETIME);
             final List<CloudEvent> bySweep = eventsOfType(EventTypes.OTP_EXPIRED);
 
             assertThat(t.verify("login", code).status()).isEqualTo(ReplyStatus.EXPIRED);
             assertThat(eventsOfType(EventTypes.OTP_EXPIRED)).isEmpty();
             assertThat(bySweep).hasSize(1);
-            assertThat(bySweep.get(0).time()).isEqualTo(START.plus(Duration.ofMinutes(10)));
+            assertThat(bySweep.get(0).time()).isEqualTo(START.plus(LIFETIME));
         }
     }
 

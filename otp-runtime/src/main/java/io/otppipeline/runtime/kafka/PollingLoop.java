@@ -53,17 +53,17 @@ public final class PollingLoop<K, V> implements AutoCloseable {
     }
 
     /**
-     * Milliseconds a fetch may wait at the broker for data ({@code fetch.max.wait.ms}) for this project's readers:
-     * 5,000. The broker answers a waiting fetch as soon as a record (or a transaction's commit marker, for a
-     * read_committed reader) is appended, so a long wait adds no latency; it only makes an idle reader ask ten times
-     * less often than Kafka's default of 500 ms, which is most of what an idle {@code ./otp local} cost
-     * (docs/BENCHMARKS.md, idle). Must stay below {@code request.timeout.ms} (30,000).
+     * Milliseconds a fetch may wait at the broker for data ({@code fetch.max.wait.ms}) for readers that assign their
+     * partitions themselves, without a consumer group: 5,000. The broker answers a waiting fetch as soon as a record
+     * (or a transaction's commit marker, for a read_committed reader) is appended, so a long wait adds no latency; it
+     * only makes an idle reader ask ten times less often than Kafka's default of 500 ms (docs/BENCHMARKS.md, idle).
+     * Not for a group member: while its fetch waits, partitions a rebalance just assigned are not fetched, which held
+     * a freshly started processor for seconds (PerUserRulesIT, 2026-12-07). Below {@code request.timeout.ms}.
      */
-    public static final int FETCH_MAX_WAIT_MS = 5_000;
+    public static final int ASSIGNED_READER_FETCH_MAX_WAIT_MS = 5_000;
 
     /**
-     * Consumer settings of a reader that sees committed transactions only and commits offsets itself; fetches wait
-     * up to {@link #FETCH_MAX_WAIT_MS}.
+     * Consumer settings of a reader that sees committed transactions only and commits offsets itself.
      *
      * @param kafka the cluster
      * @param groupId consumer group
@@ -77,7 +77,6 @@ public final class PollingLoop<K, V> implements AutoCloseable {
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, autoOffsetReset);
-        p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(FETCH_MAX_WAIT_MS));
         return p;
     }
 

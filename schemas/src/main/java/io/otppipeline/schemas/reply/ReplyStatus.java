@@ -16,10 +16,12 @@ import java.util.Locale;
  * Authenticator factors: {@link #UNVERIFIED} (enrolled, waiting for its first code), {@link #ACTIVE} (confirmed),
  * {@link #DELETED}; their verifications answer {@link #APPROVED}, {@link #DENIED}, {@link #NOT_FOUND},
  * {@link #LOCKED} or {@link #RATE_LIMITED}. A cancel: {@link #CANCELED} or {@link #NOT_FOUND}.
+ * {@link #MALFORMED}: a code with the wrong number of digits for its purpose, refused before anything is compared or
+ * counted (seed 001: "strict 6-digit numeric validation"); answered {@code 400}.
  */
 public enum ReplyStatus {
     PENDING, APPROVED, DENIED, EXPIRED, MAX_ATTEMPTS, NOT_FOUND, LOCKED, RATE_LIMITED, CONSUMED, CONFLICT,
-    UNLOCKED, IDEMPOTENCY_MISMATCH, REJECTED, UNVERIFIED, ACTIVE, DELETED, CANCELED;
+    UNLOCKED, IDEMPOTENCY_MISMATCH, REJECTED, UNVERIFIED, ACTIVE, DELETED, CANCELED, MALFORMED;
 
     /** Lower snake case, as in the HTTP API. */
     @JsonValue
