@@ -23,6 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -171,9 +172,14 @@ class AuditCrashIT {
 
     /** Publishes {@code count} events of 50 users; returns their ids. */
     private Set<String> publish(final int count) throws Exception {
+        // one batch in flight per connection and a long delivery timeout: on a loaded machine (the suite runs two
+        // modules at once) five batches in flight once came back out of order and some sends failed unseen, so the
+        // sink could never reach the count (2026-12-07); every send is now checked
         final Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all");
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000);
         final Set<String> ids = new HashSet<>();
+        final List<java.util.concurrent.Future<?>> sends = new java.util.ArrayList<>();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
                 new ByteArraySerializer())) {
             for (int i = 0; i < count; i++) {
@@ -182,10 +188,13 @@ class AuditCrashIT {
                         Instant.now(), new OtpSupersededData(UUID.randomUUID().toString(),
                                 UUID.randomUUID().toString(), "login"));
                 ids.add(event.id());
-                producer.send(new ProducerRecord<>(Topics.EVENTS.name(), Topics.userKey("acme", user),
-                        Json.mapper().writeValueAsBytes(event)));
+                sends.add(producer.send(new ProducerRecord<>(Topics.EVENTS.name(), Topics.userKey("acme", user),
+                        Json.mapper().writeValueAsBytes(event))));
             }
             producer.flush();
+            for (java.util.concurrent.Future<?> send : sends) {
+                send.get(); // a failed send fails the test here, not as a count that never arrives
+            }
         }
         return ids;
     }

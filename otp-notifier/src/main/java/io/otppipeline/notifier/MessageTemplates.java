@@ -11,14 +11,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Message templates per purpose and locale, rendered with JMustache (logic-less Mustache; HTML escaped in
@@ -53,7 +54,20 @@ public final class MessageTemplates {
     private final Path dir;
     private final String defaultLocale;
     private final boolean codeInSubject;
-    private final Map<String, Optional<Template>> cache = new ConcurrentHashMap<>();
+    /**
+     * Template names looked up at most: each request's locale and purpose are the caller's choice, so a cache of
+     * every name ever asked for (and of every miss) grew without bound (issue 32); the least recently used go.
+     */
+    static final int CACHED_NAMES = 1_024;
+
+    /** Compiled templates (and misses) by name, least recently used evicted past {@link #CACHED_NAMES}. */
+    private final Map<String, Optional<Template>> cache = Collections.synchronizedMap(
+            new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(final Map.Entry<String, Optional<Template>> eldest) {
+                    return size() > CACHED_NAMES;
+                }
+            });
 
     /**
      * @param dir operator's template directory, or {@code null}
@@ -177,7 +191,19 @@ public final class MessageTemplates {
     }
 
     private Optional<Template> load(final String name, final boolean html) {
-        return cache.computeIfAbsent(name, n -> read(n).map(source -> (html ? HTML : TEXT).compile(source)));
+        final Optional<Template> cached = cache.get(name);
+        if (cached != null) {
+            return cached;
+        }
+        // compiled outside the lock: two threads may compile one template at once, and the second put wins
+        final Optional<Template> loaded = read(name).map(source -> (html ? HTML : TEXT).compile(source));
+        cache.put(name, loaded);
+        return loaded;
+    }
+
+    /** Names held in the cache now. */
+    int cachedNames() {
+        return cache.size();
     }
 
     private Optional<String> read(final String name) {

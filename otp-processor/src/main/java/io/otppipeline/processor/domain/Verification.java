@@ -88,7 +88,7 @@ final class Verification {
         final Long lockedFor = next.lockedAt(address, nowMs)
                 ? SendLimits.seconds(next.lockRemainingMs(address, nowMs)) : null;
         // a failure that starts a lockout empties the window: the event reports the count that tipped it
-        return attempt.answer(next, failed, status, lockedFor, state.lockout().failuresMs().size() + 1);
+        return attempt.answer(next, failed, status, lockedFor, state.lockout().failuresMs().size() + 1, true);
     }
 
     /**
@@ -109,12 +109,17 @@ final class Verification {
 
         Decision answer(final UserState next, final PendingOtp otp, final ReplyStatus status,
                         final Long retryAfterSeconds) {
-            return answer(next, otp, status, retryAfterSeconds, next.lockout().failuresMs().size());
+            return answer(next, otp, status, retryAfterSeconds, next.lockout().failuresMs().size(),
+                    status == ReplyStatus.APPROVED);
         }
 
-        /** Emits {@code otp.verification.completed} and answers. */
+        /**
+         * Emits {@code otp.verification.completed} and answers.
+         *
+         * @param compared whether the typed code was compared with the code (event field {@code compared})
+         */
         Decision answer(final UserState next, final PendingOtp otp, final ReplyStatus status,
-                        final Long retryAfterSeconds, final int userFailures) {
+                        final Long retryAfterSeconds, final int userFailures, final boolean compared) {
             final String otpId = otp == null ? null : otp.otpId();
             final Integer failed = otp == null ? null : otp.failedAttempts();
             final Integer remaining = otp == null || status == ReplyStatus.APPROVED || status == ReplyStatus.EXPIRED
@@ -122,7 +127,7 @@ final class Verification {
             ctx.emit(EventTypes.VERIFICATION_COMPLETED, new VerificationCompletedData(otpId, command.commandId(),
                     command.purpose(), status.wireName(), failed, remaining, userFailures, retryAfterSeconds,
                     command.client(), otp == null ? null : otp.channel().wireName(),
-                    otp == null ? null : Math.max(0, ctx.nowMs() - otp.issuedAtMs())));
+                    otp == null ? null : Math.max(0, ctx.nowMs() - otp.issuedAtMs()), compared ? Boolean.TRUE : null));
             final GateVerified converted = status == ReplyStatus.APPROVED && otp.callingCode() > 0
                     ? new GateVerified(ctx.tenantId(), otpId, otp.callingCode(), otp.issuedAtMs(),
                     otp.destinationHash()) : null;

@@ -15,8 +15,9 @@ import org.apache.kafka.streams.processor.api.Record;
  * address to {@code otp.ip-activity.v1}, keyed by tenant, kind and address key, so that one task counts each
  * address ({@link EventParser} parsed the event). Counted: code requests ({@code otp.issued}, {@code otp.request.refused} except refusals by the IP guard
  * itself, so a block does not prolong itself) and wrong codes: outcome {@code denied} of
- * {@code otp.verification.completed} and {@code otp.factor.verification.completed} (a code compared and wrong;
- * {@code max_attempts} is not counted, because a dead code answers it without comparing, even to the right code).
+ * {@code otp.verification.completed} and {@code otp.factor.verification.completed} (a code compared and wrong), and
+ * the {@code max_attempts} of the wrong guess that used a code up ({@code compared: true}; a dead code's later
+ * {@code max_attempts} compared nothing, not even the right code, and counts nothing).
  * Events without {@code client.ip} count nothing.
  */
 final class IpActivityProcessor implements Processor<String, JsonNode, String, Object> {
@@ -44,7 +45,9 @@ final class IpActivityProcessor implements Processor<String, JsonNode, String, O
             case EventTypes.REQUEST_REFUSED -> "ip_limit".equals(data.path("reason").asText()) ? null
                     : IpActivity.REQUEST;
             case EventTypes.VERIFICATION_COMPLETED, EventTypes.FACTOR_VERIFICATION_COMPLETED ->
-                    "denied".equals(data.path("outcome").asText()) ? IpActivity.FAILURE : null;
+                    "denied".equals(data.path("outcome").asText())
+                            || "max_attempts".equals(data.path("outcome").asText())
+                            && data.path("compared").asBoolean(false) ? IpActivity.FAILURE : null;
             default -> null;
         };
         final Optional<String> ipKey = IpKeys.key(data.path("client").path("ip").textValue(), ipv6PrefixLength);

@@ -201,6 +201,31 @@ class IpGuardTopologyTest {
         }
     }
 
+    @Test
+    void shouldCountTheGuessThatUsesACodeUpButNotLaterGuessesAtTheDeadCode() {
+        // wrong codes: block at 6 per address, so that one code's 5 guesses do not block yet
+        final IpGuardRules sixFailures = new IpGuardRules(3, 600, 2, 6, 900, 5, 900, 64);
+        try (TopologyHarness t = new TopologyHarness(OtpRules.DEFAULTS, SendGatePolicy.DEFAULTS, sixFailures)) {
+            final List<String> victims = victimsWithCodes(t, 2);
+            final List<ReplyStatus> guesses = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                guesses.add(t.verifyFrom(TENANT, victims.get(0), "000000", ATTACKER, null).status());
+            }
+            final List<TestRecord<String, IpVerdict>> beforeSixth = t.verdicts.readRecordsToList();
+
+            t.verifyFrom(TENANT, victims.get(1), "000000", ATTACKER, null);
+
+            // issue 32: the 5th guess was compared and wrong (it used the code up): it counts; the 6th and 7th
+            // found a dead code and compared nothing: they do not
+            assertThat(guesses).containsExactly(ReplyStatus.DENIED, ReplyStatus.DENIED, ReplyStatus.DENIED,
+                    ReplyStatus.DENIED, ReplyStatus.MAX_ATTEMPTS, ReplyStatus.MAX_ATTEMPTS, ReplyStatus.MAX_ATTEMPTS);
+            assertThat(beforeSixth).as("5 counted: the challenge at 5, no block")
+                    .allSatisfy(r -> assertThat(r.value().blockedUntilMs()).isZero());
+            assertThat(newestVerdict(t, FAILURE_KEY).blockedUntilMs()).as("the 6th compared wrong guess blocks")
+                    .isEqualTo(t.now().plus(Duration.ofMinutes(15)).toEpochMilli());
+        }
+    }
+
     /** {@code n} users with a pending code each, requested from addresses of their own. */
     private List<String> victimsWithCodes(final TopologyHarness t, final int n) {
         final List<String> victims = new ArrayList<>();
