@@ -36,7 +36,7 @@ public record Mailboxes(SortedSet<String> dotlessDomains, SortedSet<String> lite
     public static final List<Setting<?>> SETTINGS = List.of(DOTLESS_DOMAINS, LITERAL_TENANTS);
 
     /** The defaults named above. */
-    public static final Mailboxes DEFAULTS = new Mailboxes(set("gmail.com,googlemail.com"), set(""));
+    public static final Mailboxes DEFAULTS = new Mailboxes(Setting.items("gmail.com,googlemail.com"), Setting.items(""));
 
     /** Immutable, sorted copies. */
     public Mailboxes {
@@ -45,18 +45,10 @@ public record Mailboxes(SortedSet<String> dotlessDomains, SortedSet<String> lite
     }
 
     static Mailboxes from(final Settings s) {
-        return new Mailboxes(set(DOTLESS_DOMAINS.read(s).toLowerCase(Locale.ROOT)), set(LITERAL_TENANTS.read(s)));
+        return new Mailboxes(Setting.items(DOTLESS_DOMAINS.read(s).toLowerCase(Locale.ROOT)),
+                Setting.items(LITERAL_TENANTS.read(s)));
     }
 
-    private static SortedSet<String> set(final String list) {
-        final SortedSet<String> values = new TreeSet<>();
-        for (String v : list.split(",")) {
-            if (!v.isBlank()) {
-                values.add(v.strip());
-            }
-        }
-        return values;
-    }
 
     /**
      * The mailbox {@code address} delivers to, as {@code tenantId} counts it.

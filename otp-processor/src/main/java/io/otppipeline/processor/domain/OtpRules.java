@@ -128,19 +128,10 @@ public record OtpRules(PurposeRules defaults, Map<String, PurposeRules> purposes
         }
         return new OtpRules(defaults, purposes, LockoutRules.from(s),
                 IDEMPOTENCY_TTL_SECONDS.read(s), SWEEP_INTERVAL_MS.read(s),
-                FactorRules.from(s), tenants(LOCKOUT_NOTICE_TENANTS.read(s)), MagicLinkRules.from(s),
+                FactorRules.from(s), Setting.items(LOCKOUT_NOTICE_TENANTS.read(s)), MagicLinkRules.from(s),
                 Mailboxes.from(s));
     }
 
-    private static SortedSet<String> tenants(final String list) {
-        final SortedSet<String> tenants = new TreeSet<>();
-        for (String t : list.split(",")) {
-            if (!t.isBlank()) {
-                tenants.add(t.strip());
-            }
-        }
-        return tenants;
-    }
 
     /** The rules of {@code purpose}. */
     public PurposeRules forPurpose(final String purpose) {

@@ -2,6 +2,8 @@ package io.otppipeline.runtime.config;
 
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -80,6 +82,20 @@ public final class Setting<T> {
     public static Setting<Long> integer(final String name, final long defaultValue, final String unit,
                                         final String doc) {
         return new Setting<>(name, Kind.INTEGER, defaultValue, false, unit, doc, v -> true, null);
+    }
+
+    /**
+     * The items of a comma-separated text setting's value ({@code "acme, globex,"}): stripped, blanks dropped, sorted
+     * (a fixed order, so that nothing downstream depends on how the operator listed them).
+     */
+    public static SortedSet<String> items(final String commaSeparated) {
+        final SortedSet<String> items = new TreeSet<>();
+        for (String item : commaSeparated.split(",")) {
+            if (!item.isBlank()) {
+                items.add(item.strip());
+            }
+        }
+        return items;
     }
 
     /** A {@code true}/{@code false} setting. */
