@@ -1,6 +1,8 @@
 package io.otppipeline.bench;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.otppipeline.processor.domain.LockoutRules;
+import io.otppipeline.processor.domain.PurposeRules;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.crypto.Aead;
 import io.otppipeline.schemas.crypto.Mac;
@@ -25,8 +27,9 @@ import javax.sql.DataSource;
  * lockout and consumption, and inserts an audit row. Issuance writes the sealed code to an outbox table in the
  * same transaction (the old design sent mail inline; the outbox is the part that costs the database).
  *
- * <p>Rules are the processor's defaults (PurposeRules, LockoutRules): 5 wrong guesses kill a code; 5 failures in
- * 15 minutes lock the user for 15 minutes, doubling per level; 3 codes per 15 minutes; 60 seconds between codes.
+ * <p>Rules are the processor's defaults, read from PurposeRules and LockoutRules: 5 wrong guesses kill a code; 10
+ * failures in 15 minutes lock the user for 15 minutes, doubling per level; 3 codes per 15 minutes; 60 seconds
+ * between codes.
  * Codes are stored as HMAC-SHA-256(pepper, otpId, code) and compared in constant time, as in the processor.
  */
 final class RowLockDesign {
@@ -38,14 +41,15 @@ final class RowLockDesign {
         }
     }
 
-    private static final int MAX_ATTEMPTS = 5;
-    private static final int LOCK_FAILURES = 5;
-    private static final long FAILURE_WINDOW_S = 900;
-    private static final long LOCK_BASE_S = 900;
-    private static final long LOCK_MAX_S = 86_400;
-    private static final int SEND_LIMIT = 3;
-    private static final long SEND_WINDOW_S = 900;
-    private static final long COOLDOWN_S = 60;
+    // the processor's defaults, read from where they are defined, so that both designs decide alike
+    private static final int MAX_ATTEMPTS = PurposeRules.DEFAULTS.maxFailedAttempts();
+    private static final int LOCK_FAILURES = LockoutRules.DEFAULTS.maxFailures();
+    private static final long FAILURE_WINDOW_S = LockoutRules.DEFAULTS.windowSeconds();
+    private static final long LOCK_BASE_S = LockoutRules.DEFAULTS.baseLockSeconds();
+    private static final long LOCK_MAX_S = LockoutRules.DEFAULTS.maxLockSeconds();
+    private static final int SEND_LIMIT = PurposeRules.DEFAULTS.sendLimit();
+    private static final long SEND_WINDOW_S = PurposeRules.DEFAULTS.sendWindowSeconds();
+    private static final long COOLDOWN_S = PurposeRules.DEFAULTS.resendCooldownSeconds();
 
     private static final String DDL = """
             DROP SCHEMA IF EXISTS rowlock CASCADE;
@@ -231,10 +235,14 @@ final class RowLockDesign {
             return "approved";
         }
         update(c, "UPDATE rowlock.otp_verifications SET attempts = attempts + 1 WHERE id = ?::uuid", otpId);
-        return recordFailure(c, row, now);
+        recordFailure(c, row, now);
+        // as the processor answers: the guess that uses the code up is max_attempts, any other wrong one denied,
+        // whether or not it started a lockout (the next attempt finds the user locked)
+        return attempts + 1 >= MAX_ATTEMPTS ? "max_attempts" : "denied";
     }
 
-    private static String recordFailure(final Connection c, final UserRow row, final Instant now) throws SQLException {
+    /** Counts a failure against the user; starts a lockout at {@code LOCK_FAILURES}. */
+    private static void recordFailure(final Connection c, final UserRow row, final Instant now) throws SQLException {
         final boolean inWindow = row.windowStart() != null
                 && row.windowStart().plusSeconds(FAILURE_WINDOW_S).isAfter(now);
         final int failures = inWindow ? row.failures() + 1 : 1;
@@ -242,13 +250,12 @@ final class RowLockDesign {
         if (failures < LOCK_FAILURES) {
             update(c, "UPDATE rowlock.users SET failures = ?, failure_window_start = ? WHERE tenant_id = ? "
                     + "AND user_id = ?", failures, ts(windowStart), row.tenant(), row.user());
-            return "denied";
+            return;
         }
         final long lockSeconds = Math.min(LOCK_MAX_S, LOCK_BASE_S << Math.min(row.level(), 10));
         update(c, "UPDATE rowlock.users SET failures = 0, failure_window_start = NULL, login_locked_until = ?, "
                 + "lockout_level = lockout_level + 1 WHERE tenant_id = ? AND user_id = ?",
                 ts(now.plusSeconds(lockSeconds)), row.tenant(), row.user());
-        return "locked";
     }
 
     private record UserRow(String tenant, String user, Instant lockedUntil, int level, int failures,
