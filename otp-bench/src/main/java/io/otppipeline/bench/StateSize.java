@@ -96,7 +96,8 @@ final class StateSize {
         final Mac pepperMac = new Mac(pepper);
         final Stages stages = new Stages(new OtpDecisions(OtpRules.DEFAULTS, new DecisionKeys(commandAead,
                 deliveryAead, pepperMac, new Mac(pepper.derive("otp-code-v1")), new Aead(Keyring.generate("f1")))),
-                new SendGate(SendGatePolicy.DEFAULTS, pepperMac), new IpGuard(IpGuardRules.DEFAULTS));
+                new SendGate(SendGatePolicy.DEFAULTS, pepperMac, OtpRules.DEFAULTS.mailboxes()),
+                new IpGuard(IpGuardRules.DEFAULTS));
         try (TopologyTestDriver driver = new TopologyTestDriver(OtpTopology.build(stages), props, start)) {
             final TestInputTopic<String, OtpCommand> commands = driver.createInputTopic(Topics.COMMANDS.name(),
                     Serdes.String().serializer(), Topics.COMMANDS.valueSerde().serializer());

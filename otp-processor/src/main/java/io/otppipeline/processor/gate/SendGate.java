@@ -67,14 +67,6 @@ public final class SendGate {
      * @param policy budgets and safe list
      * @param pepper the keyring the user stage hashes destinations with ({@code DestinationMask#keyedHash}),
      *     to recognise safe-listed destinations by hash
-     */
-    public SendGate(final SendGatePolicy policy, final Mac pepper) {
-        this(policy, pepper, Mailboxes.DEFAULTS);
-    }
-
-    /**
-     * @param policy budgets and safe list
-     * @param pepper as above
      * @param mailboxes which e-mail spellings are one mailbox, as the user stage hashes them
      *     ({@code OtpRules#mailboxes})
      */

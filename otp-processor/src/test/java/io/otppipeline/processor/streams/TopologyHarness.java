@@ -119,8 +119,8 @@ final class TopologyHarness implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "otp-processor-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(OtpTopology.build(new Stages(decisions, new SendGate(gatePolicy, pepperMac),
-                new IpGuard(ipRules))), props, START);
+        driver = new TopologyTestDriver(OtpTopology.build(new Stages(decisions, new SendGate(gatePolicy, pepperMac,
+                rules.mailboxes()), new IpGuard(ipRules))), props, START);
         ipActivityInput = driver.createInputTopic(Topics.IP_ACTIVITY.name(), Serdes.String().serializer(),
                 Serdes.String().serializer());
         verdicts = driver.createOutputTopic(Topics.IP_VERDICTS.name(), Serdes.String().deserializer(),
