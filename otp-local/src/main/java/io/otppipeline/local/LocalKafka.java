@@ -3,7 +3,6 @@ package io.otppipeline.local;
 import java.io.IOException;
 import java.io.Writer;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -55,23 +54,14 @@ public final class LocalKafka implements AutoCloseable {
 
     /**
      * A client port for a broker on a port chosen at random: free now, and its successor (the controller's port)
-     * free too. Checking only the client port let the controller's bind fail now and then ("Address already in
-     * use", a failed {@code ./otp bench} start).
+     * free too (checking only the client port let the controller's bind fail now and then, a failed
+     * {@code ./otp bench} start), both below the ephemeral range so that the broker can be stopped and started
+     * again on them ({@link RestartablePorts}).
      *
-     * @throws IOException if no two adjacent ports were free in 20 tries
+     * @throws IOException if no two adjacent ports were free in 100 tries
      */
     public static int freePorts() throws IOException {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            try (ServerSocket first = new ServerSocket(0)) {
-                final int port = first.getLocalPort();
-                try (ServerSocket second = new ServerSocket(port + 1)) {
-                    return port;
-                } catch (IOException taken) {
-                    // try another pair
-                }
-            }
-        }
-        throw new IOException("no two adjacent free ports");
+        return RestartablePorts.freeRun(2);
     }
 
     /**

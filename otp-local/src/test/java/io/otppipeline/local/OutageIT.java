@@ -6,10 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
-import com.zaxxer.hikari.HikariDataSource;
-import io.otppipeline.audit.AuditDatabase;
-import io.otppipeline.audit.AuditVerifier;
-import io.otppipeline.audit.JdbcLogin;
 import io.otppipeline.processor.ProcessorConfig;
 import io.otppipeline.runtime.config.Settings;
 import io.otppipeline.schemas.Json;
@@ -28,11 +24,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,8 +43,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TransactionListing;
+import org.apache.kafka.clients.admin.TransactionState;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
@@ -64,79 +59,21 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.parallel.ResourceLock;
 
 /**
- * PostgreSQL stopped for a minute under steady load, then started again on the same data directory (docs/RELIABILITY.md):
- * the API keeps answering (it does not use the database), the audit sink waits without dying, and once PostgreSQL is
- * back every event of the topic is in the audit table exactly once and the chains verify. Prints requests during the
- * fault, failed answers, the time the audit log took to catch up, events lost and duplicated.
+ * Outages that take CPU timing bounds with them, under a steady load ({@link SteadyLoad}): the broker stopped and
+ * started again, and the SMTP server hanging (docs/RELIABILITY.md). PostgreSQL's outage is {@link PostgresOutageIT}.
  */
 @ResourceLock(IntegrationLanes.FAULTS)
 class OutageIT {
 
     /** Requests per second of the steady load. */
-    private static final int RATE = 10;
+    private static final int RATE = SteadyLoad.RATE;
     private static final int BEFORE = 5 * RATE;
-    private static final int DURING = 60 * RATE;
-    private static final int AFTER = 5 * RATE;
 
     @TempDir
     Path dir;
 
-    @Test
-    void shouldLoseNoAuditEventWhenPostgresIsDownForAMinuteUnderLoad() throws Exception {
-        final int pgPort = Ports.free();
-        final GreenMail smtp = new GreenMail(new ServerSetup(0, "127.0.0.1", ServerSetup.PROTOCOL_SMTP).dynamicPort());
-        smtp.start();
-        LocalPostgres postgres = LocalPostgres.start(dir.resolve("pg"), pgPort, dir.resolve("pg.log"));
-        final String jdbcUrl = postgres.jdbcUrl();
-        final DevSecrets secrets = new DevSecrets(dir.resolve("secrets")).ensure();
-        final ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
-        // the broker only: this test's PostgreSQL is the one it stops and starts (LocalPostgres)
-        try (TestInfrastructure infra = TestInfrastructure.startKafkaOnly();
-             Pipeline pipeline = Pipeline.start(new PipelineSettings(infra.bootstrapServers(), jdbcUrl, "postgres",
-                     null, "127.0.0.1", smtp.getSmtp().getPort(), 0, secrets, dir.resolve("state"), 20, Map.of()))) {
-            await().atMost(Duration.ofSeconds(90)).until(pipeline::isReady);
-            final SteadyLoad steady = new SteadyLoad(load, pipeline.apiPort(), secrets.apiKey(), "load-");
-            final AtomicInteger sent = steady.sent;
-            final Map<Integer, Integer> statusByRequest = steady.statusByRequest;
-
-            await().atMost(Duration.ofMinutes(1)).until(() -> sent.get() >= BEFORE);
-            postgres.close();
-            await().atMost(Duration.ofMinutes(3)).until(() -> sent.get() >= BEFORE + DURING);
-            postgres = LocalPostgres.start(dir.resolve("pg"), pgPort, dir.resolve("pg.log"));
-            final long restartedAt = System.nanoTime();
-            await().atMost(Duration.ofMinutes(1)).until(() -> sent.get() >= BEFORE + DURING + AFTER);
-            load.shutdown();
-            final int total = sent.get();
-            await().atMost(Duration.ofMinutes(1)).until(() -> statusByRequest.size() == total);
-
-            final Set<String> published = awaitAuditCaughtUp(infra, jdbcUrl);
-            final double recoverySeconds = (System.nanoTime() - restartedAt) / 1e9;
-            final long failed = statusByRequest.entrySet().stream()
-                    .filter(e -> e.getKey() >= BEFORE && e.getKey() < BEFORE + DURING && e.getValue() != 201).count();
-            final Set<String> stored = storedIds(jdbcUrl);
-            final long rows = count(jdbcUrl, "SELECT count(*) FROM audit_event");
-            final Set<String> lost = new HashSet<>(published);
-            lost.removeAll(stored);
-            System.out.printf("OutageIT: PostgreSQL down during %d requests (%d/s): %d not 201; audit caught up %.1f s "
-                    + "after the restart; %d events: %d lost, %d duplicated%n", DURING, RATE, failed, recoverySeconds,
-                    published.size(), lost.size(), rows - stored.size());
-
-            assertThat(statusByRequest.values()).as("the API does not need PostgreSQL").containsOnly(201);
-            assertThat(lost).isEmpty();
-            assertThat(rows).isEqualTo(stored.size());
-            try (HikariDataSource db = AuditDatabase.open(new JdbcLogin(jdbcUrl, "postgres", null),
-                    AuditDatabase.READER_ROLE, 1, "verify")) {
-                assertThat(new AuditVerifier(db).verify().findings()).isEmpty();
-            }
-        } finally {
-            load.shutdownNow();
-            postgres.close();
-            smtp.stop();
-        }
-    }
-
     /**
-     * The broker stopped for 10 s under the same load, then started again on its data directory: requests during the
+     * The broker stopped for 10 s under the steady load, then started again on its data directory: requests during the
      * outage are answered {@code 503} with {@code Retry-After} (never a wrong decision, never a hang past the reply
      * timeout), requests after it succeed again, and every code a client was told about was issued exactly once.
      * 10 s is longer than the API's reply timeout ({@code api.reply.timeout.ms}, 5 s) and its command producer's
@@ -189,7 +126,8 @@ class OutageIT {
                             restartedAt) + "; " + commandsProgress(admin, endAtRestart, processorGroup)
                             + "; 503 details during the outage: " + unavailableDetails(steady, stoppedAt, restartedAt)
                             + "; 503 details since the restart: " + unavailableDetails(steady, restartedAt,
-                            Integer.MAX_VALUE), e);
+                            Integer.MAX_VALUE) + "; the processor's lag and restoration: "
+                            + lagAndRestoration(pipeline.metricsPorts().get("otp-processor")), e);
                 }
             } finally {
                 admin.close(Duration.ofSeconds(5));
@@ -299,6 +237,8 @@ class OutageIT {
 
             assertThat(statusByRequest.values()).as("the API does not wait for mail").containsOnly(201);
             assertThat(outcomes).as("no code stuck without an outcome").hasSizeGreaterThanOrEqualTo(total);
+            assertThat(notSent).as("codes caught in the hang that were not mailed: none means the hang was not felt")
+                    .isPositive();
             assertThat(twice).isZero();
         } finally {
             load.shutdownNow();
@@ -306,40 +246,6 @@ class OutageIT {
         }
     }
 
-    /**
-     * {@value #RATE} code requests per second, each for a new user {@code <prefix><n>}, started on {@code load};
-     * every answer is kept by request number ({@code -1} in {@link #statusByRequest} when none came).
-     */
-    private static final class SteadyLoad {
-
-        final AtomicInteger sent = new AtomicInteger();
-        final Map<Integer, Integer> statusByRequest = new ConcurrentHashMap<>();
-        final Map<Integer, HttpResponse<String>> answers = new ConcurrentHashMap<>();
-        final Map<Integer, Long> sentAt = new ConcurrentHashMap<>();
-        final String prefix;
-
-        SteadyLoad(final ScheduledExecutorService load, final int apiPort, final String apiKey, final String prefix) {
-            this.prefix = prefix;
-            final HttpClient http = HttpClient.newHttpClient();
-            load.scheduleAtFixedRate(() -> {
-                final int n = sent.getAndIncrement();
-                sentAt.put(n, System.nanoTime());
-                http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/v1/otp"))
-                        .timeout(Duration.ofSeconds(30))
-                        .header("Authorization", "Bearer " + apiKey)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("{\"userId\":\"" + prefix + n + "\",\"channel\":"
-                                + "\"email\",\"destination\":\"" + prefix + n + "@example.test\",\"purpose\":\"login\"}"))
-                        .build(), HttpResponse.BodyHandlers.ofString())
-                        .whenComplete((r, e) -> {
-                            if (r != null) {
-                                answers.put(n, r);
-                            }
-                            statusByRequest.put(n, e == null ? r.statusCode() : -1);
-                        });
-            }, 0, 1000 / RATE, TimeUnit.MILLISECONDS);
-        }
-    }
 
     /**
      * The outcomes of the requests numbered {@code from} on, per partition of {@code otp.commands.v1} their user's key
@@ -360,11 +266,56 @@ class OutageIT {
     /** The latest offsets of every partition of {@code otp.commands.v1}, asked for now. */
     private static KafkaFuture<Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo>> commandsEnd(
             final Admin admin) {
+        return admin.listOffsets(latestOfCommands()).all();
+    }
+
+    private static Map<TopicPartition, OffsetSpec> latestOfCommands() {
         final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (int p = 0; p < Topics.COMMANDS.partitions(); p++) {
             latest.put(new TopicPartition(Topics.COMMANDS.name(), p), OffsetSpec.latest());
         }
-        return admin.listOffsets(latest).all();
+        return latest;
+    }
+
+    /**
+     * The processor's {@code /metrics} lines on consumer lag of {@code otp.commands.v1} and on state restoration (a
+     * task that never finishes restoring stays out of processing), or why they could not be read.
+     */
+    private static String lagAndRestoration(final int port) {
+        try {
+            final HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return metrics.body().lines().filter(l -> !l.startsWith("#"))
+                    .filter(l -> l.contains("restor") || l.contains("records_lag") && l.contains("otp.commands.v1"))
+                    .collect(Collectors.joining(" | "));
+        } catch (IOException | InterruptedException e) {
+            return "unreadable (" + e + ")";
+        }
+    }
+
+    /**
+     * The broker's transactions that are not complete (state, age in milliseconds and the partitions they wrote), by
+     * transactional id: one that stays open or preparing holds back the stable offset of every partition it wrote.
+     */
+    private static String openTransactions(final Admin admin) {
+        try {
+            final List<String> ids = admin.listTransactions().all().get(10, TimeUnit.SECONDS).stream()
+                    .filter(t -> t.state() != TransactionState.COMPLETE_COMMIT
+                            && t.state() != TransactionState.COMPLETE_ABORT && t.state() != TransactionState.EMPTY)
+                    .map(TransactionListing::transactionalId).toList();
+            if (ids.isEmpty()) {
+                return "none";
+            }
+            final long now = System.currentTimeMillis();
+            return admin.describeTransactions(ids).all().get(10, TimeUnit.SECONDS).entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue().state() + " for "
+                            + e.getValue().transactionStartTimeMs().stream().map(t -> now - t).findFirst().orElse(-1L)
+                            + " ms, partitions " + e.getValue().topicPartitions())
+                    .collect(Collectors.joining("; "));
+        } catch (Exception e) {
+            return "unreadable (" + e + ")";
+        }
     }
 
     /**
@@ -380,6 +331,11 @@ class OutageIT {
                 () -> ends(endAtRestart.get(10, TimeUnit.SECONDS)));
         final Map<TopicPartition, Long> now = offsets("end offsets now", unreadable,
                 () -> ends(commandsEnd(admin).get(10, TimeUnit.SECONDS)));
+        // the offset a read_committed reader (the processor) can read up to: below the end offset while a transaction
+        // that wrote the partition is open, for good if that transaction hangs
+        final Map<TopicPartition, Long> stable = offsets("stable offsets now", unreadable,
+                () -> ends(admin.listOffsets(latestOfCommands(), new ListOffsetsOptions(IsolationLevel.READ_COMMITTED))
+                        .all().get(10, TimeUnit.SECONDS)));
         final Map<TopicPartition, Long> committed = offsets("offsets committed by " + group, unreadable, () -> {
             final Map<TopicPartition, Long> offsets = new HashMap<>();
             admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
@@ -391,13 +347,15 @@ class OutageIT {
             return offsets;
         });
         final StringBuilder b = new StringBuilder(Topics.COMMANDS.name()
-                + " by partition, end offset at the restart / end offset now / committed by " + group + ":");
+                + " by partition, end offset at the restart / end offset now / stable offset now / committed by "
+                + group + ":");
         for (int p = 0; p < Topics.COMMANDS.partitions(); p++) {
             final TopicPartition tp = new TopicPartition(Topics.COMMANDS.name(), p);
             b.append(p == 0 ? " " : ", ").append(p).append(": ").append(atRestart.getOrDefault(tp, -1L)).append(" / ")
-                    .append(now.getOrDefault(tp, -1L)).append(" / ")
+                    .append(now.getOrDefault(tp, -1L)).append(" / ").append(stable.getOrDefault(tp, -1L)).append(" / ")
                     .append(committed.containsKey(tp) ? committed.get(tp).toString() : "-");
         }
+        b.append("; transactions not complete: ").append(openTransactions(admin));
         if (!unreadable.isEmpty()) {
             b.append(" (unreadable, shown as -1 or -: ").append(String.join("; ", unreadable)).append(')');
         }
@@ -466,7 +424,11 @@ class OutageIT {
         return outcomes;
     }
 
-    /** A TCP proxy to an SMTP server that, while hanging, accepts connections and never says a word. */
+    /**
+     * A TCP proxy to an SMTP server that, while hanging, accepts connections and never says a word, and lets the
+     * connections already open fall silent too (the notifier keeps one SMTP connection open between messages: with
+     * only new connections held, its kept connection went on mailing through the hang and the test proved nothing).
+     */
     private static final class HangingProxy implements AutoCloseable {
 
         private final ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
@@ -498,8 +460,8 @@ class OutageIT {
                     if (!hanging) {
                         final Socket upstream = new Socket("127.0.0.1", target);
                         held.add(upstream);
-                        pipe(client, upstream);
-                        pipe(upstream, client);
+                        pipe(client, upstream, this);
+                        pipe(upstream, client, this);
                     }
                 } catch (IOException e) {
                     return;
@@ -507,10 +469,17 @@ class OutageIT {
             }
         }
 
-        private static void pipe(final Socket from, final Socket to) {
+        /** Copies {@code from} to {@code to}, dropping what arrives while {@code proxy} hangs. */
+        private static void pipe(final Socket from, final Socket to, final HangingProxy proxy) {
             final Thread t = new Thread(() -> {
                 try {
-                    from.getInputStream().transferTo(to.getOutputStream());
+                    final byte[] buffer = new byte[8192];
+                    for (int n = from.getInputStream().read(buffer); n >= 0; n = from.getInputStream().read(buffer)) {
+                        if (!proxy.hanging) {
+                            to.getOutputStream().write(buffer, 0, n);
+                            to.getOutputStream().flush();
+                        }
+                    }
                 } catch (IOException e) {
                     // one side closed
                 } finally {
@@ -559,43 +528,4 @@ class OutageIT {
         }
         return counts;
     }
-
-
-    /**
-     * Waits until every committed event of the topic is in the audit table (or, by position, in audit_rejected),
-     * while the notifier may still be adding delivery outcomes; returns the event ids of the topic.
-     */
-    private static Set<String> awaitAuditCaughtUp(final TestInfrastructure infra, final String jdbcUrl) {
-        final Set<String> published = new HashSet<>();
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            published.clear();
-            for (ConsumerRecord<byte[], byte[]> r : TopicScanner.readCommitted(infra.bootstrapServers(),
-                    Set.of(Topics.EVENTS.name()))) {
-                final JsonNode event = Json.mapper().readTree(r.value());
-                published.add(event.path("id").asText());
-            }
-            return count(jdbcUrl, "SELECT count(*) FROM audit_event") >= published.size();
-        });
-        return published;
-    }
-
-    private static Set<String> storedIds(final String jdbcUrl) throws SQLException {
-        final Set<String> ids = new HashSet<>();
-        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT event_id FROM audit_event")) {
-            while (rs.next()) {
-                ids.add(rs.getString(1));
-            }
-        }
-        return ids;
-    }
-
-    private static long count(final String jdbcUrl, final String sql) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbcUrl); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
-    }
-
 }
