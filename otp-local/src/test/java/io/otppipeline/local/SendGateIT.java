@@ -14,6 +14,7 @@ import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.kafka.Topics;
 import io.otppipeline.testing.TopicScanner;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.net.http.HttpResponse;
@@ -21,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,6 +31,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -105,6 +109,12 @@ class SendGateIT {
 
         assertThat(request("+33 1 42 00 10 00").join().statusCode()).isEqualTo(201);
         await().atMost(Duration.ofMinutes(1)).until(() -> callsTo("+33142001000").size() == 1);
+
+        // the runbook's first step names the pumped country at the top (docs/RUNBOOKS.md, "SMS pumping")
+        final List<String> byCountry = runbookPumpingQuery();
+        assertThat(byCountry).as("codes by calling code and country, most first").isNotEmpty();
+        assertThat(byCountry.get(0)).isEqualTo(PUMPED + " +44 GB");
+        assertThat(byCountry).anySatisfy(line -> assertThat(line).endsWith(" +33 FR"));
     }
 
     @Test
@@ -119,6 +129,27 @@ class SendGateIT {
 
         await().atMost(Duration.ofMinutes(1)).until(() -> callsTo(SAFE_NUMBER).size() == codes);
         assertThat(suppressedReasons(otpIds)).isEmpty();
+    }
+
+    /**
+     * Runs the SMS-pumping command of docs/RUNBOOKS.md (marked {@code <!-- pumping-query -->}): its
+     * {@code ./otp audit replay} in this JVM over the last hour, its output through the rest of the command line
+     * (jq, sort, uniq) in bash, as an operator would. Returns the lines printed, stripped.
+     */
+    private static List<String> runbookPumpingQuery() throws Exception {
+        final Matcher command = Pattern.compile("<!-- pumping-query -->`\\./otp audit replay --from <1 h ago> "
+                + "--type (\\S+) \\| ([^`]+)`").matcher(Files.readString(Path.of("..", "docs", "RUNBOOKS.md")));
+        assertThat(command.find()).as("the SMS-pumping command in docs/RUNBOOKS.md").isTrue();
+        final CliRun replay = CliRun.of("audit", "replay", "--bootstrap-servers", fixture.infra.bootstrapServers(),
+                "--from", Instant.now().minus(Duration.ofHours(1)).toString(), "--type", command.group(1));
+        assertThat(replay.exitCode()).as(replay.err()).isZero();
+        final Process pipe = new ProcessBuilder("bash", "-c", command.group(2)).redirectErrorStream(true).start();
+        try (OutputStream in = pipe.getOutputStream()) {
+            in.write(replay.out().getBytes(StandardCharsets.UTF_8));
+        }
+        final String printed = new String(pipe.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(pipe.waitFor()).as(printed).isZero();
+        return printed.lines().map(String::strip).filter(line -> !line.isEmpty()).toList();
     }
 
     private static CompletableFuture<HttpResponse<String>> request(final String phone) {

@@ -1,11 +1,14 @@
 package io.otppipeline.processor.domain;
 
 import io.otppipeline.schemas.command.Channel;
+import io.otppipeline.schemas.command.Destinations;
 import io.otppipeline.schemas.crypto.Mac;
 
 /**
  * Masks a destination for replies and public events, keeping just enough for a person to recognise it:
- * {@code alice@example.com} → {@code a***e@example.com}, {@code +14155550123} → {@code +*********23}; and
+ * {@code alice@example.com} → {@code a***e@example.com}, {@code +14155550123} → {@code +1********23} (the country
+ * calling code and the last two digits: the code is public in {@code data.destination} anyway, and the SMS-pumping
+ * runbook groups masked numbers by it); and
  * computes the keyed hash that lets event consumers correlate one destination without seeing it
  * (docs/EVENTS.md, "Destinations").
  */
@@ -57,6 +60,9 @@ public final class DestinationMask {
 
     private static String maskPhone(final String number) {
         final int keep = 2;
-        return "+" + "*".repeat(Math.max(1, number.length() - 1 - keep)) + number.substring(number.length() - keep);
+        final int callingCode = Destinations.route(number).callingCode();
+        final String shown = callingCode == 0 ? "+" : "+" + callingCode;
+        return shown + "*".repeat(Math.max(1, number.length() - shown.length() - keep))
+                + number.substring(number.length() - keep);
     }
 }

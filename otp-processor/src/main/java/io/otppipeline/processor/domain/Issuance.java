@@ -12,6 +12,7 @@ import io.otppipeline.schemas.crypto.SealedBox;
 import io.otppipeline.schemas.crypto.SealedBoxException;
 import io.otppipeline.schemas.delivery.DeliverySecret;
 import io.otppipeline.schemas.delivery.OtpIssued;
+import io.otppipeline.schemas.event.DestinationInfo;
 import io.otppipeline.schemas.event.EventTypes;
 import io.otppipeline.schemas.event.OtpIssuedData;
 import io.otppipeline.schemas.event.OtpSupersededData;
@@ -143,7 +144,7 @@ final class Issuance {
         }
         ctx.emit(EventTypes.OTP_ISSUED, new OtpIssuedData(otpId, command.commandId(), command.purpose(),
                 command.channel().wireName(), masked, hash, expiresAt, command.client(),
-                link == null ? null : "magic_link"));
+                link == null ? null : "magic_link", DestinationInfo.of(route)));
 
         final UserState next = state.withPending(command.purpose(), otp)
                 .withSend(new SendRecord(command.purpose(), nowMs));

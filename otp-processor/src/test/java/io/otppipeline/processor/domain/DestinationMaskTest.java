@@ -17,6 +17,12 @@ class DestinationMaskTest {
     @Test
     void shouldShowFirstAndLastCharacterWhenAddressIsPlain() {
         assertThat(DestinationMask.mask(Channel.EMAIL, "alice@example.com")).isEqualTo("a***e@example.com");
-        assertThat(DestinationMask.mask(Channel.SMS, "+14155550123")).isEqualTo("+*********23");
+    }
+
+    @Test
+    void shouldShowCallingCodeAndLastTwoDigitsWhenNumberIsPhone() {
+        assertThat(DestinationMask.mask(Channel.SMS, "+14155550123")).isEqualTo("+1********23");
+        assertThat(DestinationMask.mask(Channel.SMS, "+447946095812")).isEqualTo("+44********12");
+        assertThat(DestinationMask.mask(Channel.SMS, "+0000")).as("a number with no calling code").isEqualTo("+**00");
     }
 }

@@ -8,6 +8,7 @@ import static io.otppipeline.processor.streams.TopologyHarness.USER;
 import static io.otppipeline.processor.streams.TopologyHarness.wrong;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.otppipeline.schemas.Json;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.OtpCancelRequested;
@@ -142,6 +143,20 @@ class OtpTopologyTest {
         assertThat(t.openSecret(issued).code()).matches("[0-9]{6}");
         assertThat(t.openSecret(issued).destination()).isEqualTo(EMAIL);
         assertThat(t.eventTypes()).containsExactly(EventTypes.OTP_ISSUED);
+    }
+
+    @Test
+    void shouldNameCountryAndCallingCodeWhenCodeGoesBySms() {
+        t.requestFor(TopologyHarness.TENANT, "sms-user", Channel.SMS, "+447946095812");
+        t.requestFor(TopologyHarness.TENANT, "mail-user", Channel.EMAIL, "mail-user@example.com");
+
+        final List<JsonNode> issued = t.events().stream().filter(e -> e.type().equals(EventTypes.OTP_ISSUED))
+                .map(e -> e.data()).toList();
+        assertThat(issued).hasSize(2);
+        assertThat(issued.get(0).path("destination").path("country").asText()).isEqualTo("GB");
+        assertThat(issued.get(0).path("destination").path("callingCode").asInt()).isEqualTo(44);
+        assertThat(issued.get(0).path("destinationMasked").asText()).isEqualTo("+44********12");
+        assertThat(issued.get(1).has("destination")).as("no destination info for e-mail").isFalse();
     }
 
     @Test

@@ -16,15 +16,16 @@ import java.time.Instant;
  * @param expiresAt end of the code's lifetime
  * @param client end user's client, if the caller sent it
  * @param kind {@code magic_link} for a magic link (its {@code otpId} is the link id); absent for a code
+ * @param destination country and calling code of an SMS number; absent for e-mail
  */
 public record OtpIssuedData(String otpId, String commandId, String purpose, String channel,
                             String destinationMasked, String destinationHash, Instant expiresAt, ClientInfo client,
-                            String kind) {
+                            String kind, DestinationInfo destination) {
 
-    /** The data of an issued code. */
+    /** The data of an issued code sent by e-mail. */
     public OtpIssuedData(final String otpId, final String commandId, final String purpose, final String channel,
                          final String destinationMasked, final String destinationHash, final Instant expiresAt,
                          final ClientInfo client) {
-        this(otpId, commandId, purpose, channel, destinationMasked, destinationHash, expiresAt, client, null);
+        this(otpId, commandId, purpose, channel, destinationMasked, destinationHash, expiresAt, client, null, null);
     }
 }
