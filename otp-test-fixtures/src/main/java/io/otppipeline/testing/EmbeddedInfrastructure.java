@@ -1,6 +1,10 @@
 package io.otppipeline.testing;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -22,8 +26,35 @@ public final class EmbeddedInfrastructure implements TestInfrastructure {
     }
 
     public static EmbeddedInfrastructure start() throws Exception {
-        final KafkaClusterTestKit kafka = startKafka();
-        return new EmbeddedInfrastructure(kafka, EmbeddedPostgres.builder().start());
+        // side by side: PostgreSQL's initdb and start overlap the broker's start (about 2 s a fixture)
+        final CompletableFuture<EmbeddedPostgres> postgres = CompletableFuture.supplyAsync(() -> {
+            try {
+                return EmbeddedPostgres.builder().start();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        final KafkaClusterTestKit kafka;
+        try {
+            kafka = startKafka();
+        } catch (Exception | Error e) {
+            postgres.thenAccept(EmbeddedInfrastructure::closeQuietly);
+            throw e;
+        }
+        try {
+            return new EmbeddedInfrastructure(kafka, postgres.join());
+        } catch (CompletionException e) {
+            kafka.close();
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+
+    private static void closeQuietly(final EmbeddedPostgres postgres) {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            // the start failed already; that failure is the one reported
+        }
     }
 
     /** The broker without PostgreSQL: {@link #jdbcUrl()} and the other database methods throw. */
@@ -40,6 +71,9 @@ public final class EmbeddedInfrastructure implements TestInfrastructure {
                 .setConfigProp("min.insync.replicas", "1")
                 .setConfigProp("default.replication.factor", "1")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                // as ./otp local's broker (LocalKafka): a produce that meets the previous transaction's markers is
+                // retried by the broker after 2 ms, not 20
+                .setConfigProp("add.partitions.to.txn.retry.backoff.ms", "2")
                 .setConfigProp("auto.create.topics.enable", "false")
                 .setConfigProp("group.min.session.timeout.ms", TestInfrastructure.MIN_SESSION_TIMEOUT_MS)
                 .setConfigProp("transaction.abort.timed.out.transaction.cleanup.interval.ms",
