@@ -1,5 +1,6 @@
 package io.otppipeline.api;
 
+import io.otppipeline.api.http.ClientAddresses;
 import io.otppipeline.api.http.ConnectionLimits;
 import io.otppipeline.api.links.RedirectAllowList;
 import io.otppipeline.api.twilio.TwilioServices;
@@ -34,12 +35,15 @@ import java.util.List;
  * @param publicBaseUrl {@link #PUBLIC_BASE_URL}; {@code null}: {@code http://<api.host>:<bound port>}
  * @param redirects each tenant's allowed magic-link redirect prefixes ({@link #MAGIC_LINK_REDIRECTS})
  * @param connections the header deadline and the connection limit ({@link ConnectionLimits})
+ * @param proxies the reverse proxies whose forwarding headers name the magic-link pages' client
+ *     ({@link ClientAddresses#TRUSTED_PROXIES}); {@link ClientAddresses#NONE} by default
  */
 public record ApiConfig(KafkaConnection kafka, String host, int port, long replyTimeoutMs, int maxBodyBytes,
                         String replyGroupId, Path apiKeysFile, Path commandKeyring,
                         String replyIsolation, int ipv6PrefixLength, String totpIssuer, long idleTimeoutMs,
                         long requestBodyTimeoutMs, TwilioServices twilio,
-                        String publicBaseUrl, RedirectAllowList redirects, ConnectionLimits connections) {
+                        String publicBaseUrl, RedirectAllowList redirects, ConnectionLimits connections,
+                        ClientAddresses proxies) {
 
     public static final Setting<String> HOST = Setting.string("api.host", "127.0.0.1", "listen address");
     public static final Setting<Long> PORT = Setting.integer("api.port", 8080, "port", "listen port (0 picks a free "
@@ -80,7 +84,8 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
                 REPLY_GROUP_ID, API_KEYS_FILE, REPLY_ISOLATION, TOTP_ISSUER, IDLE_TIMEOUT_MS,
                 REQUEST_BODY_TIMEOUT_MS, PUBLIC_BASE_URL, RedirectAllowList.REDIRECTS, TwilioServices.ACCOUNT_SID,
                 TwilioServices.SERVICE_TENANT, TwilioServices.SERVICE_PURPOSE, TwilioServices.SUBJECT_KEYRING_FILE,
-                SharedSettings.COMMAND_KEYRING_FILE, SharedSettings.IPV6_PREFIX_LENGTH));
+                SharedSettings.COMMAND_KEYRING_FILE, SharedSettings.IPV6_PREFIX_LENGTH,
+                ClientAddresses.TRUSTED_PROXIES));
         all.addAll(ConnectionLimits.SETTINGS);
         all.addAll(KafkaConnection.SETTINGS);
         return List.copyOf(all);
@@ -94,7 +99,19 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
                      final TwilioServices twilio, final String publicBaseUrl, final RedirectAllowList redirects) {
         this(kafka, host, port, replyTimeoutMs, maxBodyBytes, replyGroupId, apiKeysFile, commandKeyring,
                 replyIsolation, ipv6PrefixLength, totpIssuer, idleTimeoutMs, requestBodyTimeoutMs, twilio,
-                publicBaseUrl, redirects, ConnectionLimits.DEFAULTS);
+                publicBaseUrl, redirects, ConnectionLimits.DEFAULTS, ClientAddresses.NONE);
+    }
+
+    /** A configuration without trusted proxies. */
+    public ApiConfig(final KafkaConnection kafka, final String host, final int port, final long replyTimeoutMs,
+                     final int maxBodyBytes, final String replyGroupId, final Path apiKeysFile,
+                     final Path commandKeyring, final String replyIsolation, final int ipv6PrefixLength,
+                     final String totpIssuer, final long idleTimeoutMs, final long requestBodyTimeoutMs,
+                     final TwilioServices twilio, final String publicBaseUrl, final RedirectAllowList redirects,
+                     final ConnectionLimits connections) {
+        this(kafka, host, port, replyTimeoutMs, maxBodyBytes, replyGroupId, apiKeysFile, commandKeyring,
+                replyIsolation, ipv6PrefixLength, totpIssuer, idleTimeoutMs, requestBodyTimeoutMs, twilio,
+                publicBaseUrl, redirects, connections, ClientAddresses.NONE);
     }
 
     /**
@@ -106,6 +123,7 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
     public ApiConfig {
         redirects = redirects == null ? RedirectAllowList.NONE : redirects;
         connections = connections == null ? ConnectionLimits.DEFAULTS : connections;
+        proxies = proxies == null ? ClientAddresses.NONE : proxies;
         if (publicBaseUrl != null && (publicBaseUrl.endsWith("/") || !publicBaseUrl.matches("^https?://[^/?#]+$"))) {
             throw new IllegalStateException("api.public.base.url must be scheme://host[:port] without a path or "
                     + "trailing slash, for example https://verify.example.com");
@@ -139,6 +157,7 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
                 TwilioServices.from(s),
                 PUBLIC_BASE_URL.read(s),
                 RedirectAllowList.from(s),
-                ConnectionLimits.from(s));
+                ConnectionLimits.from(s),
+                ClientAddresses.from(s));
     }
 }

@@ -106,7 +106,8 @@ public final class ApiService implements ServiceLifecycle {
                 verdicts, meters, config.totpIssuer());
         final AtomicReference<String> baseUrl = new AtomicReference<>(config.publicBaseUrl());
         final TwilioVerifyRoutes twilio = new TwilioVerifyRoutes(config.twilio(), keys, routes, baseUrl::get);
-        final MagicLinkRoutes links = new MagicLinkRoutes(routes, commandKeyring, config.redirects(), baseUrl::get);
+        final MagicLinkRoutes links = new MagicLinkRoutes(routes, commandKeyring, config.redirects(), baseUrl::get,
+                config.proxies());
         final byte[] openApi = openApi();
         final HttpServerMetrics httpMeters = new HttpServerMetrics(meters);
         final RequestDeadlines deadlines = new RequestDeadlines(config.connections().headerTimeoutMs(),

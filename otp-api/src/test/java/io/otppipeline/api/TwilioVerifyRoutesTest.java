@@ -119,6 +119,25 @@ class TwilioVerifyRoutesTest {
     }
 
     @Test
+    void shouldCountDeviceIpAsClientAddressWhenVerificationIsCreated() throws Exception {
+        answer.set(c -> new IssuedReply(c.commandId(), OTP_ID, Instant.EPOCH, Instant.EPOCH, "+44*******58", false,
+                false));
+
+        final HttpResponse<String> withIp = post("/Verifications",
+                "To=%2B44+20+7946+0958&Channel=sms&DeviceIp=2001%3Adb8%3A%3A17", key.plaintext());
+        final OtpRequested request = (OtpRequested) sent.get();
+        final HttpResponse<String> badIp = post("/Verifications", "To=%2B44+20+7946+0958&Channel=sms&DeviceIp=host",
+                key.plaintext());
+
+        assertThat(withIp.statusCode()).as(withIp.body()).isEqualTo(201);
+        assertThat(request.client().ip()).isEqualTo("2001:db8::17");
+        assertThat(request.client().userAgent()).isNull();
+        assertTwilioError(badIp, 400, 60200);
+        assertThat(badIp.body()).contains("DeviceIp").doesNotContain("host");
+        assertThat(sent.get()).as("no command for the refused one").isSameAs(request);
+    }
+
+    @Test
     void shouldAnswerTwilioErrorCodesWhenDecisionRefuses() throws Exception {
         answer.set(c -> new RequestRefusedReply(c.commandId(), ReplyStatus.RATE_LIMITED, "send_limit", 60L, false,
                 false));

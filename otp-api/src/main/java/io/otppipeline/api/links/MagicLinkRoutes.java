@@ -1,5 +1,6 @@
 package io.otppipeline.api.links;
 
+import io.otppipeline.api.http.ClientAddresses;
 import io.otppipeline.api.http.HttpAnswer;
 import io.otppipeline.api.http.JsonBody;
 import io.otppipeline.api.http.Problem;
@@ -69,6 +70,7 @@ public final class MagicLinkRoutes {
     private final Mac csrfMac;
     private final RedirectAllowList redirects;
     private final Supplier<String> baseUrl;
+    private final ClientAddresses proxies;
     private final MagicLinkPages pages = new MagicLinkPages();
     private final SecureRandom random = new SecureRandom();
 
@@ -76,10 +78,12 @@ public final class MagicLinkRoutes {
      * @param otp the code routes, whose authentication, validation and publishing these share
      * @param commandKeyring seals commands' secrets and opens tokens' routes; a derived subkey signs form tokens
      * @param baseUrl this API's public base URL ({@code api.public.base.url}), known once the server listens
+     * @param proxies the reverse proxies whose forwarding headers name the browser ({@code api.trusted.proxies})
      */
     public MagicLinkRoutes(final OtpRoutes otp, final Keyring commandKeyring, final RedirectAllowList redirects,
-                    final Supplier<String> baseUrl) {
+                    final Supplier<String> baseUrl, final ClientAddresses proxies) {
         this.otp = otp;
+        this.proxies = proxies;
         this.commandAead = new Aead(commandKeyring);
         this.csrfMac = new Mac(commandKeyring.derive("otp-link-csrf-v1"));
         this.redirects = redirects;
@@ -268,15 +272,17 @@ public final class MagicLinkRoutes {
         return b;
     }
 
-    /** The browser as otp-api sees it (the link pages are fetched by the end user directly, not by a backend). */
     /**
-     * The browser as events record it: its address and its user agent, at most 512 characters, without control
+     * The browser as events record it (the link pages are fetched by the end user directly, not by a backend): its
+     * address, behind trusted proxies the one they forward ({@link ClientAddresses}), and its user agent, at most 512
+     * characters, without control
      * characters (C0, DEL, C1) and format characters (bidi overrides and isolates, zero-width characters), which a
      * page's visitor chooses freely and which would reorder or hide text where an analyst reads the event (issue 32;
      * the API's own {@code client.userAgent} is refused with such characters, {@code RequestValidator}).
      */
-    static ClientInfo client(final Context ctx) {
-        return new ClientInfo(ctx.ip(), printable(ctx.userAgent()));
+    ClientInfo client(final Context ctx) {
+        return new ClientInfo(proxies.client(ctx.ip(), ctx.header("Forwarded"), ctx.header("X-Forwarded-For")),
+                printable(ctx.userAgent()));
     }
 
     static String printable(final String agent) {

@@ -9,7 +9,9 @@ import io.otppipeline.api.v1.OtpRoutes;
 import io.otppipeline.api.v1.RequestValidator;
 import io.otppipeline.api.v1.VerifyOtpRequest;
 import io.javalin.http.Context;
+import io.otppipeline.schemas.command.ClientInfo;
 import io.otppipeline.schemas.command.Destinations;
+import io.otppipeline.schemas.command.IpKeys;
 import io.otppipeline.schemas.command.OtpCancelRequested;
 import io.otppipeline.schemas.command.OtpStatusRequested;
 import io.otppipeline.schemas.reply.CancelReply;
@@ -81,9 +83,14 @@ public final class TwilioVerifyRoutes {
         final String normalized = normalize(channel, to).orElseThrow(() -> invalid("To",
                 "sms".equals(channel) ? "a phone number in E.164 form, such as +14155550123" : "an e-mail address"));
         final String tenant = caller.service().tenant();
+        // Twilio's DeviceIp: the end user's address as the calling backend saw it; the IP guard counts it
+        final String deviceIp = ctx.formParam("DeviceIp");
+        if (deviceIp != null && IpKeys.key(deviceIp, IpKeys.DEFAULT_IPV6_PREFIX).isEmpty()) {
+            throw invalid("DeviceIp", "an IPv4 or IPv6 address");
+        }
         final CreateOtpRequest body = checked(() -> RequestValidator.checked(new CreateOtpRequest(
                 services.userId(tenant, subject(channel, normalized)), channel, normalized, caller.service().purpose(),
-                ctx.formParam("Locale"), null)));
+                ctx.formParam("Locale"), deviceIp == null ? null : new ClientInfo(deviceIp, null))));
         otp.answer(ctx, "twilio-create", otp.request(tenant, body, null), reply -> {
             if (reply instanceof IssuedReply issued) {
                 final Instant now = Instant.now();
