@@ -101,31 +101,7 @@ class ApiHttpMappingTest {
     void start() {
         key = ApiKeys.issue("acme-1", "acme");
         admin = ApiKeys.issue("acme-admin", "acme", ApiKeys.ADMIN);
-        final CommandBus bus = new CommandBus() {
-            @Override
-            public void start() {
-            }
-
-            @Override
-            public CompletableFuture<OtpReply> send(final OtpCommand command) {
-                sent.set(command);
-                return answer.get().apply(command);
-            }
-
-            @Override
-            public boolean isReady() {
-                return true;
-            }
-
-            @Override
-            public boolean isAlive() {
-                return alive.get();
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        final CommandBus bus = new StandInBus(sent::set, c -> answer.get().apply(c), alive::get);
         api = ApiService.start(new ApiConfig(KafkaConnection.plaintext("unused:9092"), "127.0.0.1", 0, 1000, 1024, "otp-api",
                 dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64, "otp-pipeline", 10_000, BODY_TIMEOUT_MS, TwilioServices.NONE, null, null),
                 new ApiKeys(List.of(key.entry(), admin.entry())), commandKeyring, bus, new IpVerdicts() {

@@ -17,7 +17,6 @@ import io.otppipeline.schemas.command.OtpCommand;
 import io.otppipeline.schemas.crypto.Aead;
 import io.otppipeline.schemas.crypto.Keyring;
 import io.otppipeline.schemas.reply.LinkOpenedReply;
-import io.otppipeline.schemas.reply.OtpReply;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,31 +55,8 @@ class LinkPagesBehindProxyTest {
 
     /** The client address of the open command that a GET of a link page, sent with {@code forwardedFor}, causes. */
     private String openedFrom(final List<String> trusted, final String forwardedFor) throws Exception {
-        final CommandBus bus = new CommandBus() {
-            @Override
-            public void start() {
-            }
-
-            @Override
-            public CompletableFuture<OtpReply> send(final OtpCommand command) {
-                sent.set(command);
-                return CompletableFuture.completedFuture(new LinkOpenedReply(command.commandId(), false, null, false));
-            }
-
-            @Override
-            public boolean isReady() {
-                return true;
-            }
-
-            @Override
-            public boolean isAlive() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        final CommandBus bus = new StandInBus(sent::set, c -> CompletableFuture.completedFuture(
+                new LinkOpenedReply(c.commandId(), false, null, false)), () -> true);
         final IpVerdicts noVerdicts = new IpVerdicts() {
             @Override
             public IpVerdict find(final String tenantId, final IpActivity kind, final String ip) {

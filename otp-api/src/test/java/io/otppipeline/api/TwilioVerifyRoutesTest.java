@@ -65,26 +65,8 @@ class TwilioVerifyRoutesTest {
     void start() {
         key = ApiKeys.issue("acme-1", "acme");
         otherTenant = ApiKeys.issue("globex-1", "globex");
-        final CommandBus bus = new CommandBus() {
-            @Override
-            public void start() {
-            }
-
-            @Override
-            public CompletableFuture<OtpReply> send(final OtpCommand command) {
-                sent.set(command);
-                return CompletableFuture.completedFuture(answer.get().apply(command));
-            }
-
-            @Override
-            public boolean isReady() {
-                return true;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        final CommandBus bus = new StandInBus(sent::set,
+                c -> CompletableFuture.completedFuture(answer.get().apply(c)), () -> true);
         api = ApiService.start(new ApiConfig(KafkaConnection.plaintext("unused:9092"), "127.0.0.1", 0, 1000, 1024, "otp-api",
                 dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64, "otp-pipeline", 10_000, 10_000,
                 services, null, null), new ApiKeys(List.of(key.entry(), otherTenant.entry())), Keyring.generate("c1"), bus);
