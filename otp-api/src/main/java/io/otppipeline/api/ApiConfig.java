@@ -37,13 +37,14 @@ import java.util.List;
  * @param connections the header deadline and the connection limit ({@link ConnectionLimits})
  * @param proxies the reverse proxies whose forwarding headers name the magic-link pages' client
  *     ({@link ClientAddresses#TRUSTED_PROXIES}); {@link ClientAddresses#NONE} by default
+ * @param ipv6WidePrefixLength {@link SharedSettings#IPV6_WIDE_PREFIX_LENGTH}, the same as the processor's
  */
 public record ApiConfig(KafkaConnection kafka, String host, int port, long replyTimeoutMs, int maxBodyBytes,
                         String replyGroupId, Path apiKeysFile, Path commandKeyring,
                         String replyIsolation, int ipv6PrefixLength, String totpIssuer, long idleTimeoutMs,
                         long requestBodyTimeoutMs, TwilioServices twilio,
                         String publicBaseUrl, RedirectAllowList redirects, ConnectionLimits connections,
-                        ClientAddresses proxies) {
+                        ClientAddresses proxies, int ipv6WidePrefixLength) {
 
     public static final Setting<String> HOST = Setting.string("api.host", "127.0.0.1", "listen address");
     public static final Setting<Long> PORT = Setting.integer("api.port", 8080, "port", "listen port (0 picks a free "
@@ -85,7 +86,7 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
                 REQUEST_BODY_TIMEOUT_MS, PUBLIC_BASE_URL, RedirectAllowList.REDIRECTS, TwilioServices.ACCOUNT_SID,
                 TwilioServices.SERVICE_TENANT, TwilioServices.SERVICE_PURPOSE, TwilioServices.SUBJECT_KEYRING_FILE,
                 SharedSettings.COMMAND_KEYRING_FILE, SharedSettings.IPV6_PREFIX_LENGTH,
-                ClientAddresses.TRUSTED_PROXIES));
+                SharedSettings.IPV6_WIDE_PREFIX_LENGTH, ClientAddresses.TRUSTED_PROXIES));
         all.addAll(ConnectionLimits.SETTINGS);
         all.addAll(KafkaConnection.SETTINGS);
         return List.copyOf(all);
@@ -99,7 +100,8 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
                      final TwilioServices twilio, final String publicBaseUrl, final RedirectAllowList redirects) {
         this(kafka, host, port, replyTimeoutMs, maxBodyBytes, replyGroupId, apiKeysFile, commandKeyring,
                 replyIsolation, ipv6PrefixLength, totpIssuer, idleTimeoutMs, requestBodyTimeoutMs, twilio,
-                publicBaseUrl, redirects, ConnectionLimits.DEFAULTS, ClientAddresses.NONE);
+                publicBaseUrl, redirects, ConnectionLimits.DEFAULTS, ClientAddresses.NONE,
+                IpKeys.DEFAULT_IPV6_WIDE_PREFIX);
     }
 
     /** A configuration without trusted proxies. */
@@ -111,7 +113,7 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
                      final ConnectionLimits connections) {
         this(kafka, host, port, replyTimeoutMs, maxBodyBytes, replyGroupId, apiKeysFile, commandKeyring,
                 replyIsolation, ipv6PrefixLength, totpIssuer, idleTimeoutMs, requestBodyTimeoutMs, twilio,
-                publicBaseUrl, redirects, connections, ClientAddresses.NONE);
+                publicBaseUrl, redirects, connections, ClientAddresses.NONE, IpKeys.DEFAULT_IPV6_WIDE_PREFIX);
     }
 
     /**
@@ -158,6 +160,7 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
                 PUBLIC_BASE_URL.read(s),
                 RedirectAllowList.from(s),
                 ConnectionLimits.from(s),
-                ClientAddresses.from(s));
+                ClientAddresses.from(s),
+                SharedSettings.IPV6_WIDE_PREFIX_LENGTH.read(s).intValue());
     }
 }

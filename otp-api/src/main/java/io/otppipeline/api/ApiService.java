@@ -82,7 +82,8 @@ public final class ApiService implements ServiceLifecycle {
         return start(config, ApiKeys.load(config.apiKeysFile()), Keyring.load(config.commandKeyring()),
                 new CommandGateway(config.kafka(), config.replyGroupId(), config.replyTimeoutMs(),
                         config.replyIsolation()),
-                new KafkaIpVerdicts(config.kafka(), config.ipv6PrefixLength()));
+                new KafkaIpVerdicts(config.kafka(), config.ipv6PrefixLength(),
+                        config.ipv6WidePrefixLength()));
     }
 
     /** As {@link #start(ApiConfig, ApiKeys, Keyring, CommandBus, IpVerdicts)} without IP verdicts. */

@@ -7,7 +7,6 @@ import io.otppipeline.runtime.kafka.KafkaConnection;
 import io.otppipeline.runtime.kafka.PollingLoop;
 import io.otppipeline.schemas.kafka.Topics;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,6 +32,7 @@ public final class KafkaIpVerdicts implements IpVerdicts {
 
     private final Map<String, IpVerdict> verdicts = new ConcurrentHashMap<>();
     private final int ipv6PrefixLength;
+    private final int ipv6WidePrefixLength;
     private final PollingLoop<String, byte[]> loop;
 
     /**
@@ -40,9 +40,11 @@ public final class KafkaIpVerdicts implements IpVerdicts {
      *
      * @param kafka the cluster
      * @param ipv6PrefixLength bits of an IPv6 address counted together, as the processor's IP guard counts them
+     * @param ipv6WidePrefixLength bits of the wider IPv6 prefix the guard counts as well (0: none)
      */
-    public KafkaIpVerdicts(final KafkaConnection kafka, final int ipv6PrefixLength) {
+    public KafkaIpVerdicts(final KafkaConnection kafka, final int ipv6PrefixLength, final int ipv6WidePrefixLength) {
         this.ipv6PrefixLength = ipv6PrefixLength;
+        this.ipv6WidePrefixLength = ipv6WidePrefixLength;
         final Properties p = PollingLoop.readCommittedConsumer(kafka, "otp-api-ip-verdicts", "earliest");
         p.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, Integer.toString(PollingLoop.ASSIGNED_READER_FETCH_MAX_WAIT_MS));
         final KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
@@ -94,11 +96,11 @@ public final class KafkaIpVerdicts implements IpVerdicts {
 
     @Override
     public IpVerdict find(final String tenantId, final IpActivity kind, final String ip) {
-        final Optional<String> ipKey = IpKeys.key(ip, ipv6PrefixLength);
-        if (ipKey.isEmpty()) {
-            return null;
+        IpVerdict verdict = null; // lapsed or not: the processor compares its times
+        for (String ipKey : IpKeys.keys(ip, ipv6PrefixLength, ipv6WidePrefixLength)) {
+            verdict = IpVerdict.strongest(verdict, verdicts.get(kind.key(tenantId, ipKey)));
         }
-        return verdicts.get(kind.key(tenantId, ipKey.get())); // lapsed or not: the processor compares its times
+        return verdict;
     }
 
     @Override

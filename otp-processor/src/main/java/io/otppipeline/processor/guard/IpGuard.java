@@ -2,12 +2,15 @@ package io.otppipeline.processor.guard;
 
 import io.otppipeline.processor.gate.SlidingCount;
 import io.otppipeline.schemas.command.IpActivity;
+import io.otppipeline.schemas.command.IpKeys;
 import io.otppipeline.schemas.command.IpVerdict;
 
 /**
  * The IP guard's rule (docs/ARCHITECTURE.md section 5b): counts one kind of activity of one address in one tenant
  * over a sliding window and decides the address's verdict: blocked for {@code blockSeconds} once the count reaches
- * the maximum, a challenge for one window once it reaches the lower threshold. Kafka-free and deterministic: reads
+ * the maximum, a challenge for one window once it reaches the lower threshold. An IPv6 address is counted under
+ * two keys, its /64 and its /48 ({@link IpKeys#keys}); the /48 is held to {@link IpGuardRules#wideFactor()} times
+ * each threshold. Kafka-free and deterministic: reads
  * only the address's window, the activity and its timestamp.
  *
  * <p>The verdict reaches otp-api through {@code otp.ip-verdicts.v1} and is stamped into later commands: it is
@@ -36,9 +39,11 @@ public final class IpGuard {
      */
     public Counted count(final IpWindow window, final IpActivity kind, final String ipKey, final long nowMs) {
         final long windowMs = windowMs(kind);
-        final int max = kind == IpActivity.REQUEST ? rules.maxRequests() : rules.maxFailures();
-        final int challengeAfter = kind == IpActivity.REQUEST ? rules.challengeAfterRequests()
-                : rules.challengeAfterFailures();
+        // a wider IPv6 prefix (a /48) holds many /64s: it is held to a multiple of each threshold
+        final int factor = IpKeys.isWide(ipKey, rules.ipv6WidePrefixLength()) ? rules.wideFactor() : 1;
+        final int max = factor * (kind == IpActivity.REQUEST ? rules.maxRequests() : rules.maxFailures());
+        final int challengeAfter = factor * (kind == IpActivity.REQUEST ? rules.challengeAfterRequests()
+                : rules.challengeAfterFailures());
         final SlidingCount counts = window.counts().plusOne(nowMs, SlidingCount.MINUTE_MS, nowMs - windowMs);
         final long count = counts.within(nowMs, windowMs, SlidingCount.MINUTE_MS);
         long blockedUntil = window.blockedUntilMs();

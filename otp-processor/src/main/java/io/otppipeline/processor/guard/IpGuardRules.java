@@ -20,14 +20,18 @@ import java.util.List;
  * @param challengeAfterFailures {@link #CHALLENGE_AFTER_FAILURES}
  * @param blockSeconds {@link #BLOCK_SECONDS}
  * @param ipv6PrefixLength {@link SharedSettings#IPV6_PREFIX_LENGTH}
+ * @param ipv6WidePrefixLength {@link SharedSettings#IPV6_WIDE_PREFIX_LENGTH}: an IPv6 address is also counted at this
+ *     wider prefix, against every threshold times {@code wideFactor}; 0 (or not shorter than
+ *     {@code ipv6PrefixLength}): not counted
+ * @param wideFactor {@link #WIDE_FACTOR}
  */
 public record IpGuardRules(int maxRequests, long requestWindowSeconds, int challengeAfterRequests, int maxFailures,
                            long failureWindowSeconds, int challengeAfterFailures, long blockSeconds,
-                           int ipv6PrefixLength) {
+                           int ipv6PrefixLength, int ipv6WidePrefixLength, int wideFactor) {
 
     /** The defaults named above. */
     public static final IpGuardRules DEFAULTS = new IpGuardRules(50, 600, 10, 20, 900, 3, 900,
-            IpKeys.DEFAULT_IPV6_PREFIX);
+            IpKeys.DEFAULT_IPV6_PREFIX, IpKeys.DEFAULT_IPV6_WIDE_PREFIX, 4);
 
     public static final Setting<Long> MAX_REQUESTS = Setting.integer("otp.guard.ip.max.requests",
             DEFAULTS.maxRequests(), "count", "code requests from one address inside the request window before its "
@@ -53,10 +57,23 @@ public record IpGuardRules(int maxRequests, long requestWindowSeconds, int chall
             DEFAULTS.blockSeconds(), "seconds", "how long an address stays refused").check(Setting.atLeast(1),
             "at least 1");
 
-    /** Every setting of the guard, the IPv6 prefix it shares with otp-api included. */
+    public static final Setting<Long> WIDE_FACTOR = Setting.integer("otp.guard.ip.ipv6.wide.factor",
+            DEFAULTS.wideFactor(), "times", "how many times each threshold a wider IPv6 prefix "
+                    + "(otp.guard.ipv6.wide.prefix.length) may reach before it is challenged or blocked: a /48 holds "
+                    + "many subscribers' /64s behind one site").check(Setting.atLeast(1), "at least 1");
+
+    /** Every setting of the guard, the IPv6 prefixes it shares with otp-api included. */
     public static final List<Setting<?>> SETTINGS = List.of(MAX_REQUESTS, REQUESTS_WINDOW_SECONDS,
             CHALLENGE_AFTER_REQUESTS, MAX_FAILURES, FAILURES_WINDOW_SECONDS, CHALLENGE_AFTER_FAILURES, BLOCK_SECONDS,
-            SharedSettings.IPV6_PREFIX_LENGTH);
+            WIDE_FACTOR, SharedSettings.IPV6_PREFIX_LENGTH, SharedSettings.IPV6_WIDE_PREFIX_LENGTH);
+
+    /** Thresholds with the default wider IPv6 prefix (/48) and factor (4). */
+    public IpGuardRules(final int maxRequests, final long requestWindowSeconds, final int challengeAfterRequests,
+                        final int maxFailures, final long failureWindowSeconds, final int challengeAfterFailures,
+                        final long blockSeconds, final int ipv6PrefixLength) {
+        this(maxRequests, requestWindowSeconds, challengeAfterRequests, maxFailures, failureWindowSeconds,
+                challengeAfterFailures, blockSeconds, ipv6PrefixLength, IpKeys.DEFAULT_IPV6_WIDE_PREFIX, 4);
+    }
 
     /**
      * Checks the bounds.
@@ -66,7 +83,8 @@ public record IpGuardRules(int maxRequests, long requestWindowSeconds, int chall
     public IpGuardRules {
         if (maxRequests < 0 || maxFailures < 0 || challengeAfterRequests < 0 || challengeAfterFailures < 0
                 || requestWindowSeconds < 1 || failureWindowSeconds < 1 || blockSeconds < 1
-                || ipv6PrefixLength < 1 || ipv6PrefixLength > 128) {
+                || ipv6PrefixLength < 1 || ipv6PrefixLength > 128 || ipv6WidePrefixLength < 0
+                || ipv6WidePrefixLength > 128 || wideFactor < 1) {
             throw new IllegalArgumentException("otp.guard.ip.* out of range");
         }
     }
@@ -81,6 +99,7 @@ public record IpGuardRules(int maxRequests, long requestWindowSeconds, int chall
         return new IpGuardRules(MAX_REQUESTS.read(s).intValue(), REQUESTS_WINDOW_SECONDS.read(s),
                 CHALLENGE_AFTER_REQUESTS.read(s).intValue(), MAX_FAILURES.read(s).intValue(),
                 FAILURES_WINDOW_SECONDS.read(s), CHALLENGE_AFTER_FAILURES.read(s).intValue(), BLOCK_SECONDS.read(s),
-                SharedSettings.IPV6_PREFIX_LENGTH.read(s).intValue());
+                SharedSettings.IPV6_PREFIX_LENGTH.read(s).intValue(),
+                SharedSettings.IPV6_WIDE_PREFIX_LENGTH.read(s).intValue(), WIDE_FACTOR.read(s).intValue());
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.otppipeline.schemas.command.IpActivity;
 import io.otppipeline.schemas.command.IpKeys;
 import io.otppipeline.schemas.event.EventTypes;
-import java.util.Optional;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -18,17 +17,23 @@ import org.apache.kafka.streams.processor.api.Record;
  * {@code otp.verification.completed} and {@code otp.factor.verification.completed} (a code compared and wrong), and
  * the {@code max_attempts} of the wrong guess that used a code up ({@code compared: true}; a dead code's later
  * {@code max_attempts} compared nothing, not even the right code, and counts nothing).
- * Events without {@code client.ip} count nothing.
+ * Events without {@code client.ip} count nothing. An IPv6 address is counted under its /64 and its wider /48
+ * ({@link IpKeys#keys}), each on its own record.
  */
 final class IpActivityProcessor implements Processor<String, JsonNode, String, Object> {
 
 
     private final int ipv6PrefixLength;
+    private final int ipv6WidePrefixLength;
     private ProcessorContext<String, Object> context;
 
-    /** @param ipv6PrefixLength bits of an IPv6 address counted together */
-    IpActivityProcessor(final int ipv6PrefixLength) {
+    /**
+     * @param ipv6PrefixLength bits of an IPv6 address counted together
+     * @param ipv6WidePrefixLength bits of the wider IPv6 prefix counted as well (0: none)
+     */
+    IpActivityProcessor(final int ipv6PrefixLength, final int ipv6WidePrefixLength) {
         this.ipv6PrefixLength = ipv6PrefixLength;
+        this.ipv6WidePrefixLength = ipv6WidePrefixLength;
     }
 
     @Override
@@ -50,10 +55,13 @@ final class IpActivityProcessor implements Processor<String, JsonNode, String, O
                             && data.path("compared").asBoolean(false) ? IpActivity.FAILURE : null;
             default -> null;
         };
-        final Optional<String> ipKey = IpKeys.key(data.path("client").path("ip").textValue(), ipv6PrefixLength);
         final String tenantId = event.path("tenantid").textValue();
-        if (activity != null && ipKey.isPresent() && tenantId != null) {
-            context.forward(new Record<>(activity.key(tenantId, ipKey.get()), "", record.timestamp()),
+        if (activity == null || tenantId == null) {
+            return;
+        }
+        for (String ipKey : IpKeys.keys(data.path("client").path("ip").textValue(), ipv6PrefixLength,
+                ipv6WidePrefixLength)) {
+            context.forward(new Record<>(activity.key(tenantId, ipKey), "", record.timestamp()),
                     Nodes.IP_ACTIVITY_SINK);
         }
     }

@@ -89,8 +89,8 @@ public final class OtpTopology {
         topology.addSource(AutoOffsetReset.byDuration(Duration.ofHours(1)), Nodes.EVENTS_SOURCE,
                 Serdes.String().deserializer(), Serdes.ByteArray().deserializer(), Topics.EVENTS.name());
         topology.addProcessor(Nodes.PARSE_EVENTS, EventParser::new, Nodes.EVENTS_SOURCE); // one parse for the three readers below
-        topology.addProcessor(Nodes.IP_ACTIVITY, () -> new IpActivityProcessor(stages.ipGuard().rules().ipv6PrefixLength()),
-                Nodes.PARSE_EVENTS);
+        topology.addProcessor(Nodes.IP_ACTIVITY, () -> new IpActivityProcessor(stages.ipGuard().rules().ipv6PrefixLength(),
+                stages.ipGuard().rules().ipv6WidePrefixLength()), Nodes.PARSE_EVENTS);
         topology.addProcessor(Nodes.DELIVERY_REPORTS, DeliveryReportProcessor::new, Nodes.PARSE_EVENTS);
         topology.addProcessor(Nodes.EVENT_METRICS, () -> new MetricsProcessor(stages.meters()), Nodes.PARSE_EVENTS);
         topology.addSink(Nodes.COMMANDS_SINK, Topics.COMMANDS.name(), Serdes.String().serializer(),

@@ -142,6 +142,28 @@ class IpGuardTopologyTest {
     }
 
     @Test
+    void shouldBlockSiteWhenWrongCodesRotateAcrossItsSlash64sUnderEachLimit() {
+        // RULES: at most 4 wrong codes per /64; the /48 holds 4 times that (the default factor)
+        try (TopologyHarness t = harness()) {
+            final List<String> victims = victimsWithCodes(t, 17);
+            for (int i = 0; i < 16; i++) {
+                final ClientInfo rotating = new ClientInfo("2001:db8:1:" + Integer.toHexString(i) + "::1", "a");
+                assertThat(t.verifyFrom(TENANT, victims.get(i), "000000", rotating, null).status())
+                        .isEqualTo(ReplyStatus.DENIED);
+            }
+            final List<TestRecord<String, IpVerdict>> verdicts = t.verdicts.readRecordsToList();
+
+            assertThat(verdicts).filteredOn(r -> r.key().endsWith("/64")).as("no /64 reached its own limit")
+                    .allSatisfy(r -> assertThat(r.value().blockedUntilMs()).isZero());
+            final IpVerdict site = verdicts.stream().filter(r -> r.key().equals(TENANT
+                    + "|failure|2001:db8:1:0:0:0:0:0/48")).reduce((a, b) -> b).orElseThrow().value();
+            assertThat(site.blockedUntilMs()).isEqualTo(t.now().plus(Duration.ofMinutes(15)).toEpochMilli());
+            assertThat(t.verifyFrom(TENANT, victims.get(16), "000000", new ClientInfo("2001:db8:1:99::1", "a"),
+                    site).status()).as("a fresh /64 of the blocked site").isEqualTo(ReplyStatus.RATE_LIMITED);
+        }
+    }
+
+    @Test
     void shouldPublishTombstoneWhenVerdictLapses() {
         try (TopologyHarness t = harness()) {
             final List<String> victims = victimsWithCodes(t, 4);

@@ -4,6 +4,7 @@ import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -19,11 +20,38 @@ public final class IpKeys {
     /** Prefix length IPv6 addresses are counted by unless configured otherwise. */
     public static final int DEFAULT_IPV6_PREFIX = 64;
 
+    /** The wider IPv6 prefix counted as well unless configured otherwise: a site's /48 (RFC 6177). */
+    public static final int DEFAULT_IPV6_WIDE_PREFIX = 48;
+
     private static final Pattern IPV4 = Pattern.compile("^[0-9]{1,3}(\\.[0-9]{1,3}){3}$");
     /** Characters of an IPv6 literal, starting with a hex digit or ':' (no zone, no brackets). */
     private static final Pattern IPV6 = Pattern.compile("^[0-9A-Fa-f:][0-9A-Fa-f:.]{1,44}$");
 
     private IpKeys() {
+    }
+
+    /**
+     * Every key {@code ip} is counted under: its key ({@link #key}), and for an IPv6 address also its key at
+     * {@code widePrefixLength} when that is shorter (a wider prefix, counted at higher thresholds). Empty if
+     * {@code ip} is not an IP literal.
+     *
+     * @param ipv6PrefixLength bits of an IPv6 address that form its key, 1 to 128
+     * @param widePrefixLength bits of the wider IPv6 key; 0, or not less than {@code ipv6PrefixLength}: none
+     */
+    public static List<String> keys(final String ip, final int ipv6PrefixLength, final int widePrefixLength) {
+        final Optional<String> key = key(ip, ipv6PrefixLength);
+        if (key.isEmpty()) {
+            return List.of();
+        }
+        if (widePrefixLength > 0 && widePrefixLength < ipv6PrefixLength && key.get().contains("/")) {
+            return List.of(key.get(), key(ip, widePrefixLength).orElseThrow());
+        }
+        return List.of(key.get());
+    }
+
+    /** Whether {@code ipKey} is a key at the wider prefix {@code widePrefixLength} ({@link #keys}). */
+    public static boolean isWide(final String ipKey, final int widePrefixLength) {
+        return widePrefixLength > 0 && ipKey.endsWith("/" + widePrefixLength);
     }
 
     /**

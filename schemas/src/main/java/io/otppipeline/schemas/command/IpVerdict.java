@@ -16,6 +16,18 @@ package io.otppipeline.schemas.command;
  */
 public record IpVerdict(String ipKey, long blockedUntilMs, long challengeUntilMs) {
 
+    /**
+     * The verdict that applies when an address has two ({@link IpKeys#keys}: its /64 and its /48): blocked and
+     * challenged as long as either says; named by the key whose block ends later. Either may be {@code null}.
+     */
+    public static IpVerdict strongest(final IpVerdict a, final IpVerdict b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return new IpVerdict(a.blockedUntilMs >= b.blockedUntilMs ? a.ipKey : b.ipKey,
+                Math.max(a.blockedUntilMs, b.blockedUntilMs), Math.max(a.challengeUntilMs, b.challengeUntilMs));
+    }
+
     /** Whether commands are refused at {@code nowMs} (epoch milliseconds). */
     public boolean blockedAt(final long nowMs) {
         return nowMs < blockedUntilMs;
