@@ -1,5 +1,6 @@
 package io.otppipeline.api;
 
+import io.otppipeline.api.captcha.Captchas;
 import io.otppipeline.api.http.ClientAddresses;
 import io.otppipeline.api.http.ConnectionLimits;
 import io.otppipeline.api.links.RedirectAllowList;
@@ -38,13 +39,14 @@ import java.util.List;
  * @param proxies the reverse proxies whose forwarding headers name the magic-link pages' client
  *     ({@link ClientAddresses#TRUSTED_PROXIES}); {@link ClientAddresses#NONE} by default
  * @param ipv6WidePrefixLength {@link SharedSettings#IPV6_WIDE_PREFIX_LENGTH}, the same as the processor's
+ * @param captchas each tenant's CAPTCHA provider ({@link Captchas}); {@link Captchas#NONE} by default
  */
 public record ApiConfig(KafkaConnection kafka, String host, int port, long replyTimeoutMs, int maxBodyBytes,
                         String replyGroupId, Path apiKeysFile, Path commandKeyring,
                         String replyIsolation, int ipv6PrefixLength, String totpIssuer, long idleTimeoutMs,
                         long requestBodyTimeoutMs, TwilioServices twilio,
                         String publicBaseUrl, RedirectAllowList redirects, ConnectionLimits connections,
-                        ClientAddresses proxies, int ipv6WidePrefixLength) {
+                        ClientAddresses proxies, int ipv6WidePrefixLength, Captchas captchas) {
 
     public static final Setting<String> HOST = Setting.string("api.host", "127.0.0.1", "listen address");
     public static final Setting<Long> PORT = Setting.integer("api.port", 8080, "port", "listen port (0 picks a free "
@@ -88,6 +90,7 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
                 SharedSettings.COMMAND_KEYRING_FILE, SharedSettings.IPV6_PREFIX_LENGTH,
                 SharedSettings.IPV6_WIDE_PREFIX_LENGTH, ClientAddresses.TRUSTED_PROXIES));
         all.addAll(ConnectionLimits.SETTINGS);
+        all.addAll(Captchas.SETTINGS);
         all.addAll(KafkaConnection.SETTINGS);
         return List.copyOf(all);
     }
@@ -101,7 +104,7 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
         this(kafka, host, port, replyTimeoutMs, maxBodyBytes, replyGroupId, apiKeysFile, commandKeyring,
                 replyIsolation, ipv6PrefixLength, totpIssuer, idleTimeoutMs, requestBodyTimeoutMs, twilio,
                 publicBaseUrl, redirects, ConnectionLimits.DEFAULTS, ClientAddresses.NONE,
-                IpKeys.DEFAULT_IPV6_WIDE_PREFIX);
+                IpKeys.DEFAULT_IPV6_WIDE_PREFIX, Captchas.NONE);
     }
 
     /** A configuration without trusted proxies. */
@@ -113,7 +116,8 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
                      final ConnectionLimits connections) {
         this(kafka, host, port, replyTimeoutMs, maxBodyBytes, replyGroupId, apiKeysFile, commandKeyring,
                 replyIsolation, ipv6PrefixLength, totpIssuer, idleTimeoutMs, requestBodyTimeoutMs, twilio,
-                publicBaseUrl, redirects, connections, ClientAddresses.NONE, IpKeys.DEFAULT_IPV6_WIDE_PREFIX);
+                publicBaseUrl, redirects, connections, ClientAddresses.NONE, IpKeys.DEFAULT_IPV6_WIDE_PREFIX,
+                Captchas.NONE);
     }
 
     /**
@@ -126,6 +130,7 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
         redirects = redirects == null ? RedirectAllowList.NONE : redirects;
         connections = connections == null ? ConnectionLimits.DEFAULTS : connections;
         proxies = proxies == null ? ClientAddresses.NONE : proxies;
+        captchas = captchas == null ? Captchas.NONE : captchas;
         if (publicBaseUrl != null && (publicBaseUrl.endsWith("/") || !publicBaseUrl.matches("^https?://[^/?#]+$"))) {
             throw new IllegalStateException("api.public.base.url must be scheme://host[:port] without a path or "
                     + "trailing slash, for example https://verify.example.com");
@@ -161,6 +166,7 @@ public record ApiConfig(KafkaConnection kafka, String host, int port, long reply
                 RedirectAllowList.from(s),
                 ConnectionLimits.from(s),
                 ClientAddresses.from(s),
-                SharedSettings.IPV6_WIDE_PREFIX_LENGTH.read(s).intValue());
+                SharedSettings.IPV6_WIDE_PREFIX_LENGTH.read(s).intValue(),
+                Captchas.from(s));
     }
 }

@@ -104,7 +104,7 @@ public final class ApiService implements ServiceLifecycle {
         final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         JvmMeters.bindTo(meters);
         final OtpRoutes routes = new OtpRoutes(keys, commandAead, new IdempotencyHeader(commandKeyring), gateway,
-                verdicts, meters, config.totpIssuer());
+                verdicts, meters, config.totpIssuer(), config.captchas());
         final AtomicReference<String> baseUrl = new AtomicReference<>(config.publicBaseUrl());
         final TwilioVerifyRoutes twilio = new TwilioVerifyRoutes(config.twilio(), keys, routes, baseUrl::get);
         final MagicLinkRoutes links = new MagicLinkRoutes(routes, commandKeyring, config.redirects(), baseUrl::get,

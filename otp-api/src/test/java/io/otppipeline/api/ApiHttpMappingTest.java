@@ -483,6 +483,25 @@ class ApiHttpMappingTest {
     }
 
     @Test
+    void shouldAnswer428WithReasonWhenCaptchaWasDueAndDidNotPass() throws Exception {
+        decide(id -> new RequestRefusedReply(id, ReplyStatus.CHALLENGE_REQUIRED, "captcha_failed", 1, true, false));
+        final HttpResponse<String> request = post("/v1/otp", CREATE.replace("}", ",\"captchaToken\":\"tok-1\"}"),
+                key.plaintext(), null);
+        final OtpRequested published = (OtpRequested) sent.get();
+        decide(id -> new VerifyReply(id, ReplyStatus.CHALLENGE_REQUIRED, null, null, null, true, false));
+        final HttpResponse<String> verify = post("/v1/otp/verify", VERIFY, key.plaintext(), null);
+
+        assertThat(request.statusCode()).as(request.body()).isEqualTo(428);
+        assertProblem(request, "challenge-required");
+        assertThat(json(request).path("reason").asText()).isEqualTo("captcha_failed");
+        assertThat(json(request).path("challengeRequired").asBoolean()).isTrue();
+        assertThat(request.body()).doesNotContain("tok-1");
+        assertThat(published.captcha()).as("this API's tenant uses no CAPTCHA: no verdict stamped").isNull();
+        assertThat(verify.statusCode()).isEqualTo(428);
+        assertThat(json(verify).path("reason").asText()).isEqualTo("captcha_required");
+    }
+
+    @Test
     void shouldAnswer423WithRetryAfterWhenUserIsLocked() throws Exception {
         decide(id -> new RequestRefusedReply(id, ReplyStatus.LOCKED, "locked", 900, false, false));
 

@@ -71,7 +71,7 @@ class LinkPagesBehindProxyTest {
         try (ApiService api = ApiService.start(new ApiConfig(KafkaConnection.plaintext("unused:9092"), "127.0.0.1", 0,
                 1000, 1024, "otp-api", dir.resolve("unused"), dir.resolve("unused"), "read_uncommitted", 64,
                 "otp-pipeline", 10_000, 3_000, TwilioServices.NONE, null, null, ConnectionLimits.DEFAULTS,
-                new ClientAddresses(trusted), 48), new ApiKeys(List.of(key.entry())), commandKeyring, bus, noVerdicts)) {
+                new ClientAddresses(trusted), 48, null), new ApiKeys(List.of(key.entry())), commandKeyring, bus, noVerdicts)) {
             final String token = MagicLinkTokens.format(new Aead(commandKeyring).seal(
                     new MagicLinkTokens.Route("acme", "alice", "0b8e5b1e-2f4a-4c7e-9a51-6d1f0c3b2a11").bytes(),
                     MagicLinkTokens.LINK_ROUTE.getBytes(StandardCharsets.UTF_8)), new byte[32]);

@@ -2,6 +2,7 @@ package io.otppipeline.api.v1;
 
 import io.otppipeline.api.bus.CommandBus;
 import io.otppipeline.api.bus.IpVerdicts;
+import io.otppipeline.api.captcha.Captchas;
 import io.otppipeline.api.http.ApiKeys;
 import io.otppipeline.api.http.HttpAnswer;
 import io.otppipeline.api.http.JsonBody;
@@ -12,6 +13,7 @@ import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.otppipeline.schemas.command.CaptchaVerdict;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.ClientInfo;
 import io.otppipeline.schemas.command.IpVerdict;
@@ -59,12 +61,16 @@ public final class OtpRoutes {
     private final IpVerdicts verdicts;
     private final MeterRegistry meters;
     private final String issuer;
+    private final Captchas captchas;
     private final SecureRandom random = new SecureRandom();
     /** Bytes of an authenticator secret: 160 bits (RFC 4226 section 4, requirement R6). */
     private static final int FACTOR_SECRET_BYTES = 20;
 
+    /** @param captchas each tenant's CAPTCHA provider, asked for code requests and verifications */
     public OtpRoutes(final ApiKeys apiKeys, final Aead commandAead, final IdempotencyHeader idempotency,
-              final CommandBus gateway, final IpVerdicts verdicts, final MeterRegistry meters, final String issuer) {
+              final CommandBus gateway, final IpVerdicts verdicts, final MeterRegistry meters, final String issuer,
+              final Captchas captchas) {
+        this.captchas = captchas;
         this.apiKeys = apiKeys;
         this.commandAead = commandAead;
         this.idempotency = idempotency;
@@ -78,7 +84,16 @@ public final class OtpRoutes {
     public void createOtp(final Context ctx) {
         final String tenant = authenticate(ctx).tenant();
         final CreateOtpRequest body = RequestValidator.checked(JsonBody.read(ctx, CreateOtpRequest.class));
-        answer(ctx, "request", request(tenant, body, idempotency.read(ctx, "request", tenant, body)));
+        final IdempotencyKey key = idempotency.read(ctx, "request", tenant, body);
+        final OtpRequested command = request(tenant, body, key);
+        answer(ctx, "request", withCaptcha(command, captchas.verify(tenant, body.captchaToken(),
+                clientIp(body.client()))));
+    }
+
+    private static OtpRequested withCaptcha(final OtpRequested c, final CaptchaVerdict captcha) {
+        return new OtpRequested(c.commandId(), c.tenantId(), c.userId(), c.purpose(), c.channel(), c.locale(),
+                c.client(), c.sentAt(), c.destination(), c.entropy(), c.idempotency(), c.ipVerdict(), c.link(),
+                captcha);
     }
 
     /**
@@ -100,9 +115,12 @@ public final class OtpRoutes {
         final String tenant = authenticate(ctx).tenant();
         final VerifyOtpRequest typed = JsonBody.read(ctx, VerifyOtpRequest.class);
         final VerifyOtpRequest body = new VerifyOtpRequest(typed.userId(), typed.purpose(),
-                RequestValidator.normalizeCode(typed.code()), typed.otpId(), typed.client());
+                RequestValidator.normalizeCode(typed.code()), typed.otpId(), typed.client(), typed.captchaToken());
         RequestValidator.check(body);
-        answer(ctx, "verify", verify(tenant, body, idempotency.read(ctx, "verify", tenant, body)));
+        final OtpVerifyAttempted c = verify(tenant, body, idempotency.read(ctx, "verify", tenant, body));
+        answer(ctx, "verify", new OtpVerifyAttempted(c.commandId(), c.tenantId(), c.userId(), c.purpose(), c.otpId(),
+                c.client(), c.sentAt(), c.code(), c.idempotency(), c.ipVerdict(),
+                captchas.verify(tenant, body.captchaToken(), clientIp(body.client()))));
     }
 
     /** The command for a checked verification: the typed code sealed, the IP guard's verdict stamped in. */

@@ -118,6 +118,9 @@ public final class ReplyAnswers implements OtpReply.Visitor<HttpAnswer> {
 
     @Override
     public HttpAnswer requestRefused(final RequestRefusedReply r) {
+        if (r.status() == ReplyStatus.CHALLENGE_REQUIRED) {
+            return challengeRequired(r, r.reason());
+        }
         final boolean locked = r.status() == ReplyStatus.LOCKED;
         final Problem problem = (locked
                 ? Problem.of(423, "locked", "User is locked out", "Retry after " + r.retryAfterSeconds() + " seconds.")
@@ -131,6 +134,9 @@ public final class ReplyAnswers implements OtpReply.Visitor<HttpAnswer> {
     public HttpAnswer verified(final VerifyReply r) {
         if (r.status() == ReplyStatus.RATE_LIMITED) {
             return ipLimited(r, r.retryAfterSeconds(), r.challengeRequired());
+        }
+        if (r.status() == ReplyStatus.CHALLENGE_REQUIRED) {
+            return challengeRequired(r, "captcha_required");
         }
         if (r.status() == ReplyStatus.MALFORMED) { // counted nowhere: the caller fixes its input (seed 001)
             return answer(400, r, Problem.validation(List.of(new Problem.FieldError("code",
@@ -321,6 +327,17 @@ public final class ReplyAnswers implements OtpReply.Visitor<HttpAnswer> {
      * {@code 429}: the IP guard blocked the client's address, so the code was neither compared nor counted
      * (verifications of emailed and authenticator codes alike).
      */
+    /**
+     * {@code 428 Precondition Required} (RFC 6585): a challenge was due and the request's CAPTCHA did not pass;
+     * {@code reason} says why ({@code captcha_required}, {@code captcha_failed}, {@code captcha_unavailable}).
+     * Nothing was counted: the caller shows the CAPTCHA and sends the request again with its {@code captchaToken}.
+     */
+    private static HttpAnswer challengeRequired(final OtpReply r, final String reason) {
+        return answer(428, r, Problem.of(428, "challenge-required", "CAPTCHA required",
+                "Show the end user the CAPTCHA and send this request again with its captchaToken.")
+                .withReason(reason, true), Map.of());
+    }
+
     private static HttpAnswer ipLimited(final OtpReply r, final long retryAfterSeconds, final boolean challenge) {
         final Problem problem = Problem.of(429, "rate-limited", "Too many wrong codes from this address",
                 "Retry after " + retryAfterSeconds + " seconds.").withReason("ip_limit", challenge);

@@ -37,6 +37,9 @@ public final class RequestValidator {
     private static final Pattern LOCALE = Pattern.compile("^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,3}$");
     private static final Pattern IP = Pattern.compile("^[0-9A-Fa-f:.]{2,45}$");
     private static final Pattern CODE = Pattern.compile("^[0-9]{6,9}$");
+    /** A CAPTCHA widget's token: Turnstile documents at most 2,048 characters; room for the other two. */
+    private static final Pattern CAPTCHA_TOKEN = Pattern.compile("^[\\p{Graph}]{1,4096}$");
+    private static final String CAPTCHA_TOKEN_RULE = "must be 1 to 4096 printable characters without spaces";
     private static final Pattern FACTOR_CODE = Pattern.compile("^([0-9]{6}|[0-9]{8})$");
     private static final Pattern UUID = Pattern.compile("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$");
     private static final int MAX_USER_AGENT = 512;
@@ -79,8 +82,10 @@ public final class RequestValidator {
         }
         optional(errors, "locale", r.locale(), LOCALE, "must be a BCP 47 language tag such as en or pt-BR");
         client(errors, r.client());
+        optional(errors, "captchaToken", r.captchaToken(), CAPTCHA_TOKEN, CAPTCHA_TOKEN_RULE);
         throwIfAny(errors);
-        return new CreateOtpRequest(r.userId(), r.channel(), destination, r.purpose(), r.locale(), r.client());
+        return new CreateOtpRequest(r.userId(), r.channel(), destination, r.purpose(), r.locale(), r.client(),
+                r.captchaToken());
     }
 
     private static String normalized(final List<FieldError> errors, final Optional<String> value,
@@ -99,6 +104,7 @@ public final class RequestValidator {
         require(errors, "code", r.code(), CODE, "must be 6 to 9 digits");
         optional(errors, "otpId", r.otpId(), UUID, "must be a lower-case UUID");
         client(errors, r.client());
+        optional(errors, "captchaToken", r.captchaToken(), CAPTCHA_TOKEN, CAPTCHA_TOKEN_RULE);
         throwIfAny(errors);
     }
 

@@ -1,5 +1,6 @@
 package io.otppipeline.processor.domain;
 
+import io.otppipeline.schemas.command.CaptchaVerdict;
 import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.reply.ReplyStatus;
 
@@ -13,14 +14,19 @@ import io.otppipeline.schemas.reply.ReplyStatus;
  *       the refusal counts against nothing (OWASP Authentication Cheat Sheet, "Protect against automated
  *       attacks");</li>
  *   <li>the user's lockout, or under {@code otp.lockout.scope=user_ip} the lockout of the client's address
- *       ({@link LockoutRules}, NIST SP 800-63B section 5.2.2): refused {@code locked}, not counted either.</li>
+ *       ({@link LockoutRules}, NIST SP 800-63B section 5.2.2): refused {@code locked}, not counted either;</li>
+ *   <li>the CAPTCHA (seed 001: "add CAPTCHA after multiple failed attempts"): when a challenge was already asked
+ *       for ({@link Challenge#required}: the user's failures or the address's verdict) and the tenant uses a
+ *       CAPTCHA, a request whose stamped verdict does not admit ({@link CaptchaVerdict#admits()}) is refused
+ *       {@code challenge_required}, reason {@code captcha_required}, {@code captcha_failed} or
+ *       {@code captcha_unavailable}, and counts nothing. A command without a verdict (a tenant without CAPTCHA) is
+ *       never refused here.</li>
  * </ol>
- * A CAPTCHA verdict, once one is checked, belongs here too. Pure: reads only the state, the command's verdict and
- * the decision time.
+ * Pure: reads only the state, the command's verdicts and the decision time.
  *
- * @param status {@code null} when the command is admitted, else {@link ReplyStatus#RATE_LIMITED} or
- *     {@link ReplyStatus#LOCKED}
- * @param reason {@code ip_limit} or {@code locked} for a refusal, {@code null} when admitted
+ * @param status {@code null} when the command is admitted, else {@link ReplyStatus#RATE_LIMITED},
+ *     {@link ReplyStatus#LOCKED} or {@link ReplyStatus#CHALLENGE_REQUIRED}
+ * @param reason {@code ip_limit}, {@code locked} or a CAPTCHA reason for a refusal, {@code null} when admitted
  * @param waitMs milliseconds until the refusal lapses (0 when admitted)
  */
 record Admission(ReplyStatus status, String reason, long waitMs) {
@@ -28,19 +34,30 @@ record Admission(ReplyStatus status, String reason, long waitMs) {
     /** The command may proceed. */
     static final Admission ADMITTED = new Admission(null, null, 0);
 
+    /** As {@link #check(UserState, IpVerdict, CaptchaVerdict, LockoutRules, String, long)} without a CAPTCHA. */
+    static Admission check(final UserState state, final IpVerdict ip, final String address, final long nowMs) {
+        return check(state, ip, null, null, address, nowMs);
+    }
+
     /**
      * @param state the user's state, settled at the decision time
      * @param ip the command's IP verdict, or {@code null} (none stamped: the address is unknown or never seen)
+     * @param captcha the command's CAPTCHA verdict, or {@code null} (its tenant uses no CAPTCHA)
+     * @param lockout the lockout rules that say when a challenge is due; may be {@code null} when {@code captcha} is
      * @param address the client's address key under {@code otp.lockout.scope=user_ip}, or {@code null}
      * @param nowMs decision time, epoch milliseconds (the command record's timestamp)
      * @return {@link #ADMITTED}, or the first refusal in the order above
      */
-    static Admission check(final UserState state, final IpVerdict ip, final String address, final long nowMs) {
+    static Admission check(final UserState state, final IpVerdict ip, final CaptchaVerdict captcha,
+                           final LockoutRules lockout, final String address, final long nowMs) {
         if (ip != null && ip.blockedAt(nowMs)) {
             return new Admission(ReplyStatus.RATE_LIMITED, "ip_limit", ip.blockedUntilMs() - nowMs);
         }
         if (state.lockedAt(address, nowMs)) {
             return new Admission(ReplyStatus.LOCKED, "locked", state.lockRemainingMs(address, nowMs));
+        }
+        if (captcha != null && !captcha.admits() && Challenge.required(state, ip, lockout, address, nowMs)) {
+            return new Admission(ReplyStatus.CHALLENGE_REQUIRED, captcha.refusalReason(), 0);
         }
         return ADMITTED;
     }

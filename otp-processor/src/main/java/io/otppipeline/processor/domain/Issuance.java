@@ -59,7 +59,7 @@ final class Issuance {
     Decision request(final UserState state, final OtpRequested command, final DecisionContext ctx) {
         final long nowMs = ctx.nowMs();
         final PurposeRules purpose = rules.forPurpose(command.purpose());
-        final Admission admission = Admission.check(state, command.ipVerdict(),
+        final Admission admission = Admission.check(state, command.ipVerdict(), command.captcha(), rules.lockout(),
                 rules.lockout().addressKey(command.client()), nowMs);
         if (!admission.admitted()) {
             return refuse(state, command, ctx, new Refusal(admission.status(), admission.reason(),
@@ -77,9 +77,10 @@ final class Issuance {
     /**
      * Why a request is refused.
      *
-     * @param status {@code locked} or {@code rate_limited}
-     * @param reason the event's and reply's reason: {@code locked}, {@code rate_limited}, {@code cooldown} or
-     *     {@code ip_limit}
+     * @param status {@code locked}, {@code rate_limited} or {@code challenge_required}
+     * @param reason the event's and reply's reason: {@code locked}, {@code rate_limited}, {@code cooldown},
+     *     {@code ip_limit} or a CAPTCHA reason ({@code captcha_required}, {@code captcha_failed},
+     *     {@code captcha_unavailable})
      * @param waitMs milliseconds until the same request may succeed
      */
     private record Refusal(ReplyStatus status, String reason, long waitMs) {

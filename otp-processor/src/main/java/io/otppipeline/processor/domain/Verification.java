@@ -63,9 +63,11 @@ final class Verification {
             return attempt.answer(state, null, ReplyStatus.MALFORMED, null);
         }
         final String address = rules.lockout().addressKey(command.client());
-        final Admission admission = Admission.check(state, command.ipVerdict(), address, nowMs);
+        final Admission admission = Admission.check(state, command.ipVerdict(), command.captcha(), rules.lockout(),
+                address, nowMs);
         if (!admission.admitted()) { // counted nowhere; an address refusal names no code: nothing was checked
-            return attempt.answer(state, admission.byUser() ? otp : null, admission.status(), admission.waitSeconds());
+            return attempt.answer(state, admission.byUser() ? otp : null, admission.status(),
+                    admission.status() == ReplyStatus.CHALLENGE_REQUIRED ? null : admission.waitSeconds());
         }
         if (otp == null || otp.approved() || (command.otpId() != null && !command.otpId().equals(otp.otpId()))) {
             return attempt.answer(state, null, ReplyStatus.NOT_FOUND, null);

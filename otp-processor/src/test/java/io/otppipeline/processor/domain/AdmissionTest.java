@@ -2,6 +2,7 @@ package io.otppipeline.processor.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.otppipeline.schemas.command.CaptchaVerdict;
 import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.reply.ReplyStatus;
 import org.junit.jupiter.api.Test;
@@ -59,5 +60,34 @@ class AdmissionTest {
         assertThat(Admission.check(state, null, ADDRESS, NOW_MS).status()).isEqualTo(ReplyStatus.LOCKED);
         assertThat(Admission.check(state, null, "198.51.100.1", NOW_MS).admitted())
                 .as("another address of the same user").isTrue();
+    }
+
+    @Test
+    void shouldRefuseWithoutPassedCaptchaOnlyWhenChallengeWasDue() {
+        final LockoutRules rules = LockoutRules.DEFAULTS; // a challenge after 3 failures in the window
+        UserState failing = UserState.EMPTY;
+        for (int i = 0; i < rules.challengeAfterFailures(); i++) {
+            failing = failing.withFailure(DecisionContext.sweep("t", "u", NOW_MS - 1_000 + i), rules, null);
+        }
+        final IpVerdict challenged = new IpVerdict(ADDRESS, 0, NOW_MS + 60_000);
+
+        for (CaptchaVerdict refused : new CaptchaVerdict[] {CaptchaVerdict.MISSING, CaptchaVerdict.FAILED,
+            CaptchaVerdict.UNAVAILABLE}) {
+            final Admission a = Admission.check(failing, null, refused, rules, null, NOW_MS);
+            assertThat(a.status()).as(refused.name()).isEqualTo(ReplyStatus.CHALLENGE_REQUIRED);
+            assertThat(a.reason()).isEqualTo(refused.refusalReason());
+            assertThat(a.byUser()).isFalse();
+            assertThat(Admission.check(UserState.EMPTY, challenged, refused, rules, null, NOW_MS).status())
+                    .as("the address's challenge").isEqualTo(ReplyStatus.CHALLENGE_REQUIRED);
+        }
+        assertThat(Admission.check(failing, null, CaptchaVerdict.PASSED, rules, null, NOW_MS).admitted()).isTrue();
+        assertThat(Admission.check(failing, null, CaptchaVerdict.BYPASSED, rules, null, NOW_MS).admitted())
+                .as("provider down, tenant fails open").isTrue();
+        assertThat(Admission.check(failing, null, null, rules, null, NOW_MS).admitted())
+                .as("a tenant without CAPTCHA: challengeRequired stays a hint").isTrue();
+        assertThat(Admission.check(UserState.EMPTY, null, CaptchaVerdict.MISSING, rules, null, NOW_MS).admitted())
+                .as("no challenge due: no token needed").isTrue();
+        assertThat(Admission.check(lockedUser(rules, null), null, CaptchaVerdict.PASSED, rules, null, NOW_MS)
+                .status()).as("a solved CAPTCHA does not lift a lockout").isEqualTo(ReplyStatus.LOCKED);
     }
 }

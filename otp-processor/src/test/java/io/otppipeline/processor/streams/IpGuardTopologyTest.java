@@ -7,6 +7,7 @@ import io.otppipeline.processor.domain.OtpRules;
 import io.otppipeline.processor.gate.SendGatePolicy;
 import io.otppipeline.processor.guard.IpGuardRules;
 import io.otppipeline.schemas.command.Channel;
+import io.otppipeline.schemas.command.CaptchaVerdict;
 import io.otppipeline.schemas.command.ClientInfo;
 import io.otppipeline.schemas.command.IpVerdict;
 import io.otppipeline.schemas.event.CloudEvent;
@@ -93,6 +94,35 @@ class IpGuardTopologyTest {
             final VerifyReply reply = t.verifyFrom(TENANT, victims.get(2), "000000", ATTACKER, verdict);
             assertThat(reply.status()).isEqualTo(ReplyStatus.DENIED);
             assertThat(reply.challengeRequired()).isTrue();
+        }
+    }
+
+    @Test
+    void shouldRefuseUntilCaptchaPassesWhenChallengeIsDueAndTenantUsesCaptcha() {
+        try (TopologyHarness t = new TopologyHarness(OtpRules.DEFAULTS)) {
+            final String user = victimsWithCodes(t, 1).get(0);
+            for (int i = 0; i < 3; i++) { // the third failure asks for a challenge (otp.lockout.challenge.after.failures)
+                t.verifyWithCaptcha(TENANT, user, "000000", ATTACKER, null, CaptchaVerdict.MISSING);
+            }
+            t.events();
+
+            final VerifyReply refused = t.verifyWithCaptcha(TENANT, user, "000000", ATTACKER, null,
+                    CaptchaVerdict.MISSING);
+            final List<CloudEvent> events = t.events();
+            final VerifyReply failedToken = t.verifyWithCaptcha(TENANT, user, "000000", ATTACKER, null,
+                    CaptchaVerdict.FAILED);
+            final VerifyReply solved = t.verifyWithCaptcha(TENANT, user, "000000", ATTACKER, null,
+                    CaptchaVerdict.PASSED);
+
+            assertThat(refused.status()).isEqualTo(ReplyStatus.CHALLENGE_REQUIRED);
+            assertThat(refused.challengeRequired()).isTrue();
+            assertThat(refused.otpId()).as("nothing about the code is revealed").isNull();
+            assertThat(events).extracting(e -> e.data().path("outcome").asText())
+                    .containsExactly("challenge_required");
+            assertThat(events.get(0).data().path("userFailures").asInt()).as("the refusal counted nothing")
+                    .isEqualTo(3);
+            assertThat(failedToken.status()).isEqualTo(ReplyStatus.CHALLENGE_REQUIRED);
+            assertThat(solved.status()).as("compared once the CAPTCHA passed").isEqualTo(ReplyStatus.DENIED);
         }
     }
 

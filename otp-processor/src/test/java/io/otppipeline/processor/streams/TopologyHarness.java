@@ -11,6 +11,7 @@ import io.otppipeline.processor.gate.SendGatePolicy;
 import io.otppipeline.processor.guard.IpGuard;
 import io.otppipeline.processor.guard.IpGuardRules;
 import io.otppipeline.schemas.Json;
+import io.otppipeline.schemas.command.CaptchaVerdict;
 import io.otppipeline.schemas.command.Channel;
 import io.otppipeline.schemas.command.ClientInfo;
 import io.otppipeline.schemas.command.FactorConfirmRequested;
@@ -232,10 +233,16 @@ final class TopologyHarness implements AutoCloseable {
     /** As {@link #verifyFor}, from {@code client}, stamped with {@code verdict} (or none) as otp-api would. */
     VerifyReply verifyFrom(final String tenant, final String user, final String code, final ClientInfo client,
                            final IpVerdict verdict) {
+        return verifyWithCaptcha(tenant, user, code, client, verdict, null);
+    }
+
+    /** As {@link #verifyFrom}, stamped with {@code captcha} (or none) as otp-api would. */
+    VerifyReply verifyWithCaptcha(final String tenant, final String user, final String code, final ClientInfo client,
+                                  final IpVerdict verdict, final CaptchaVerdict captcha) {
         final String commandId = id();
         return as(VerifyReply.class, send(new OtpVerifyAttempted(commandId, tenant, user, "login", null, client, START,
                 commandAead.seal(code.getBytes(StandardCharsets.UTF_8), commandId.getBytes(StandardCharsets.UTF_8)),
-                null, verdict)));
+                null, verdict, captcha)));
     }
 
     /** Enrols an authenticator factor of {@code type} for {@link #USER} with {@code secret} (20 bytes). */

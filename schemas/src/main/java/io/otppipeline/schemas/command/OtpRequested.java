@@ -24,10 +24,13 @@ import java.time.Instant;
  *     when there was none (no address given, or nothing known about it)
  * @param link present when the request is for a magic link ({@code POST /v1/magic-links}) instead of a code;
  *     {@code null} for a code
+ * @param captcha what the tenant's CAPTCHA provider said about the request's token, or {@code null} when the tenant
+ *     uses no CAPTCHA
  */
 public record OtpRequested(String commandId, String tenantId, String userId, String purpose, Channel channel,
                            String locale, ClientInfo client, Instant sentAt, SealedBox destination,
-                           SealedBox entropy, IdempotencyKey idempotency, IpVerdict ipVerdict, MagicLink link)
+                           SealedBox entropy, IdempotencyKey idempotency, IpVerdict ipVerdict, MagicLink link,
+                           CaptchaVerdict captcha)
         implements OtpCommand {
 
     /**
@@ -37,12 +40,21 @@ public record OtpRequested(String commandId, String tenantId, String userId, Str
     public static final String LOCKOUT_NOTICE_PURPOSE = "lockout_notice";
 
 
+    /** A command without a CAPTCHA verdict. */
+    public OtpRequested(final String commandId, final String tenantId, final String userId, final String purpose,
+                        final Channel channel, final String locale, final ClientInfo client, final Instant sentAt,
+                        final SealedBox destination, final SealedBox entropy, final IdempotencyKey idempotency,
+                        final IpVerdict ipVerdict, final MagicLink link) {
+        this(commandId, tenantId, userId, purpose, channel, locale, client, sentAt, destination, entropy, idempotency,
+                ipVerdict, link, null);
+    }
+
     /** A command without an IP verdict. */
     public OtpRequested(final String commandId, final String tenantId, final String userId, final String purpose,
                         final Channel channel, final String locale, final ClientInfo client, final Instant sentAt,
                         final SealedBox destination, final SealedBox entropy, final IdempotencyKey idempotency) {
         this(commandId, tenantId, userId, purpose, channel, locale, client, sentAt, destination, entropy, idempotency,
-                null, null);
+                null, null, null);
     }
 
     /** A request for a code (no magic link). */
@@ -51,7 +63,7 @@ public record OtpRequested(String commandId, String tenantId, String userId, Str
                         final SealedBox destination, final SealedBox entropy, final IdempotencyKey idempotency,
                         final IpVerdict ipVerdict) {
         this(commandId, tenantId, userId, purpose, channel, locale, client, sentAt, destination, entropy, idempotency,
-                ipVerdict, null);
+                ipVerdict, null, null);
     }
 
     @Override

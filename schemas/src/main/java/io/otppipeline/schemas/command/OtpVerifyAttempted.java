@@ -18,16 +18,26 @@ import java.time.Instant;
  * @param idempotency the caller's idempotency key, or {@code null}
  * @param ipVerdict the IP guard's verdict on {@code client.ip} when the API accepted the command, or {@code null}
  *     when there was none (no address given, or nothing known about it)
+ * @param captcha what the tenant's CAPTCHA provider said about the request's token, or {@code null} when the tenant
+ *     uses no CAPTCHA
  */
 public record OtpVerifyAttempted(String commandId, String tenantId, String userId, String purpose, String otpId,
                                  ClientInfo client, Instant sentAt, SealedBox code,
-                                 IdempotencyKey idempotency, IpVerdict ipVerdict) implements OtpCommand {
+                                 IdempotencyKey idempotency, IpVerdict ipVerdict, CaptchaVerdict captcha)
+        implements OtpCommand {
+
+    /** A command without a CAPTCHA verdict. */
+    public OtpVerifyAttempted(final String commandId, final String tenantId, final String userId,
+                              final String purpose, final String otpId, final ClientInfo client, final Instant sentAt,
+                              final SealedBox code, final IdempotencyKey idempotency, final IpVerdict ipVerdict) {
+        this(commandId, tenantId, userId, purpose, otpId, client, sentAt, code, idempotency, ipVerdict, null);
+    }
 
     /** A command without an IP verdict. */
     public OtpVerifyAttempted(final String commandId, final String tenantId, final String userId,
                               final String purpose, final String otpId, final ClientInfo client, final Instant sentAt,
                               final SealedBox code, final IdempotencyKey idempotency) {
-        this(commandId, tenantId, userId, purpose, otpId, client, sentAt, code, idempotency, null);
+        this(commandId, tenantId, userId, purpose, otpId, client, sentAt, code, idempotency, null, null);
     }
 
     @Override

@@ -18,10 +18,13 @@ import java.util.Locale;
  * {@link #LOCKED} or {@link #RATE_LIMITED}. A cancel: {@link #CANCELED} or {@link #NOT_FOUND}.
  * {@link #MALFORMED}: a code with the wrong number of digits for its purpose, refused before anything is compared or
  * counted (seed 001: "strict 6-digit numeric validation"); answered {@code 400}.
+ * {@link #CHALLENGE_REQUIRED}: a challenge was asked for before this request and its tenant's CAPTCHA did not
+ * pass (seed 001: "add CAPTCHA after multiple failed attempts"); refused before anything is counted, answered
+ * {@code 428}.
  */
 public enum ReplyStatus {
     PENDING, APPROVED, DENIED, EXPIRED, MAX_ATTEMPTS, NOT_FOUND, LOCKED, RATE_LIMITED, CONSUMED, CONFLICT,
-    UNLOCKED, IDEMPOTENCY_MISMATCH, REJECTED, UNVERIFIED, ACTIVE, DELETED, CANCELED, MALFORMED;
+    UNLOCKED, IDEMPOTENCY_MISMATCH, REJECTED, UNVERIFIED, ACTIVE, DELETED, CANCELED, MALFORMED, CHALLENGE_REQUIRED;
 
     /** Lower snake case, as in the HTTP API. */
     @JsonValue

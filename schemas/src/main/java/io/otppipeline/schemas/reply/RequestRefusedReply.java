@@ -4,7 +4,8 @@ package io.otppipeline.schemas.reply;
  * A request for a code was refused.
  *
  * @param commandId id of the request answered
- * @param status {@link ReplyStatus#RATE_LIMITED} (send limit or resend cooldown) or {@link ReplyStatus#LOCKED}
+ * @param status {@link ReplyStatus#RATE_LIMITED} (send limit or resend cooldown), {@link ReplyStatus#LOCKED} or
+ *     {@link ReplyStatus#CHALLENGE_REQUIRED} (a CAPTCHA was due and did not pass)
  * @param reason why: {@code rate_limited} (the user's send window), {@code cooldown}, {@code locked} or
  *     {@code ip_limit} (the IP guard refused the client's address)
  * @param retryAfterSeconds whole seconds until the same request may succeed, at least 1
@@ -18,10 +19,11 @@ public record RequestRefusedReply(String commandId, ReplyStatus status, String r
     /**
      * Checks the status.
      *
-     * @throws IllegalArgumentException for a status other than {@code rate_limited} or {@code locked}
+     * @throws IllegalArgumentException for a status other than {@code rate_limited}, {@code locked} or {@code challenge_required}
      */
     public RequestRefusedReply {
-        if (status != ReplyStatus.RATE_LIMITED && status != ReplyStatus.LOCKED) {
+        if (status != ReplyStatus.RATE_LIMITED && status != ReplyStatus.LOCKED
+                && status != ReplyStatus.CHALLENGE_REQUIRED) {
             throw new IllegalArgumentException("a refused request is rate_limited or locked");
         }
     }

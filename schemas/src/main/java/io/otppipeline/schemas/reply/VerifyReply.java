@@ -6,7 +6,9 @@ package io.otppipeline.schemas.reply;
  * @param commandId id of the verification answered
  * @param status {@code approved}, {@code denied}, {@code expired}, {@code max_attempts}, {@code not_found},
  *     {@code locked}, {@code rate_limited} (the IP guard refused the client's address: nothing was checked or
- *     counted), or {@code malformed} (the code's length is not its purpose's: nothing compared or counted)
+ *     counted), {@code malformed} (the code's length is not its purpose's: nothing compared or counted), or
+ *     {@code challenge_required} (a challenge was due and the tenant's CAPTCHA did not pass: nothing compared or
+ *     counted)
  * @param otpId the code concerned, when one was found
  * @param attemptsRemaining wrong guesses left on the code, when a code that still counts was found
  * @param retryAfterSeconds seconds until the user's lockout ends, when the answer is {@code locked} or this
@@ -25,7 +27,7 @@ public record VerifyReply(String commandId, ReplyStatus status, String otpId, In
      */
     public VerifyReply {
         switch (status) {
-            case APPROVED, DENIED, EXPIRED, MAX_ATTEMPTS, NOT_FOUND, LOCKED, RATE_LIMITED, MALFORMED -> {
+            case APPROVED, DENIED, EXPIRED, MAX_ATTEMPTS, NOT_FOUND, LOCKED, RATE_LIMITED, MALFORMED, CHALLENGE_REQUIRED -> {
             }
             default -> throw new IllegalArgumentException("not a verification outcome: " + status);
         }
