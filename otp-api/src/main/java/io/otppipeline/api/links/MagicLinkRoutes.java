@@ -61,8 +61,15 @@ import java.util.function.Supplier;
  */
 public final class MagicLinkRoutes {
 
-    /** The form token's cookie: random per page view, bound to the form by an HMAC. */
+    /**
+     * The form token's cookie: random per page view, bound to the form by an HMAC. Served over https it is
+     * {@value #HOST_CSRF_COOKIE}: the {@code __Host-} prefix makes the browser refuse it unless it is {@code Secure},
+     * set by this host with {@code Path=/} and no {@code Domain}, so a sibling subdomain cannot plant or overwrite it
+     * (RFC 6265bis, "Cookie Name Prefixes"; OWASP CSRF Cheat Sheet). A browser refuses a {@code Secure} cookie from a
+     * plain-http origin, so {@code ./otp local} over http keeps {@value #CSRF_COOKIE} on {@code /l/}.
+     */
     static final String CSRF_COOKIE = "otp_link_csrf";
+    static final String HOST_CSRF_COOKIE = "__Host-otp_link_csrf";
     private static final int MAX_PAGE_SECONDS = 900;
 
     private final OtpRoutes otp;
@@ -143,8 +150,9 @@ public final class MagicLinkRoutes {
                 r.ids().linkId(), seal(r.secret(), commandId), client(ctx), Instant.now()), reply -> {
             if (reply instanceof LinkOpenedReply opened && opened.live()) {
                 final String cookie = MagicLinkTokens.secretText(randomBytes());
-                ctx.header("Set-Cookie", CSRF_COOKIE + "=" + cookie + "; Path=/l/; Max-Age=" + MAX_PAGE_SECONDS
-                        + "; HttpOnly; SameSite=Strict" + (baseUrl.get().startsWith("https:") ? "; Secure" : ""));
+                ctx.header("Set-Cookie", (secure() ? HOST_CSRF_COOKIE + "=" + cookie + "; Path=/; Secure"
+                        : CSRF_COOKIE + "=" + cookie + "; Path=/l/") + "; Max-Age=" + MAX_PAGE_SECONDS
+                        + "; HttpOnly; SameSite=Strict");
                 pages.confirm(ctx, token, formToken(cookie, token), opened.redirectUrl());
             } else {
                 pages.neutral(ctx, 200);
@@ -155,7 +163,7 @@ public final class MagicLinkRoutes {
     /** {@code POST /l/{token}}: consumes the link and redirects with an exchange code. */
     public void confirm(final Context ctx) {
         final String token = ctx.pathParam("token");
-        final String cookie = ctx.cookie(CSRF_COOKIE);
+        final String cookie = ctx.cookie(secure() ? HOST_CSRF_COOKIE : CSRF_COOKIE);
         final String form = ctx.formParam("csrf");
         if (cookie == null || form == null || !MessageDigest.isEqual(form.getBytes(StandardCharsets.US_ASCII),
                 formToken(cookie, token).getBytes(StandardCharsets.US_ASCII))) {
@@ -181,7 +189,12 @@ public final class MagicLinkRoutes {
             if (reply instanceof LinkConfirmedReply confirmed && confirmed.redirectUrl() != null
                     && redirects.allows(r.ids().tenantId(), confirmed.redirectUrl())) {
                 pages.headers(ctx, null);
-                ctx.removeCookie(CSRF_COOKIE, "/l/");
+                if (secure()) {
+                    ctx.header("Set-Cookie", HOST_CSRF_COOKIE + "=; Path=/; Secure; Max-Age=0; HttpOnly; "
+                            + "SameSite=Strict");
+                } else {
+                    ctx.removeCookie(CSRF_COOKIE, "/l/");
+                }
                 ctx.status(303).header("Location", confirmed.redirectUrl()
                         + (confirmed.redirectUrl().contains("?") ? "&" : "?") + "code=" + exchangeCode);
             } else {
@@ -264,6 +277,11 @@ public final class MagicLinkRoutes {
 
     private SealedBox seal(final String secret, final String commandId) {
         return commandAead.seal(secret.getBytes(StandardCharsets.UTF_8), commandId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Whether browsers reach the pages over https ({@code api.public.base.url}): then the cookie is {@code __Host-}. */
+    private boolean secure() {
+        return baseUrl.get().startsWith("https:");
     }
 
     private byte[] randomBytes() {
