@@ -92,8 +92,9 @@ public final class HangingTransactions {
     public static void abort(final Admin admin, final List<Hanging> hanging)
             throws ExecutionException, InterruptedException, TimeoutException {
         for (Hanging h : hanging) {
+            // a coordinator epoch the partition does not know is 0, as kafka-transactions.sh abort takes it
             admin.abortTransaction(new AbortTransactionSpec(h.partition(), h.producer().producerId(),
-                    (short) h.producer().producerEpoch(), h.producer().coordinatorEpoch().orElse(-1)))
+                    (short) h.producer().producerEpoch(), h.producer().coordinatorEpoch().orElse(0)))
                     .all().get(30, TimeUnit.SECONDS);
         }
     }
