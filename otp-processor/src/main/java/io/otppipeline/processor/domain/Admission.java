@@ -19,7 +19,7 @@ import io.otppipeline.schemas.reply.ReplyStatus;
  *       for ({@link Challenge#required}: the user's failures or the address's verdict) and the tenant uses a
  *       CAPTCHA, a request whose stamped verdict does not admit ({@link CaptchaVerdict#admits()}) is refused
  *       {@code challenge_required}, reason {@code captcha_required}, {@code captcha_failed} or
- *       {@code captcha_unavailable}, and counts nothing. A command without a verdict (a tenant without CAPTCHA) is
+ *       {@code captcha_unavailable}, and counts against no limit of the user's. A command without a verdict (a tenant without CAPTCHA) is
  *       never refused here.</li>
  * </ol>
  * Pure: reads only the state, the command's verdicts and the decision time.
