@@ -71,9 +71,6 @@ public final class EmbeddedInfrastructure implements TestInfrastructure {
                 .setConfigProp("min.insync.replicas", "1")
                 .setConfigProp("default.replication.factor", "1")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                // as ./otp local's broker (LocalKafka): a produce that meets the previous transaction's markers is
-                // retried by the broker after 2 ms, not 20
-                .setConfigProp("add.partitions.to.txn.retry.backoff.ms", "2")
                 .setConfigProp("auto.create.topics.enable", "false")
                 .setConfigProp("group.min.session.timeout.ms", TestInfrastructure.MIN_SESSION_TIMEOUT_MS)
                 .setConfigProp("transaction.abort.timed.out.transaction.cleanup.interval.ms",
