@@ -85,29 +85,29 @@ public final class OtpRoutes {
         final String tenant = authenticate(ctx).tenant();
         final CreateOtpRequest body = RequestValidator.checked(JsonBody.read(ctx, CreateOtpRequest.class));
         final IdempotencyKey key = idempotency.read(ctx, "request", tenant, body);
-        final OtpRequested command = request(tenant, body, key);
-        answer(ctx, "request", withCaptcha(command, captchas.verify(tenant, body.captchaToken(),
-                clientIp(body.client()))));
-    }
-
-    private static OtpRequested withCaptcha(final OtpRequested c, final CaptchaVerdict captcha) {
-        return new OtpRequested(c.commandId(), c.tenantId(), c.userId(), c.purpose(), c.channel(), c.locale(),
-                c.client(), c.sentAt(), c.destination(), c.entropy(), c.idempotency(), c.ipVerdict(), c.link(),
-                captcha);
+        answer(ctx, "request", request(tenant, body, key,
+                captchas.verify(tenant, body.captchaToken(), clientIp(body.client()))));
     }
 
     /**
      * The command for a checked code request: a new command id, 32 bytes of entropy drawn here, the destination
-     * and entropy sealed, the IP guard's verdict on the client's address stamped in.
+     * and entropy sealed, the IP guard's verdict on the client's address stamped in; no CAPTCHA verdict (magic
+     * links and the Twilio facade take no token).
      */
     public OtpRequested request(final String tenant, final CreateOtpRequest body, final IdempotencyKey key) {
+        return request(tenant, body, key, null);
+    }
+
+    /** As {@link #request(String, CreateOtpRequest, IdempotencyKey)}, with the CAPTCHA verdict stamped in. */
+    private OtpRequested request(final String tenant, final CreateOtpRequest body, final IdempotencyKey key,
+                                 final CaptchaVerdict captcha) {
         final String commandId = UUID.randomUUID().toString();
         final byte[] entropy = new byte[32];
         random.nextBytes(entropy);
         return new OtpRequested(commandId, tenant, body.userId(), body.purpose(),
                 Channel.fromWire(body.channel()), body.locale(), body.client(), Instant.now(),
                 seal(body.destination().getBytes(StandardCharsets.UTF_8), commandId), seal(entropy, commandId), key,
-                verdicts.find(tenant, IpActivity.REQUEST, clientIp(body.client())));
+                verdicts.find(tenant, IpActivity.REQUEST, clientIp(body.client())), null, captcha);
     }
 
     /** {@code POST /v1/otp/verify}. */
@@ -117,18 +117,22 @@ public final class OtpRoutes {
         final VerifyOtpRequest body = new VerifyOtpRequest(typed.userId(), typed.purpose(),
                 RequestValidator.normalizeCode(typed.code()), typed.otpId(), typed.client(), typed.captchaToken());
         RequestValidator.check(body);
-        final OtpVerifyAttempted c = verify(tenant, body, idempotency.read(ctx, "verify", tenant, body));
-        answer(ctx, "verify", new OtpVerifyAttempted(c.commandId(), c.tenantId(), c.userId(), c.purpose(), c.otpId(),
-                c.client(), c.sentAt(), c.code(), c.idempotency(), c.ipVerdict(),
+        answer(ctx, "verify", verify(tenant, body, idempotency.read(ctx, "verify", tenant, body),
                 captchas.verify(tenant, body.captchaToken(), clientIp(body.client()))));
     }
 
     /** The command for a checked verification: the typed code sealed, the IP guard's verdict stamped in. */
     public OtpVerifyAttempted verify(final String tenant, final VerifyOtpRequest body, final IdempotencyKey key) {
+        return verify(tenant, body, key, null);
+    }
+
+    /** As {@link #verify(String, VerifyOtpRequest, IdempotencyKey)}, with the CAPTCHA verdict stamped in. */
+    private OtpVerifyAttempted verify(final String tenant, final VerifyOtpRequest body, final IdempotencyKey key,
+                                      final CaptchaVerdict captcha) {
         final String commandId = UUID.randomUUID().toString();
         return new OtpVerifyAttempted(commandId, tenant, body.userId(), body.purpose(), body.otpId(), body.client(),
                 Instant.now(), seal(body.code().getBytes(StandardCharsets.UTF_8), commandId), key,
-                failureVerdict(tenant, body.client()));
+                failureVerdict(tenant, body.client()), captcha);
     }
 
     /** {@code POST /v1/otp/{otpId}/consume}: the second phase of a two-phase purpose. */
